@@ -1,0 +1,44 @@
+//! Audio helpers: joining utterances with pauses, and writing WAV files.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::synth::Pcm;
+
+/// Append `ms` milliseconds of silence.
+pub fn push_silence(pcm: &mut Pcm, ms: u32) {
+    let n = (pcm.sample_rate as u64 * ms as u64 / 1000) as usize;
+    pcm.samples.resize(pcm.samples.len() + n, 0);
+}
+
+/// Encode mono 16-bit PCM as a WAV file in memory.
+pub fn wav_bytes(pcm: &Pcm) -> Result<Vec<u8>, hound::Error> {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: pcm.sample_rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut cursor = Cursor::new(Vec::with_capacity(44 + pcm.samples.len() * 2));
+    let mut writer = hound::WavWriter::new(&mut cursor, spec)?;
+    {
+        let mut w = writer.get_i16_writer(pcm.samples.len() as u32);
+        for &s in &pcm.samples {
+            w.write_sample(s);
+        }
+        w.flush()?;
+    }
+    writer.finalize()?;
+    Ok(cursor.into_inner())
+}
+
+/// Write a WAV file atomically (temporary file, then rename).
+pub fn write_wav(path: &Path, pcm: &Pcm) -> Result<()> {
+    let bytes = wav_bytes(pcm).map_err(|source| Error::Wav {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    fsutil::write_bytes_atomic(path, &bytes)
+}

@@ -1,0 +1,229 @@
+//! The build: read each leaflet, write its script, narrate the chapters in
+//! parallel and package the result. A failing leaflet is reported and the
+//! others still finish.
+
+mod progress;
+mod report;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::audio;
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::leaflet::{self, Leaflet};
+use crate::package::{self, Book, BookChapter};
+use crate::script::{self, ChapterScript, Script};
+use crate::slug::slugify;
+use crate::synth::{self, Pcm, Synthesizer};
+
+pub use report::{LeafletReport, Report};
+
+/// A validated build request.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub inputs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub jobs: usize,
+    pub voice: String,
+    pub rate_wpm: Option<u32>,
+    pub lang: Option<String>,
+    pub quiet: bool,
+}
+
+/// Build every input. Errors in one leaflet are recorded in its report entry;
+/// only a problem that stops everything (no voice, no thread pool) is an `Err`.
+pub fn run(config: &Config) -> Result<Report> {
+    let synth = synth::open(&config.voice, config.rate_wpm)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs)
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start {} worker threads: {e}", config.jobs)))?;
+    let mut report = Report::default();
+    let mut slugs = HashSet::new();
+    for input in &config.inputs {
+        let started = Instant::now();
+        let entry = match build_one(config, input, synth.as_ref(), &pool, &mut slugs) {
+            Ok(done) => LeafletReport::ok(input, done, started.elapsed()),
+            Err(e) => LeafletReport::failed(input, &e, started.elapsed()),
+        };
+        report.leaflets.push(entry);
+    }
+    Ok(report)
+}
+
+/// What one successful leaflet build produced.
+pub struct Built {
+    pub slug: String,
+    pub dir: PathBuf,
+    pub chapters: usize,
+    pub synthesized: usize,
+    pub reused: usize,
+    pub audio_s: f64,
+}
+
+fn build_one(
+    config: &Config,
+    input: &Path,
+    synth: &dyn Synthesizer,
+    pool: &rayon::ThreadPool,
+    slugs: &mut HashSet<String>,
+) -> Result<Built> {
+    let source = leaflet::read(input, config.lang.as_deref())?;
+    let script = script::write(&source.leaflet, script::Pauses::default());
+    let slug = unique_slug(&leaflet_slug(&source.leaflet, input), slugs);
+    let dir = config.out.join(&slug);
+    let bar = progress::chapter_bar(config.quiet, &slug, script.chapters.len());
+    let audio: Vec<Result<Pcm>> = pool.install(|| {
+        script
+            .chapters
+            .par_iter()
+            .map(|chapter| {
+                let pcm = narrate(synth, chapter);
+                bar.inc(1);
+                pcm
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    let audio: Vec<Pcm> = audio.into_iter().collect::<Result<_>>()?;
+    fsutil::create_dir_all(&dir)?;
+    let book = make_book(&source, &script, &slug, synth, &audio);
+    for (chapter, pcm) in book.chapters.iter().zip(&audio) {
+        audio::write_wav(&dir.join(&chapter.file), pcm)?;
+    }
+    package::write_all(&book, &dir)?;
+    remove_stale_chapters(&dir, &book)?;
+    Ok(Built {
+        slug,
+        dir,
+        chapters: book.chapters.len(),
+        synthesized: book.chapters.len(),
+        reused: 0,
+        audio_s: book.total_s(),
+    })
+}
+
+/// Speak a chapter: each utterance, then its pause.
+pub fn narrate(synth: &dyn Synthesizer, chapter: &ChapterScript) -> Result<Pcm> {
+    let mut pcm = Pcm {
+        samples: Vec::new(),
+        sample_rate: synth.sample_rate(),
+    };
+    for u in &chapter.utterances {
+        let part = synth.synthesize(&u.text).map_err(|e| Error::Narrate {
+            index: chapter.index,
+            title: chapter.title.clone(),
+            why: e.to_string(),
+        })?;
+        pcm.samples.extend_from_slice(&part.samples);
+        audio::push_silence(&mut pcm, u.pause_after_ms);
+    }
+    Ok(pcm)
+}
+
+fn make_book(
+    source: &leaflet::Source,
+    script: &Script,
+    slug: &str,
+    synth: &dyn Synthesizer,
+    audio: &[Pcm],
+) -> Book {
+    let id = synth.id();
+    let chapters = script
+        .chapters
+        .iter()
+        .zip(&source.leaflet.chapters)
+        .zip(audio)
+        .map(|((cs, chapter), pcm)| BookChapter {
+            index: cs.index,
+            level: cs.level,
+            title: cs.title.clone(),
+            file: chapter_file_name(cs.index, &cs.title),
+            samples: pcm.samples.len() as u64,
+            words: chapter.words(),
+        })
+        .collect();
+    Book {
+        title: script.title.clone(),
+        language: script.language.clone(),
+        slug: slug.to_string(),
+        source_file: source
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        source_sha256: hex(&Sha256::digest(&source.bytes)),
+        backend: id.backend,
+        voice: id.voice,
+        rate_wpm: id.rate_wpm,
+        sample_rate: synth.sample_rate(),
+        chapters,
+    }
+}
+
+/// `NN-title-slug.wav`, ASCII, at most 64 characters.
+pub fn chapter_file_name(index: usize, title: &str) -> String {
+    let prefix = format!("{index:02}");
+    let room = 64 - prefix.len() - 1 - ".wav".len();
+    let slug = slugify(title, room);
+    if slug.is_empty() {
+        format!("{prefix}.wav")
+    } else {
+        format!("{prefix}-{slug}.wav")
+    }
+}
+
+/// The leaflet's folder name: from its title, else from the file name.
+pub fn leaflet_slug(leaflet: &Leaflet, input: &Path) -> String {
+    let from_title = slugify(&leaflet.title, 60);
+    if !from_title.is_empty() {
+        return from_title;
+    }
+    let stem = input.file_stem().unwrap_or_default().to_string_lossy();
+    let from_stem = slugify(&stem, 60);
+    if from_stem.is_empty() {
+        "leaflet".into()
+    } else {
+        from_stem
+    }
+}
+
+/// Two leaflets with the same title in one batch get `-2`, `-3`...
+fn unique_slug(base: &str, taken: &mut HashSet<String>) -> String {
+    let mut slug = base.to_string();
+    let mut n = 2;
+    while !taken.insert(slug.clone()) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    slug
+}
+
+/// Remove chapter WAVs left from an earlier build that this one no longer has.
+fn remove_stale_chapters(dir: &Path, book: &Book) -> Result<()> {
+    let keep: HashSet<&str> = book.chapters.iter().map(|c| c.file.as_str()).collect();
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_chapter = name.ends_with(".wav")
+            && name.len() > 2
+            && name.as_bytes()[..2].iter().all(u8::is_ascii_digit);
+        if is_chapter && !keep.contains(name.as_str()) {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(|source| Error::Write { path, source })?;
+        }
+    }
+    Ok(())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,100 @@
+//! The end-of-build report: a line per leaflet, or JSON for tools.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::Built;
+use crate::error::Error;
+
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub leaflets: Vec<LeafletReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LeafletReport {
+    pub input: String,
+    pub slug: String,
+    pub chapters: usize,
+    pub synthesized: usize,
+    pub reused: usize,
+    pub audio_s: f64,
+    pub elapsed_s: f64,
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+fn secs(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+impl LeafletReport {
+    pub fn ok(input: &Path, built: Built, elapsed: Duration) -> Self {
+        LeafletReport {
+            input: input.display().to_string(),
+            slug: built.slug,
+            chapters: built.chapters,
+            synthesized: built.synthesized,
+            reused: built.reused,
+            audio_s: (built.audio_s * 10.0).round() / 10.0,
+            elapsed_s: secs(elapsed),
+            ok: true,
+            output: Some(built.dir.display().to_string()),
+            error: None,
+        }
+    }
+
+    pub fn failed(input: &Path, error: &Error, elapsed: Duration) -> Self {
+        LeafletReport {
+            input: input.display().to_string(),
+            slug: String::new(),
+            chapters: 0,
+            synthesized: 0,
+            reused: 0,
+            audio_s: 0.0,
+            elapsed_s: secs(elapsed),
+            ok: false,
+            output: None,
+            error: Some(error.to_string()),
+        }
+    }
+}
+
+impl Report {
+    pub fn all_ok(&self) -> bool {
+        self.leaflets.iter().all(|l| l.ok)
+    }
+
+    /// One line per leaflet for people.
+    pub fn human(&self) -> String {
+        let mut out = String::new();
+        for l in &self.leaflets {
+            if l.ok {
+                out.push_str(&format!(
+                    "built {}: {} chapters, {} of audio in {:.1}s -> {}\n",
+                    l.input,
+                    l.chapters,
+                    minutes(l.audio_s),
+                    l.elapsed_s,
+                    l.output.as_deref().unwrap_or("")
+                ));
+            } else {
+                out.push_str(&format!(
+                    "error: {}\n",
+                    l.error.as_deref().unwrap_or("failed")
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn minutes(s: f64) -> String {
+    let total = s.round() as u64;
+    format!("{}:{:02}", total / 60, total % 60)
+}

@@ -1,0 +1,229 @@
+//! The command line: clap types, checked into a build config before any work.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::build::{self, Config};
+use crate::leaflet;
+use crate::script;
+use crate::synth;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "audio-leaflet",
+    version,
+    about = "Turn a patient-information leaflet into an audio version, one chapter per section",
+    long_about = "Turn a patient-information leaflet (text copied from a PDF, or Markdown) into \
+an audio version that patients can listen to, with one chapter per section heading so they \
+can jump between sections.\n\nStart with `audio-leaflet build LEAFLET.txt`; the audio appears \
+in the folder `audio-out`."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Make the audio: one WAV file per chapter, a chapter index and a playlist.
+    Build(BuildArgs),
+    /// Show the chapters (sections) found in a leaflet, to check them before building.
+    Chapters(ChaptersArgs),
+    /// Show exactly what will be spoken, chapter by chapter.
+    Script(ScriptArgs),
+    /// List the voices you can choose with --voice.
+    Voices,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Leaflet files to turn into audio (.txt copied from a PDF, or .md).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Folder to put the audio in; each leaflet gets a folder inside it.
+    #[arg(short, long, value_name = "DIR", default_value = "audio-out")]
+    pub out: PathBuf,
+    /// How many chapters to record at once (default: one per processor core).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// The voice to read with (see `audio-leaflet voices`).
+    #[arg(long, value_name = "NAME", default_value = synth::DEFAULT_VOICE)]
+    pub voice: String,
+    /// Speaking speed in words per minute (80 to 300; the voice's natural speed is about 160).
+    #[arg(long, value_name = "WPM")]
+    pub rate: Option<u32>,
+    /// The leaflet's language as a two-letter code (en, es); detected when not given.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+    /// Print nothing while working (no progress bar).
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print a report for other programs when done.
+    #[arg(long, value_name = "FORMAT")]
+    pub report: Option<ReportFormat>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ChaptersArgs {
+    /// The leaflet file.
+    pub input: PathBuf,
+    /// Print JSON for other programs instead of a numbered list.
+    #[arg(long)]
+    pub json: bool,
+    /// The leaflet's language as a two-letter code; detected when not given.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScriptArgs {
+    /// The leaflet file.
+    pub input: PathBuf,
+    /// Print only this chapter's spoken text (chapters are numbered from 1).
+    #[arg(long, value_name = "N")]
+    pub chapter: Option<usize>,
+    /// The leaflet's language as a two-letter code; detected when not given.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+}
+
+/// Run a parsed command line; the result is the process exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Build(args) => run_build(args),
+        Command::Chapters(args) => run_chapters(args),
+        Command::Script(args) => run_script(args),
+        Command::Voices => run_voices(),
+    }
+}
+
+fn run_build(args: BuildArgs) -> Result<i32> {
+    let jobs = match args.jobs {
+        Some(0) => anyhow::bail!("--jobs must be at least 1"),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let config = Config {
+        inputs: args.inputs,
+        out: args.out,
+        jobs,
+        voice: args.voice,
+        rate_wpm: args.rate,
+        lang: args.lang,
+        quiet: args.quiet,
+    };
+    let report = build::run(&config)?;
+    match args.report {
+        Some(ReportFormat::Json) => println!("{}", serde_json::to_string_pretty(&report)?),
+        None if !args.quiet => eprint!("{}", report.human()),
+        None => {}
+    }
+    if !report.all_ok() && (args.quiet || args.report.is_some()) {
+        for l in report.leaflets.iter().filter(|l| !l.ok) {
+            eprintln!("error: {}", l.error.as_deref().unwrap_or("failed"));
+        }
+    }
+    Ok(if report.all_ok() { 0 } else { 1 })
+}
+
+#[derive(Serialize)]
+struct Outline<'a> {
+    title: &'a str,
+    language: &'a str,
+    chapters: Vec<OutlineChapter<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutlineChapter<'a> {
+    index: usize,
+    level: u8,
+    title: &'a str,
+    words: usize,
+}
+
+fn read(input: &Path, lang: Option<&str>) -> Result<leaflet::Leaflet> {
+    let source = leaflet::read(input, lang)?;
+    for w in &source.leaflet.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(source.leaflet)
+}
+
+fn run_chapters(args: ChaptersArgs) -> Result<i32> {
+    let leaflet = read(&args.input, args.lang.as_deref())?;
+    let outline = Outline {
+        title: &leaflet.title,
+        language: &leaflet.language,
+        chapters: leaflet
+            .chapters
+            .iter()
+            .enumerate()
+            .map(|(i, c)| OutlineChapter {
+                index: i + 1,
+                level: c.level,
+                title: &c.title,
+                words: c.words(),
+            })
+            .collect(),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&outline)?);
+    } else {
+        println!("{} ({})", outline.title, outline.language);
+        for c in &outline.chapters {
+            let indent = "  ".repeat(c.level.saturating_sub(1) as usize);
+            println!("{indent}{:>2}. {} ({} words)", c.index, c.title, c.words);
+        }
+    }
+    Ok(0)
+}
+
+fn run_script(args: ScriptArgs) -> Result<i32> {
+    let leaflet = read(&args.input, args.lang.as_deref())?;
+    let script = script::write(&leaflet, script::Pauses::default());
+    if let Some(n) = args.chapter {
+        let count = script.chapters.len();
+        let chapter = n
+            .checked_sub(1)
+            .and_then(|i| script.chapters.get(i))
+            .ok_or(crate::Error::NoSuchChapter { index: n, count })
+            .with_context(|| format!("in `{}`", args.input.display()))?;
+        print!("{}", chapter.text());
+        return Ok(0);
+    }
+    for (i, chapter) in script.chapters.iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        println!("## Chapter {}: {}", chapter.index, chapter.title);
+        print!("{}", chapter.text());
+    }
+    Ok(0)
+}
+
+fn run_voices() -> Result<i32> {
+    println!(
+        "{:<8} {:<8} {:<9} description",
+        "voice", "language", "backend"
+    );
+    for v in synth::voices() {
+        let default = if v.name == synth::DEFAULT_VOICE {
+            " (default)"
+        } else {
+            ""
+        };
+        println!(
+            "{:<8} {:<8} {:<9} {}{default}",
+            v.name, v.language, v.backend, v.description
+        );
+    }
+    Ok(0)
+}

@@ -1,0 +1,41 @@
+//! Library errors: each names the file or chapter it is about and what to do.
+
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read `{path}`: {source} (check the path and that you may read the file)")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("`{path}` is empty: there is no leaflet text to read")]
+    Empty { path: PathBuf },
+    #[error("`{path}` is not a text file ({why}): give the text of the leaflet, as .txt or .md")]
+    NotText { path: PathBuf, why: String },
+    #[error("`{path}` has no readable text after cleaning: check it is a leaflet")]
+    NoContent { path: PathBuf },
+    #[error("cannot write `{path}`: {source} (check the output folder exists and is writable)")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("unknown voice `{name}`: run `audio-leaflet voices` to see the voices available")]
+    UnknownVoice { name: String },
+    #[error("--rate {wpm} is out of range: use between {min} and {max} words per minute")]
+    BadRate { wpm: u32, min: u32, max: u32 },
+    #[error("chapter {index} (\"{title}\") failed to narrate: {why}")]
+    Narrate {
+        index: usize,
+        title: String,
+        why: String,
+    },
+    #[error("cannot write WAV `{path}`: {source}")]
+    Wav { path: PathBuf, source: hound::Error },
+    #[error("there is no chapter {index}: this leaflet has {count} chapters")]
+    NoSuchChapter { index: usize, count: usize },
+    #[error("{0}")]
+    Other(String),
+}

@@ -1,0 +1,275 @@
+//! Text-level repairs for PDF-extracted text: page furniture, line joins,
+//! reference numbers and repeated link lines.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Dropped;
+
+/// One physical line of extracted text.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// The text with surrounding white space removed.
+    pub text: String,
+    /// Whether the extractor put white space before it: often the sign of a
+    /// paragraph, bullet or heading that starts where the layout moved on.
+    pub indented: bool,
+    /// First line of a page after a form feed.
+    pub page_start: bool,
+}
+
+impl Line {
+    pub fn is_blank(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// Split text into pages at form feeds and lines, and drop running headers and
+/// footers: lines near the top or bottom of a page that recur, with their
+/// numbers ignored, on at least half of the pages (and on two or more).
+pub fn lines_without_furniture(text: &str, dropped: &mut Vec<Dropped>) -> Vec<Line> {
+    let pages: Vec<Vec<&str>> = text
+        .split('\x0c')
+        .map(|p| p.split('\n').collect())
+        .filter(|p: &Vec<&str>| p.iter().any(|l| !l.trim().is_empty()))
+        .collect();
+    let furniture = running_lines(&pages);
+    let mut out = Vec::new();
+    for (n, page) in pages.iter().enumerate() {
+        let edges = edge_indices(page);
+        let mut first = true;
+        for (i, raw) in page.iter().enumerate() {
+            let text = raw.trim();
+            let at_edge = edges.contains(&i);
+            if at_edge && (furniture.contains(&shape(text)) || is_page_number(text, pages.len())) {
+                dropped.push(Dropped {
+                    text: text.to_string(),
+                    reason: "page header or footer".into(),
+                });
+                continue;
+            }
+            out.push(Line {
+                text: text.to_string(),
+                indented: !text.is_empty() && raw.starts_with(char::is_whitespace),
+                page_start: first && n > 0 && !text.is_empty(),
+            });
+            if !text.is_empty() {
+                first = false;
+            }
+        }
+    }
+    out
+}
+
+/// Indices of the first and last three non-blank lines of a page.
+fn edge_indices(page: &[&str]) -> HashSet<usize> {
+    let filled: Vec<usize> = (0..page.len())
+        .filter(|&i| !page[i].trim().is_empty())
+        .collect();
+    let head = filled.iter().take(3);
+    let tail = filled.iter().rev().take(3);
+    head.chain(tail).copied().collect()
+}
+
+/// A line's shape for spotting repeats: digits folded, space squeezed.
+fn shape(text: &str) -> String {
+    let folded: String = text
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn running_lines(pages: &[Vec<&str>]) -> HashSet<String> {
+    if pages.len() < 2 {
+        return HashSet::new();
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for page in pages {
+        let shapes: HashSet<String> = edge_indices(page)
+            .into_iter()
+            .map(|i| shape(page[i].trim()))
+            .collect();
+        for s in shapes {
+            *seen.entry(s).or_default() += 1;
+        }
+    }
+    let need = pages.len().div_ceil(2).max(2);
+    seen.into_iter()
+        .filter(|(s, n)| *n >= need && s.chars().any(char::is_alphanumeric))
+        .map(|(s, _)| s)
+        .collect()
+}
+
+/// "3", "Page 3", "Page 3 of 7", "3/7": only in a document of several pages,
+/// and no larger than it could be, so "111" alone on a one-page sheet stays.
+fn is_page_number(text: &str, pages: usize) -> bool {
+    static PAGE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:page\s+)?(\d{1,3})(?:\s*(?:of|/)\s*\d{1,3})?$").unwrap()
+    });
+    let Some(c) = PAGE.captures(text) else {
+        return false;
+    };
+    let n: usize = c[1].parse().unwrap_or(usize::MAX);
+    pages >= 2 && n <= pages + 2
+}
+
+/// Join two wrapped lines of one paragraph, repairing words and addresses that
+/// were broken at the line end. `vocab` holds the document's own words, to
+/// tell a hyphen added for wrapping ("treat-/ment") from a real one.
+pub fn join(current: &mut String, next: &str, vocab: &HashSet<String>) {
+    if current.is_empty() {
+        current.push_str(next);
+        return;
+    }
+    let last = current.split_whitespace().last().unwrap_or("").to_string();
+    let ends_hyphen = current.ends_with('-') && !current.ends_with("--");
+    if is_address_like(&last) && (ends_hyphen || current.ends_with('/') || current.ends_with('.')) {
+        current.push_str(next);
+        return;
+    }
+    if ends_hyphen && last.len() > 1 {
+        let head = last.trim_end_matches('-');
+        let tail: String = next.chars().take_while(|c| c.is_alphabetic()).collect();
+        let starts_lower = tail.chars().next().is_some_and(char::is_lowercase);
+        let head_word = head.rsplit('-').next().unwrap_or(head);
+        let fused = format!("{head_word}{tail}").to_lowercase();
+        let hyphenated = format!("{head_word}-{tail}").to_lowercase();
+        if starts_lower && vocab.contains(&fused) && !vocab.contains(&hyphenated) {
+            current.pop();
+        }
+        current.push_str(next);
+        return;
+    }
+    current.push(' ');
+    current.push_str(next);
+}
+
+/// A token that is (part of) a web or email address.
+pub fn is_address_like(token: &str) -> bool {
+    let t = token.to_ascii_lowercase();
+    t.starts_with("http://")
+        || t.starts_with("https://")
+        || t.starts_with("www.")
+        || t.starts_with("mailto:")
+        || (t.contains('@') && t.contains('.'))
+        || (t.contains('/') && t.contains('.') && !t.contains(' ') && t.len() > 6)
+}
+
+/// A canonical form of a web or email address: no scheme, no `www.`, no
+/// trailing slash or punctuation, lower case.
+pub fn address_key(token: &str) -> String {
+    let mut t = token
+        .trim_matches(|c: char| matches!(c, '(' | ')' | '<' | '>' | ',' | ';' | '.' | '"'))
+        .to_ascii_lowercase();
+    for prefix in ["mailto:", "https://", "http://", "www."] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            t = rest.to_string();
+        }
+    }
+    t.trim_end_matches('/').to_string()
+}
+
+/// A line that holds nothing but one address (what a PDF prints for a link).
+pub fn link_line_key(text: &str) -> Option<String> {
+    let mut words = text.split_whitespace();
+    let only = words.next()?;
+    if words.next().is_some() || !is_address_like(only) {
+        return None;
+    }
+    Some(address_key(only))
+}
+
+/// Remove citation numbers glued to the end of a word ("years1-4." becomes
+/// "years."), leaving numbers in addresses, codes and measurements alone.
+pub fn strip_reference_numbers(text: &str, dropped: &mut Vec<Dropped>) -> String {
+    static REF: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(\p{Ll}{2,}\)?)(\d{1,3}(?:[-–,]\d{1,3})*)([.,;:!?)]*)$").unwrap()
+    });
+    /// Units whose superscript power looks like a citation when flattened.
+    const UNITS: &[&str] = &[
+        "mm", "cm", "km", "ml", "mg", "kg", "mcg", "dl", "mol", "mmol",
+    ];
+    let mut out = String::with_capacity(text.len());
+    for (i, token) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        match REF.captures(token) {
+            Some(c) if !is_address_like(token) && !UNITS.contains(&&c[1]) => {
+                dropped.push(Dropped {
+                    text: c[2].to_string(),
+                    reason: format!("reference number after \"{}\"", &c[1]),
+                });
+                out.push_str(&c[1]);
+                out.push_str(&c[3]);
+            }
+            _ => out.push_str(token),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_numbers_are_removed_but_units_and_codes_stay() {
+        let mut d = Vec::new();
+        let s = strip_reference_numbers(
+            "over many years1-4. our patients5-6. in this area7-10 and 48hours at NW3 2QG, mg5 without it2,3. 4 cm2",
+            &mut d,
+        );
+        assert_eq!(
+            s,
+            "over many years. our patients. in this area and 48hours at NW3 2QG, mg5 without it. 4 cm2"
+        );
+        assert_eq!(d.len(), 4);
+    }
+
+    #[test]
+    fn joins_repair_wrapping_hyphens_only() {
+        let vocab: HashSet<String> = ["treatment".to_string()].into_iter().collect();
+        let mut s = "OPL bone-".to_string();
+        join(&mut s, "anchor inserted", &vocab);
+        assert_eq!(s, "OPL bone-anchor inserted");
+        let mut s = "the treat-".to_string();
+        join(&mut s, "ment works", &vocab);
+        assert_eq!(s, "the treatment works");
+        let mut s = "visit www.example.nhs.uk/prosthetic-".to_string();
+        join(&mut s, "limbs-and-parts/x now", &vocab);
+        assert_eq!(
+            s,
+            "visit www.example.nhs.uk/prosthetic-limbs-and-parts/x now"
+        );
+    }
+
+    #[test]
+    fn running_headers_and_page_numbers_are_dropped() {
+        let text = "Trust name\nBody one.\nPage 1 of 2\n\x0cTrust name\nBody two.\nPage 2 of 2\n";
+        let mut d = Vec::new();
+        let lines: Vec<String> = lines_without_furniture(text, &mut d)
+            .into_iter()
+            .filter(|l| !l.is_blank())
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(lines, ["Body one.", "Body two."]);
+        assert_eq!(d.len(), 4);
+    }
+
+    #[test]
+    fn link_lines_have_a_canonical_key() {
+        assert_eq!(
+            link_line_key("http://www.Example.com/a/").as_deref(),
+            Some("example.com/a")
+        );
+        assert_eq!(
+            link_line_key("mailto:x@nhs.net").as_deref(),
+            Some("x@nhs.net")
+        );
+        assert_eq!(link_line_key("see www.example.com"), None);
+    }
+}

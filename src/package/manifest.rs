@@ -1,0 +1,111 @@
+//! `manifest.json`: the machine-readable chapter index (schema version 1).
+
+use serde::{Deserialize, Serialize};
+
+use super::{Book, Packager, round_ms};
+
+pub const MANIFEST_FILE: &str = "manifest.json";
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The wire format, kept apart from [`Book`] so the file stays stable.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub schema_version: u32,
+    pub title: String,
+    pub language: String,
+    pub source: SourceEntry,
+    pub voice: VoiceEntry,
+    pub audio: AudioEntry,
+    pub total_duration_s: f64,
+    pub chapters: Vec<ChapterEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SourceEntry {
+    pub file: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct VoiceEntry {
+    pub backend: String,
+    pub name: String,
+    pub rate_wpm: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AudioEntry {
+    pub format: String,
+    pub sample_rate: u32,
+    pub channels: u16,
+    pub bits_per_sample: u16,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ChapterEntry {
+    pub index: usize,
+    pub level: u8,
+    pub title: String,
+    pub file: String,
+    pub start_s: f64,
+    pub duration_s: f64,
+    pub words: usize,
+}
+
+impl Manifest {
+    pub fn from_book(book: &Book) -> Manifest {
+        let starts = book.starts_s();
+        Manifest {
+            schema_version: SCHEMA_VERSION,
+            title: book.title.clone(),
+            language: book.language.clone(),
+            source: SourceEntry {
+                file: book.source_file.clone(),
+                sha256: book.source_sha256.clone(),
+            },
+            voice: VoiceEntry {
+                backend: book.backend.clone(),
+                name: book.voice.clone(),
+                rate_wpm: book.rate_wpm,
+            },
+            audio: AudioEntry {
+                format: "wav".into(),
+                sample_rate: book.sample_rate,
+                channels: 1,
+                bits_per_sample: 16,
+            },
+            total_duration_s: round_ms(book.total_s()),
+            chapters: book
+                .chapters
+                .iter()
+                .zip(starts)
+                .map(|(c, start)| ChapterEntry {
+                    index: c.index,
+                    level: c.level,
+                    title: c.title.clone(),
+                    file: c.file.clone(),
+                    start_s: round_ms(start),
+                    duration_s: round_ms(book.duration_s(c)),
+                    words: c.words,
+                })
+                .collect(),
+        }
+    }
+}
+
+pub struct ManifestWriter;
+
+impl Packager for ManifestWriter {
+    fn name(&self) -> &'static str {
+        "manifest"
+    }
+
+    fn file(&self) -> &'static str {
+        MANIFEST_FILE
+    }
+
+    fn render(&self, book: &Book, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &Manifest::from_book(book))?;
+        out.write_all(b"\n")
+    }
+}

@@ -1,0 +1,69 @@
+//! `playlist.m3u8`: an extended M3U playlist of the chapters, in order.
+
+use super::{Book, Packager};
+
+pub const PLAYLIST_FILE: &str = "playlist.m3u8";
+
+pub struct Playlist;
+
+impl Packager for Playlist {
+    fn name(&self) -> &'static str {
+        "m3u8"
+    }
+
+    fn file(&self) -> &'static str {
+        PLAYLIST_FILE
+    }
+
+    fn render(&self, book: &Book, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        writeln!(out, "#EXTM3U")?;
+        writeln!(out, "#PLAYLIST:{}", one_line(&book.title))?;
+        for c in &book.chapters {
+            let secs = book.duration_s(c);
+            writeln!(out, "#EXTINF:{secs:.3},{}", one_line(&c.title))?;
+            writeln!(out, "{}", c.file)?;
+        }
+        Ok(())
+    }
+}
+
+/// Titles must not break the one-entry-per-line format.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::package::BookChapter;
+
+    #[test]
+    fn lists_chapters_in_order_with_seconds() {
+        let chapter = |index, title: &str, samples| BookChapter {
+            index,
+            level: 1,
+            title: title.into(),
+            file: format!("0{index}-x.wav"),
+            samples,
+            words: 3,
+        };
+        let book = Book {
+            title: "T".into(),
+            language: "en".into(),
+            slug: "t".into(),
+            source_file: "t.txt".into(),
+            source_sha256: String::new(),
+            backend: "flite".into(),
+            voice: "kal16".into(),
+            rate_wpm: 175,
+            sample_rate: 16_000,
+            chapters: vec![chapter(1, "One", 32_000), chapter(2, "Two\nlines", 8_000)],
+        };
+        let mut out = Vec::new();
+        Playlist.render(&book, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "#EXTM3U\n#PLAYLIST:T\n#EXTINF:2.000,One\n01-x.wav\n#EXTINF:0.500,Two lines\n02-x.wav\n"
+        );
+    }
+}

@@ -1,0 +1,72 @@
+//! Text-to-speech backends behind one small trait, picked by voice name.
+
+mod flite;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Mono 16-bit samples at a known rate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pcm {
+    pub samples: Vec<i16>,
+    pub sample_rate: u32,
+}
+
+impl Pcm {
+    pub fn duration_s(&self) -> f64 {
+        self.samples.len() as f64 / self.sample_rate as f64
+    }
+}
+
+/// Who is speaking: part of what identifies a chapter's audio.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SynthId {
+    pub backend: String,
+    pub voice: String,
+    pub version: String,
+    /// Speaking rate in words per minute.
+    pub rate_wpm: u32,
+}
+
+/// A voice. `&self`, so one instance is shared by every worker thread.
+pub trait Synthesizer: Send + Sync {
+    fn id(&self) -> SynthId;
+    fn sample_rate(&self) -> u32;
+    fn synthesize(&self, text: &str) -> Result<Pcm>;
+}
+
+/// A voice that can be chosen with `--voice`.
+#[derive(Debug, Clone, Serialize)]
+pub struct VoiceInfo {
+    pub name: &'static str,
+    pub backend: &'static str,
+    pub language: &'static str,
+    pub sample_rate: u32,
+    pub description: &'static str,
+}
+
+pub const DEFAULT_VOICE: &str = "kal16";
+/// Slowest and fastest speaking rates accepted by `--rate`.
+pub const RATE_RANGE: (u32, u32) = (80, 300);
+
+pub fn voices() -> Vec<VoiceInfo> {
+    flite::VOICES.to_vec()
+}
+
+/// Open the named voice at the given rate (words per minute; `None` keeps the
+/// voice's natural rate).
+pub fn open(name: &str, rate_wpm: Option<u32>) -> Result<Box<dyn Synthesizer>> {
+    if let Some(wpm) = rate_wpm {
+        let (min, max) = RATE_RANGE;
+        if !(min..=max).contains(&wpm) {
+            return Err(Error::BadRate { wpm, min, max });
+        }
+    }
+    if flite::VOICES.iter().any(|v| v.name == name) {
+        return Ok(Box::new(flite::Flite::new(name, rate_wpm)?));
+    }
+    Err(Error::UnknownVoice {
+        name: name.to_string(),
+    })
+}

@@ -1,0 +1,138 @@
+//! End-to-end builds with the real embedded voice.
+
+use std::path::Path;
+
+use audio_leaflet::package::Manifest;
+
+use crate::util::{bin, repo};
+
+fn build(out: &Path, extra: &[&str]) -> serde_json::Value {
+    let output = bin()
+        .arg("build")
+        .arg(repo("examples/carpal-tunnel.txt"))
+        .arg("--out")
+        .arg(out)
+        .args(["--report", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the report is JSON")
+}
+
+fn manifest(dir: &Path) -> Manifest {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn every_wav_matches_the_manifest_and_the_playlist() {
+    let out = tempfile::tempdir().unwrap();
+    let report = build(out.path(), &[]);
+    let entry = &report["leaflets"][0];
+    assert_eq!(entry["ok"], true);
+    assert_eq!(entry["slug"], "carpal-tunnel-release");
+    assert_eq!(entry["chapters"], 6);
+    assert_eq!(entry["synthesized"], 6);
+    assert_eq!(entry["reused"], 0);
+
+    let dir = out.path().join("carpal-tunnel-release");
+    let m = manifest(&dir);
+    assert_eq!(m.schema_version, 1);
+    assert_eq!(m.title, "Carpal tunnel release");
+    assert_eq!(m.source.file, "carpal-tunnel.txt");
+    assert_eq!(m.source.sha256.len(), 64);
+    assert_eq!(
+        (m.voice.backend.as_str(), m.voice.name.as_str()),
+        ("flite", "kal16")
+    );
+    assert_eq!(m.chapters.len(), 6);
+
+    let mut start = 0.0;
+    let mut total = 0.0;
+    for c in &m.chapters {
+        assert!(c.file.len() <= 64 && c.file.is_ascii(), "{}", c.file);
+        assert!(c.file.starts_with(&format!("{:02}-", c.index)));
+        let reader = hound::WavReader::open(dir.join(&c.file)).unwrap();
+        let spec = reader.spec();
+        assert_eq!(
+            (spec.channels, spec.sample_rate, spec.bits_per_sample),
+            (1, 16_000, 16)
+        );
+        let secs = reader.duration() as f64 / 16_000.0;
+        assert!(secs > 2.0, "chapter {} is {secs}s long", c.index);
+        assert!((secs - c.duration_s).abs() < 0.010, "{}", c.file);
+        assert!((c.start_s - start).abs() < 0.010);
+        start += secs;
+        total += secs;
+    }
+    assert!((m.total_duration_s - total).abs() < 0.010);
+    assert!((entry["audio_s"].as_f64().unwrap() - total).abs() < 0.1);
+
+    let playlist = std::fs::read_to_string(dir.join("playlist.m3u8")).unwrap();
+    let mut lines = playlist.lines();
+    assert_eq!(lines.next(), Some("#EXTM3U"));
+    let entries: Vec<&str> = lines.filter(|l| !l.starts_with("#PLAYLIST")).collect();
+    assert_eq!(entries.len(), 12);
+    for (pair, c) in entries.chunks(2).zip(&m.chapters) {
+        let (secs, title) = pair[0]
+            .strip_prefix("#EXTINF:")
+            .and_then(|r| r.split_once(','))
+            .unwrap();
+        assert!((secs.parse::<f64>().unwrap() - c.duration_s).abs() < 0.010);
+        assert_eq!(title, c.title);
+        assert_eq!(pair[1], c.file);
+    }
+}
+
+#[test]
+fn parallel_narration_gives_the_same_audio_as_one_thread() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    build(one.path(), &["--jobs", "1"]);
+    build(two.path(), &["--jobs", "2"]);
+    let m = manifest(&one.path().join("carpal-tunnel-release"));
+    for c in &m.chapters {
+        let a = std::fs::read(one.path().join("carpal-tunnel-release").join(&c.file)).unwrap();
+        let b = std::fs::read(two.path().join("carpal-tunnel-release").join(&c.file)).unwrap();
+        assert!(a == b, "{} differs between -j1 and -j2", c.file);
+    }
+}
+
+#[test]
+fn rate_and_voice_change_what_is_heard() {
+    let slow = tempfile::tempdir().unwrap();
+    let fast = tempfile::tempdir().unwrap();
+    let phone = tempfile::tempdir().unwrap();
+    build(slow.path(), &["--rate", "120"]);
+    build(fast.path(), &["--rate", "220"]);
+    build(phone.path(), &["--voice", "kal"]);
+    let slow = manifest(&slow.path().join("carpal-tunnel-release"));
+    let fast = manifest(&fast.path().join("carpal-tunnel-release"));
+    assert_eq!((slow.voice.rate_wpm, fast.voice.rate_wpm), (120, 220));
+    assert!(slow.total_duration_s > fast.total_duration_s * 1.4);
+    let phone = manifest(&phone.path().join("carpal-tunnel-release"));
+    assert_eq!(
+        (phone.voice.name.as_str(), phone.audio.sample_rate),
+        ("kal", 8_000)
+    );
+}
+
+#[test]
+fn a_rebuild_removes_chapter_files_that_no_longer_exist() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("carpal-tunnel-release");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("07-old-chapter.wav"), b"old").unwrap();
+    std::fs::write(dir.join("notes.txt"), b"staff notes").unwrap();
+    build(out.path(), &[]);
+    assert!(!dir.join("07-old-chapter.wav").exists());
+    assert!(
+        dir.join("notes.txt").exists(),
+        "files that are not ours stay"
+    );
+}

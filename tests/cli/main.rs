@@ -1,0 +1,6 @@
+//! Integration tests: the command line and the library, a module per feature.
+
+mod build;
+mod errors;
+mod reading;
+mod util;
