@@ -49,9 +49,10 @@ pub struct BuildArgs {
     /// How many chapters to record at once (default: one per processor core).
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// The voice to read with (see `audio-leaflet voices`).
-    #[arg(long, value_name = "NAME", default_value = synth::DEFAULT_VOICE)]
-    pub voice: String,
+    /// The voice to read with (see `audio-leaflet voices`; default: kal16 for
+    /// English, else a voice that speaks the leaflet's language).
+    #[arg(long, value_name = "NAME")]
+    pub voice: Option<String>,
     /// Speaking speed in words per minute (80 to 300; the voice's natural speed is about 160).
     #[arg(long, value_name = "WPM")]
     pub rate: Option<u32>,

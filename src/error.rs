@@ -24,6 +24,10 @@ pub enum Error {
     },
     #[error("unknown voice `{name}`: run `audio-leaflet voices` to see the voices available")]
     UnknownVoice { name: String },
+    #[error(
+        "no voice speaks language `{lang}`: install Debian's espeak-ng (`apt-get install espeak-ng`) or give --voice"
+    )]
+    NoVoiceForLanguage { lang: String },
     #[error("--rate {wpm} is out of range: use between {min} and {max} words per minute")]
     BadRate { wpm: u32, min: u32, max: u32 },
     #[error("chapter {index} (\"{title}\") failed to narrate: {why}")]

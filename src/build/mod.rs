@@ -29,16 +29,20 @@ pub struct Config {
     pub inputs: Vec<PathBuf>,
     pub out: PathBuf,
     pub jobs: usize,
-    pub voice: String,
+    /// The voice asked for; `None` picks one that speaks the leaflet's language.
+    pub voice: Option<String>,
     pub rate_wpm: Option<u32>,
     pub lang: Option<String>,
     pub quiet: bool,
 }
 
 /// Build every input. Errors in one leaflet are recorded in its report entry;
-/// only a problem that stops everything (no voice, no thread pool) is an `Err`.
+/// only a problem that stops everything (a bad option, no thread pool) is an `Err`.
 pub fn run(config: &Config) -> Result<Report> {
-    let synth = synth::open(&config.voice, config.rate_wpm)?;
+    let mut voices = synth::Voices::new(config.rate_wpm);
+    if let Some(name) = &config.voice {
+        voices.get(name)?;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs)
         .build()
@@ -47,7 +51,7 @@ pub fn run(config: &Config) -> Result<Report> {
     let mut slugs = HashSet::new();
     for input in &config.inputs {
         let started = Instant::now();
-        let entry = match build_one(config, input, synth.as_ref(), &pool, &mut slugs) {
+        let entry = match build_one(config, input, &mut voices, &pool, &mut slugs) {
             Ok(done) => LeafletReport::ok(input, done, started.elapsed()),
             Err(e) => LeafletReport::failed(input, &e, started.elapsed()),
         };
@@ -69,11 +73,17 @@ pub struct Built {
 fn build_one(
     config: &Config,
     input: &Path,
-    synth: &dyn Synthesizer,
+    voices: &mut synth::Voices,
     pool: &rayon::ThreadPool,
     slugs: &mut HashSet<String>,
 ) -> Result<Built> {
     let source = leaflet::read(input, config.lang.as_deref())?;
+    let voice = match &config.voice {
+        Some(name) => name.clone(),
+        None => synth::voice_for_language(&source.leaflet.language)?.to_string(),
+    };
+    let synth = voices.get(&voice)?;
+    let synth = synth.as_ref();
     let script = script::write(&source.leaflet, script::Pauses::default());
     let slug = unique_slug(&leaflet_slug(&source.leaflet, input), slugs);
     let dir = config.out.join(&slug);
@@ -110,20 +120,13 @@ fn build_one(
 
 /// Speak a chapter: each utterance, then its pause.
 pub fn narrate(synth: &dyn Synthesizer, chapter: &ChapterScript) -> Result<Pcm> {
-    let mut pcm = Pcm {
-        samples: Vec::new(),
-        sample_rate: synth.sample_rate(),
-    };
-    for u in &chapter.utterances {
-        let part = synth.synthesize(&u.text).map_err(|e| Error::Narrate {
+    synth
+        .synthesize_utterances(&chapter.utterances)
+        .map_err(|e| Error::Narrate {
             index: chapter.index,
             title: chapter.title.clone(),
             why: e.to_string(),
-        })?;
-        pcm.samples.extend_from_slice(&part.samples);
-        audio::push_silence(&mut pcm, u.pause_after_ms);
-    }
-    Ok(pcm)
+        })
 }
 
 fn make_book(

@@ -2,9 +2,13 @@
 
 mod flite;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::script::Utterance;
 
 /// Mono 16-bit samples at a known rate.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -34,6 +38,21 @@ pub trait Synthesizer: Send + Sync {
     fn id(&self) -> SynthId;
     fn sample_rate(&self) -> u32;
     fn synthesize(&self, text: &str) -> Result<Pcm>;
+
+    /// Speak a run of utterances, each followed by its pause. Backends that
+    /// pay a cost per call (a process to start) override this to do it once.
+    fn synthesize_utterances(&self, utterances: &[Utterance]) -> Result<Pcm> {
+        let mut pcm = Pcm {
+            samples: Vec::new(),
+            sample_rate: self.sample_rate(),
+        };
+        for u in utterances {
+            let part = self.synthesize(&u.text)?;
+            pcm.samples.extend_from_slice(&part.samples);
+            crate::audio::push_silence(&mut pcm, u.pause_after_ms);
+        }
+        Ok(pcm)
+    }
 }
 
 /// A voice that can be chosen with `--voice`.
@@ -52,6 +71,44 @@ pub const RATE_RANGE: (u32, u32) = (80, 300);
 
 pub fn voices() -> Vec<VoiceInfo> {
     flite::VOICES.to_vec()
+}
+
+/// The default voice for a language (two-letter code).
+pub fn voice_for_language(lang: &str) -> Result<&'static str> {
+    if lang == "en" {
+        return Ok(DEFAULT_VOICE);
+    }
+    voices()
+        .into_iter()
+        .find(|v| v.language == lang)
+        .map(|v| v.name)
+        .ok_or_else(|| Error::NoVoiceForLanguage {
+            lang: lang.to_string(),
+        })
+}
+
+/// Voices opened so far in a build, each once, shared by all its leaflets.
+pub struct Voices {
+    rate_wpm: Option<u32>,
+    open: HashMap<String, Arc<dyn Synthesizer>>,
+}
+
+impl Voices {
+    pub fn new(rate_wpm: Option<u32>) -> Voices {
+        Voices {
+            rate_wpm,
+            open: HashMap::new(),
+        }
+    }
+
+    pub fn get(&mut self, name: &str) -> Result<Arc<dyn Synthesizer>> {
+        if let Some(s) = self.open.get(name) {
+            return Ok(Arc::clone(s));
+        }
+        let s: Arc<dyn Synthesizer> = Arc::from(open(name, self.rate_wpm)?);
+        self.open.insert(name.to_string(), Arc::clone(&s));
+        Ok(s)
+    }
 }
 
 /// Open the named voice at the given rate (words per minute; `None` keeps the
