@@ -212,6 +212,42 @@ pub fn strip_reference_numbers(text: &str, dropped: &mut Vec<Dropped>) -> String
     out
 }
 
+/// Put back the space an extractor lost between a number and a word
+/// ("48hours", "15minutes"), leaving units ("100g"), ordinals ("1st") and
+/// addresses alone.
+pub fn space_numbers_from_words(text: &str) -> String {
+    static GLUED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(\d+)(\p{Ll}{3,}[.,;:!?)]*)$").unwrap());
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, token) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        match GLUED.captures(token) {
+            Some(c) if !is_address_like(token) => {
+                out.push_str(&c[1]);
+                out.push(' ');
+                out.push_str(&c[2]);
+            }
+            _ => out.push_str(token),
+        }
+    }
+    out
+}
+
+/// Remove citations in square brackets ("[3]", "[4-6]", "[1, 2]").
+pub fn strip_bracket_citations(text: &str, dropped: &mut Vec<Dropped>) -> String {
+    static CITE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s?\[\d{1,3}(?:\s?[-–,]\s?\d{1,3})*\]").unwrap());
+    for m in CITE.find_iter(text) {
+        dropped.push(Dropped {
+            text: m.as_str().trim().to_string(),
+            reason: "reference number".into(),
+        });
+    }
+    CITE.replace_all(text, "").into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +264,24 @@ mod tests {
             "over many years. our patients. in this area and 48hours at NW3 2QG, mg5 without it. 4 cm2"
         );
         assert_eq!(d.len(), 4);
+    }
+
+    #[test]
+    fn lost_spaces_come_back_but_units_and_ordinals_stay() {
+        assert_eq!(
+            space_numbers_from_words("wait 1hour or 48hours, 15minutes. 100g on the 1st"),
+            "wait 1 hour or 48 hours, 15 minutes. 100g on the 1st"
+        );
+    }
+
+    #[test]
+    fn bracket_citations_are_removed() {
+        let mut d = Vec::new();
+        assert_eq!(
+            strip_bracket_citations("It works [1] in most people [2, 3].", &mut d),
+            "It works in most people."
+        );
+        assert_eq!(d.len(), 2);
     }
 
     #[test]

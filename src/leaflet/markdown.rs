@@ -80,6 +80,7 @@ fn finish(mut chapters: Vec<Chapter>, dropped: Vec<Dropped>) -> Leaflet {
     chapters[0].level = 1;
     Leaflet {
         title,
+        organisation: None,
         language: String::new(),
         chapters,
         dropped,

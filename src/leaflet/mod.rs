@@ -22,6 +22,8 @@ pub use decode::Decoded;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Leaflet {
     pub title: String,
+    /// The hospital or trust that publishes the leaflet, when the cover says.
+    pub organisation: Option<String>,
     /// Two-letter language code (ISO 639-1), e.g. `en`.
     pub language: String,
     pub chapters: Vec<Chapter>,

@@ -27,7 +27,8 @@ const JOINING_WORDS: &[&str] = &[
 
 pub fn parse(text: &str) -> Leaflet {
     let mut dropped = Vec::new();
-    let lines = cleanup::lines_without_furniture(text, &mut dropped);
+    let mut lines = cleanup::lines_without_furniture(text, &mut dropped);
+    join_across_page_breaks(&mut lines);
     let vocab = vocabulary(&lines);
     let mut seg = Segmenter {
         lines: &lines,
@@ -36,17 +37,64 @@ pub fn parse(text: &str) -> Leaflet {
         open: None,
         addresses: HashSet::new(),
         dropped,
-        pending_bullet: false,
+        pending_bullets: 0,
+        organisation: None,
     };
     let start = seg.title();
     seg.body(start);
     seg.close();
+    seg.drop_reference_lists();
+    set_heading_levels(&mut seg.chapters);
     Leaflet {
         title: seg.chapters[0].title.clone(),
+        organisation: seg.organisation,
         language: String::new(),
         chapters: seg.chapters,
         dropped: seg.dropped,
         warnings: Vec::new(),
+    }
+}
+
+/// A sentence that runs on over a page break is one paragraph: remove the
+/// blank lines the break left, so it is not split (or taken for a heading).
+fn join_across_page_breaks(lines: &mut Vec<Line>) {
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].page_start {
+            let prev = (0..i).rev().find(|&p| !lines[p].is_blank());
+            if let Some(p) = prev {
+                let before = &lines[p].text;
+                let runs_on = !ends_sentence(before)
+                    && (starts_lower(&lines[i].text)
+                        || before.ends_with(['-', ','])
+                        || ends_with_joining_word(before));
+                if runs_on {
+                    lines.drain(p + 1..i);
+                    i = p + 1;
+                    lines[i].page_start = false;
+                    lines[i].indented = false;
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+/// Numbered headings ("2.1 Diet") sit below their parent; a heading that
+/// repeats under several sections ("How much do I need?") is a subheading.
+fn set_heading_levels(chapters: &mut [Chapter]) {
+    static NUMBERED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\d{1,2}((?:\.\d{1,2})+)\.?\s").unwrap());
+    let mut counts = std::collections::HashMap::new();
+    for c in chapters.iter().skip(1) {
+        *counts.entry(c.title.to_lowercase()).or_insert(0usize) += 1;
+    }
+    for c in chapters.iter_mut().skip(1) {
+        if let Some(m) = NUMBERED.captures(&c.title) {
+            c.level = 1 + m[1].matches('.').count() as u8;
+        } else if counts[&c.title.to_lowercase()] > 1 {
+            c.level = 2;
+        }
     }
 }
 
@@ -74,41 +122,79 @@ struct Segmenter<'a> {
     /// Web and email addresses already given in the text.
     addresses: HashSet<String>,
     dropped: Vec<Dropped>,
-    /// A bullet glyph stood alone on the line before.
-    pending_bullet: bool,
+    /// Bullet glyphs that stood on lines of their own, still waiting for the
+    /// items they mark.
+    pending_bullets: usize,
+    organisation: Option<String>,
 }
 
 impl Segmenter<'_> {
-    /// Read the title from the first lines (a wrapped title is joined) and open
-    /// the title chapter. Returns the index of the first line after it.
+    /// Read the cover: the organisation's name, generic labels ("Patient
+    /// information leaflet") and the title, in whatever order they come, up to
+    /// the first prose. Opens the title chapter; returns the next line index.
     fn title(&mut self) -> usize {
         let lines = self.lines;
-        let mut i = 0;
-        while i < lines.len() && lines[i].is_blank() {
-            i += 1;
-        }
+        let mut i = next_filled(lines, 0);
         let mut title = String::new();
-        if i < lines.len() && !is_prose(&lines[i].text) && lines[i].text.len() <= 120 {
-            title = lines[i].text.clone();
-            i += 1;
-            while i < lines.len() && !lines[i].is_blank() && continues_title(&title, &lines[i].text)
-            {
-                title = format!("{title} {}", lines[i].text);
-                i += 1;
+        let mut labels = Vec::new();
+        let mut organisation: Vec<String> = Vec::new();
+        while i < lines.len() && !is_prose(&lines[i].text) && title.is_empty() {
+            let (group, next) = self.cover_group(i);
+            if !group.split_whitespace().any(|w| w.chars().filter(|c| c.is_alphanumeric()).count() >= 2) {
+                self.dropped.push(Dropped {
+                    text: group,
+                    reason: "stray glyph on the cover".into(),
+                });
+            } else if is_organisation(&group) {
+                organisation.push(group);
+            } else if GENERIC_LABEL.is_match(&group) {
+                labels.push(group);
+            } else {
+                title = group;
             }
+            i = next_filled(lines, next);
+        }
+        if title.is_empty() && organisation.is_empty() && !labels.is_empty() {
+            title = labels.remove(0);
+        }
+        if !organisation.is_empty() {
+            let name = squeeze(&organisation.join(" "));
+            self.dropped.push(Dropped {
+                text: name.clone(),
+                reason: "organisation name on the cover".into(),
+            });
+            self.organisation = Some(name);
         }
         self.chapters.push(Chapter {
             title: squeeze(&title),
             level: 1,
-            blocks: Vec::new(),
+            blocks: labels.into_iter().map(Block::Paragraph).collect(),
         });
         i
+    }
+
+    /// One line of the cover with the lines that continue it.
+    fn cover_group(&self, start: usize) -> (String, usize) {
+        let lines = self.lines;
+        let mut text = lines[start].text.clone();
+        let mut i = start + 1;
+        while i < lines.len()
+            && !lines[i].is_blank()
+            && (continues_title(&text, &lines[i].text)
+                || is_organisation(&format!("{text} {}", lines[i].text)))
+        {
+            text = format!("{text} {}", lines[i].text);
+            i += 1;
+        }
+        (squeeze(&text), i)
     }
 
     fn body(&mut self, start: usize) {
         let lines = self.lines;
         let mut seen_prose = false;
         let mut prev: Option<&Line> = None;
+        // The last line with text, across blank lines.
+        let mut last_text: Option<&Line> = None;
         let mut after_special = true;
         let mut i = start;
         while i < lines.len() {
@@ -122,12 +208,14 @@ impl Segmenter<'_> {
             let prev_blank = prev.is_none_or(Line::is_blank);
             let unit_start = prev_blank
                 || after_special
-                || prev.is_some_and(|p| ends_sentence(&p.text))
-                || line.page_start;
+                || prev.is_some_and(|p| ends_sentence(&p.text) || cleanup::link_line_key(&p.text).is_some())
+                || (line.page_start && line.indented);
             after_special = false;
             if unit_start {
-                let isolated_ok = seen_prose && prev_blank;
-                if let Some((title, n)) = self.heading_at(i, isolated_ok) {
+                let isolated_ok = seen_prose
+                    && prev_blank
+                    && last_text.is_none_or(|t: &Line| ends_sentence(&t.text));
+                if let Some((title, n)) = self.heading_at(i, isolated_ok, seen_prose) {
                     self.close();
                     self.chapters.push(Chapter {
                         title,
@@ -136,6 +224,7 @@ impl Segmenter<'_> {
                     });
                     i += n;
                     prev = Some(&lines[i - 1]);
+                    last_text = prev;
                     after_special = true;
                     continue;
                 }
@@ -147,6 +236,7 @@ impl Segmenter<'_> {
             }
             seen_prose |= is_prose(&line.text);
             prev = Some(line);
+            last_text = prev;
             i += 1;
         }
     }
@@ -160,7 +250,7 @@ impl Segmenter<'_> {
             && text != "-"
         {
             self.close();
-            self.pending_bullet = true;
+            self.pending_bullets += text.chars().filter(|c| BULLETS.contains(c)).count();
             return true;
         }
         if let Some(key) = cleanup::link_line_key(text) {
@@ -194,19 +284,34 @@ impl Segmenter<'_> {
     fn text_line(&mut self, line: &Line, unit_start: bool, prev_blank: bool) {
         let text = line.text.as_str();
         let (bullet, rest) = strip_bullet(text);
+        let open_kind = self.open.as_ref().map(|(k, _)| *k);
         let kind = if unit_start && CAPTION.is_match(text) {
             Some(Kind::Caption)
-        } else if bullet || self.pending_bullet {
+        } else if bullet || self.pending_bullets > 0 {
+            self.pending_bullets = self.pending_bullets.saturating_sub(1);
+            Some(Kind::ListItem)
+        } else if unit_start && NUMBERED_ITEM.is_match(text) {
             Some(Kind::ListItem)
         } else if line.indented && prev_blank && starts_lower(text) {
             // A list whose bullet glyphs the extractor dropped.
             Some(Kind::ListItem)
-        } else if line.indented && unit_start || self.open.is_none() || self.is_label_run(text) {
+        } else if self.is_value_of_label(text) {
+            let (_, open) = self.open.as_mut().expect("a label is open");
+            if !open.ends_with(':') {
+                open.push(':');
+            }
+            open.push(' ');
+            open.push_str(text);
+            return;
+        } else if line.indented && unit_start
+            || self.open.is_none()
+            || self.is_label_run(text)
+            || (open_kind == Some(Kind::ListItem) && starts_upper(text) && text.ends_with(':'))
+        {
             Some(Kind::Paragraph)
         } else {
             None
         };
-        self.pending_bullet = false;
         match kind {
             Some(kind) => {
                 self.close();
@@ -217,6 +322,19 @@ impl Segmenter<'_> {
                 cleanup::join(open, rest, &self.vocab);
             }
         }
+    }
+
+    /// "Review date" then "01/07/28" on the next line: a label and its value.
+    fn is_value_of_label(&self, next: &str) -> bool {
+        let Some((Kind::Paragraph, open)) = &self.open else {
+            return false;
+        };
+        let label = !open.contains(char::is_numeric)
+            && word_count(open) <= 4
+            && !ends_with_joining_word(open)
+            && (open.ends_with(':') || !open.ends_with(['.', ',', ';', '-', '?', '!']));
+        let value = next.starts_with(|c: char| c.is_ascii_digit()) && word_count(next) <= 3;
+        label && value
     }
 
     /// An address or contact block: short lines, each starting with a capital,
@@ -239,6 +357,8 @@ impl Segmenter<'_> {
             return;
         };
         let text = cleanup::strip_reference_numbers(&squeeze(&text), &mut self.dropped);
+        let text = cleanup::space_numbers_from_words(&text);
+        let text = cleanup::strip_bracket_citations(&text, &mut self.dropped);
         for word in text.split_whitespace() {
             if cleanup::is_address_like(word) {
                 self.addresses.insert(cleanup::address_key(word));
@@ -256,8 +376,37 @@ impl Segmenter<'_> {
             .push(block);
     }
 
+    /// A reference list is for readers who can look the sources up; a listener
+    /// cannot. Its chapter is dropped, each entry recorded.
+    fn drop_reference_lists(&mut self) {
+        static REFERENCES: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)^(references|bibliography|sources|citations|reference list)$").unwrap()
+        });
+        let mut kept = Vec::with_capacity(self.chapters.len());
+        for (i, chapter) in std::mem::take(&mut self.chapters).into_iter().enumerate() {
+            if i == 0 || !REFERENCES.is_match(&chapter.title) {
+                kept.push(chapter);
+                continue;
+            }
+            let reason = format!("reference list (under \"{}\")", chapter.title);
+            self.dropped.push(Dropped {
+                text: chapter.title.clone(),
+                reason: reason.clone(),
+            });
+            for block in chapter.blocks {
+                self.dropped.push(Dropped {
+                    text: block.text().to_string(),
+                    reason: reason.clone(),
+                });
+            }
+        }
+        self.chapters = kept;
+    }
+
     /// A heading starting at line `i`: its text and how many lines it spans.
-    fn heading_at(&self, i: usize, isolated_ok: bool) -> Option<(String, usize)> {
+    /// `isolated_ok`: a heading may stand alone between blank lines here (the
+    /// text before it ended a sentence, so it is not a table cell or label).
+    fn heading_at(&self, i: usize, isolated_ok: bool, seen_prose: bool) -> Option<(String, usize)> {
         let lines = self.lines;
         let first = &lines[i].text;
         if !starts_upper(first)
@@ -270,13 +419,17 @@ impl Segmenter<'_> {
         if let Some(q) = self.question_at(i) {
             return Some(q);
         }
+        if first.split_once(": ").is_some_and(|(_, value)| !value.trim().is_empty()) {
+            return None; // "Ward: 01632 960 555" is a line of contact details
+        }
         let mut text = first.clone();
         let mut n = 1;
         while n < 3 && i + n < lines.len() {
             let next = &lines[i + n];
             let wrapped = !next.is_blank()
                 && (ends_with_joining_word(&text) || starts_lower(&next.text))
-                && !ends_sentence(&text);
+                && !ends_sentence(&text)
+                && cleanup::link_line_key(&next.text).is_none();
             if !wrapped {
                 break;
             }
@@ -288,10 +441,16 @@ impl Segmenter<'_> {
         }
         let after = lines.get(i + n)?;
         if !after.is_blank() {
-            let body_follows = is_prose(&after.text) && !starts_lower(&after.text);
-            // A heading over a list or a block of "label: value" lines.
-            let items_follow =
-                isolated_ok && (is_key_value(&after.text) || strip_bullet(&after.text).0);
+            let body_follows = !starts_lower(&after.text)
+                && (is_prose(&after.text)
+                    || (word_count(&after.text) >= 4
+                        && lines.get(i + n + 1).is_some_and(|l| starts_lower(&l.text))));
+            // A heading over a list, links or "label: value" lines.
+            let items_follow = seen_prose
+                && (is_key_value(&after.text)
+                    || strip_bullet(&after.text).0
+                    || NUMBERED_ITEM.is_match(&after.text)
+                    || cleanup::link_line_key(&after.text).is_some());
             return (body_follows || items_follow).then(|| (squeeze(&text), n));
         }
         let next_filled = lines[i + n..].iter().find(|l| !l.is_blank())?;
@@ -320,6 +479,32 @@ impl Segmenter<'_> {
         None
     }
 }
+
+/// Labels that say what kind of document this is, not what it is about.
+static GENERIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:patient\s+)?(?:information|leaflet|factsheet)(?:\s+(?:leaflet|sheet|factsheet|booklet))?(?:\s+for\s+.*)?$")
+        .unwrap()
+});
+
+/// The name of a hospital, trust or health board as printed on a cover.
+fn is_organisation(text: &str) -> bool {
+    static ORG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:\bNHS|\bTrust|\bHospitals?|\bHealth Board|\bInfirmary|\bUniversity Hospitals?)$").unwrap()
+    });
+    ORG.is_match(text.trim_end_matches(['.', ',']))
+}
+
+fn next_filled(lines: &[Line], mut i: usize) -> usize {
+    while i < lines.len() && lines[i].is_blank() {
+        i += 1;
+    }
+    i
+}
+
+/// "1. Take...", "2) Ring...", "(a) ...", "b. ...": an item of a numbered list.
+static NUMBERED_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{1,2}[.)]|\(\d{1,2}\)|\(?[a-h][.)])\s+\S").unwrap()
+});
 
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -350,7 +535,7 @@ fn is_key_value(text: &str) -> bool {
 }
 
 fn continues_title(title: &str, next: &str) -> bool {
-    (ends_with_joining_word(title) || starts_lower(next))
+    (ends_with_joining_word(title) || starts_lower(next) || title.ends_with(','))
         && !ends_sentence(title)
         && title.len() + next.len() <= 150
 }
