@@ -140,7 +140,10 @@ impl Segmenter<'_> {
         let mut organisation: Vec<String> = Vec::new();
         while i < lines.len() && !is_prose(&lines[i].text) && title.is_empty() {
             let (group, next) = self.cover_group(i);
-            if !group.split_whitespace().any(|w| w.chars().filter(|c| c.is_alphanumeric()).count() >= 2) {
+            if !group
+                .split_whitespace()
+                .any(|w| w.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
+            {
                 self.dropped.push(Dropped {
                     text: group,
                     reason: "stray glyph on the cover".into(),
@@ -208,7 +211,9 @@ impl Segmenter<'_> {
             let prev_blank = prev.is_none_or(Line::is_blank);
             let unit_start = prev_blank
                 || after_special
-                || prev.is_some_and(|p| ends_sentence(&p.text) || cleanup::link_line_key(&p.text).is_some())
+                || prev.is_some_and(|p| {
+                    ends_sentence(&p.text) || cleanup::link_line_key(&p.text).is_some()
+                })
                 || (line.page_start && line.indented);
             after_special = false;
             if unit_start {
@@ -357,6 +362,7 @@ impl Segmenter<'_> {
             return;
         };
         let text = cleanup::strip_reference_numbers(&squeeze(&text), &mut self.dropped);
+        let text = inline_bullets_as_commas(&text);
         let text = cleanup::space_numbers_from_words(&text);
         let text = cleanup::strip_bracket_citations(&text, &mut self.dropped);
         for word in text.split_whitespace() {
@@ -419,7 +425,10 @@ impl Segmenter<'_> {
         if let Some(q) = self.question_at(i) {
             return Some(q);
         }
-        if first.split_once(": ").is_some_and(|(_, value)| !value.trim().is_empty()) {
+        if first
+            .split_once(": ")
+            .is_some_and(|(_, value)| !value.trim().is_empty())
+        {
             return None; // "Ward: 01632 960 555" is a line of contact details
         }
         let mut text = first.clone();
@@ -489,7 +498,10 @@ static GENERIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// The name of a hospital, trust or health board as printed on a cover.
 fn is_organisation(text: &str) -> bool {
     static ORG: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:\bNHS|\bTrust|\bHospitals?|\bHealth Board|\bInfirmary|\bUniversity Hospitals?)$").unwrap()
+        Regex::new(
+            r"(?:\bNHS|\bTrust|\bHospitals?|\bHealth Board|\bInfirmary|\bUniversity Hospitals?)$",
+        )
+        .unwrap()
     });
     ORG.is_match(text.trim_end_matches(['.', ',']))
 }
@@ -502,9 +514,8 @@ fn next_filled(lines: &[Line], mut i: usize) -> usize {
 }
 
 /// "1. Take...", "2) Ring...", "(a) ...", "b. ...": an item of a numbered list.
-static NUMBERED_ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\d{1,2}[.)]|\(\d{1,2}\)|\(?[a-h][.)])\s+\S").unwrap()
-});
+static NUMBERED_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:\d{1,2}[.)]|\(\d{1,2}\)|\(?[a-h][.)])\s+\S").unwrap());
 
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -532,6 +543,23 @@ fn strip_bullet(text: &str) -> (bool, &str) {
 fn is_key_value(text: &str) -> bool {
     text.split_once(':')
         .is_some_and(|(key, _)| key.len() <= 24 && key.split_whitespace().count() <= 3)
+}
+
+/// "Trust • 1st edition": a bullet used as a separator inside a line.
+fn inline_bullets_as_commas(text: &str) -> String {
+    text.split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            if w.chars().all(|c| BULLETS.contains(&c)) && !w.chars().all(|c| c == '-' || c == '–')
+            {
+                ","
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" ,", ",")
 }
 
 fn continues_title(title: &str, next: &str) -> bool {
