@@ -77,8 +77,15 @@ pub struct ChaptersArgs {
     /// The leaflet file.
     pub input: PathBuf,
     /// Print JSON for other programs instead of a numbered list.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "markdown")]
     pub json: bool,
+    /// Print the cleaned leaflet as Markdown, one heading per chapter. Save it,
+    /// correct the headings, and build from the saved file.
+    #[arg(long)]
+    pub markdown: bool,
+    /// Also list the text that will not be read aloud, and why.
+    #[arg(short, long)]
+    pub verbose: bool,
     /// The leaflet's language as a two-letter code; detected when not given.
     #[arg(long, value_name = "CODE")]
     pub lang: Option<String>,
@@ -139,7 +146,11 @@ fn run_build(args: BuildArgs) -> Result<i32> {
 struct Outline<'a> {
     title: &'a str,
     language: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organisation: Option<&'a str>,
     chapters: Vec<OutlineChapter<'a>>,
+    /// Text that will not be read aloud, with the reason.
+    dropped: &'a [leaflet::Dropped],
 }
 
 #[derive(Serialize)]
@@ -160,9 +171,15 @@ fn read(input: &Path, lang: Option<&str>) -> Result<leaflet::Leaflet> {
 
 fn run_chapters(args: ChaptersArgs) -> Result<i32> {
     let leaflet = read(&args.input, args.lang.as_deref())?;
+    if args.markdown {
+        print!("{}", leaflet::to_markdown(&leaflet));
+        return Ok(0);
+    }
     let outline = Outline {
         title: &leaflet.title,
         language: &leaflet.language,
+        organisation: leaflet.organisation.as_deref(),
+        dropped: &leaflet.dropped,
         chapters: leaflet
             .chapters
             .iter()
@@ -183,8 +200,22 @@ fn run_chapters(args: ChaptersArgs) -> Result<i32> {
             let indent = "  ".repeat(c.level.saturating_sub(1) as usize);
             println!("{indent}{:>2}. {} ({} words)", c.index, c.title, c.words);
         }
+        if args.verbose {
+            print_dropped(&leaflet.dropped);
+        }
     }
     Ok(0)
+}
+
+fn print_dropped(dropped: &[leaflet::Dropped]) {
+    if dropped.is_empty() {
+        println!("\nNothing was left out.");
+        return;
+    }
+    println!("\nNot read aloud ({}):", dropped.len());
+    for d in dropped {
+        println!("  - {:?}: {}", d.text, d.reason);
+    }
 }
 
 fn run_script(args: ScriptArgs) -> Result<i32> {

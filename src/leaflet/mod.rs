@@ -7,6 +7,7 @@
 
 mod cleanup;
 mod decode;
+mod export;
 mod language;
 mod markdown;
 mod text;
@@ -18,6 +19,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 
 pub use decode::Decoded;
+pub use export::to_markdown;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Leaflet {
@@ -137,13 +139,48 @@ pub fn read(path: &Path, lang: Option<&str>) -> Result<Source> {
     })
 }
 
+/// A `---` block of `key: value` lines at the top of a Markdown file.
+fn front_matter(text: &str) -> (Vec<(String, String)>, &str) {
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return (Vec::new(), text);
+    };
+    let Some(end) = rest
+        .find("\n---\n")
+        .map(|e| e + 1)
+        .or_else(|| rest.starts_with("---\n").then_some(0))
+    else {
+        return (Vec::new(), text);
+    };
+    let pairs = rest[..end]
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string()))
+        .collect();
+    (pairs, &rest[end + 4..])
+}
+
 /// Parse decoded text. `fallback_title` names the leaflet when it has no title
 /// line of its own; `lang` overrides language detection.
 pub fn parse(text: &str, format: Format, fallback_title: &str, lang: Option<&str>) -> Leaflet {
+    let (front, text) = match format {
+        Format::Markdown => front_matter(text),
+        Format::PdfText => (Vec::new(), text),
+    };
     let mut leaflet = match format {
         Format::Markdown => markdown::parse(text),
         Format::PdfText => text::parse(text),
     };
+    let mut lang = lang.map(str::to_string);
+    for (key, value) in front {
+        match key.as_str() {
+            "language" | "lang" if lang.is_none() && !value.is_empty() => lang = Some(value),
+            "organisation" | "organization" if !value.is_empty() => {
+                leaflet.organisation = Some(value)
+            }
+            _ => {}
+        }
+    }
+    let lang = lang.as_deref();
     if leaflet.title.is_empty() {
         leaflet.title = fallback_title.to_string();
         if let Some(first) = leaflet.chapters.first_mut().filter(|c| c.title.is_empty()) {

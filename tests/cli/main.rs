@@ -1,6 +1,7 @@
 //! Integration tests: the command line and the library, a module per feature.
 
 mod build;
+mod correcting;
 mod coverage;
 mod errors;
 mod reading;
