@@ -45,6 +45,9 @@ pub fn parse(text: &str) -> Leaflet {
     seg.close();
     seg.drop_reference_lists();
     set_heading_levels(&mut seg.chapters);
+    for chapter in &mut seg.chapters {
+        pair_table_cells(&mut chapter.blocks);
+    }
     Leaflet {
         title: seg.chapters[0].title.clone(),
         organisation: seg.organisation,
@@ -96,6 +99,46 @@ fn set_heading_levels(chapters: &mut [Chapter]) {
             c.level = 2;
         }
     }
+}
+
+/// A table flattened one cell per line ("Before meals", "4 to 7 mmol/L", ...)
+/// reads better as "Before meals: 4 to 7 mmol/L". Only a run of three or more
+/// such label-then-number pairs is taken for a table, so an address stays.
+fn pair_table_cells(blocks: &mut Vec<Block>) {
+    let cell = |b: &Block| match b {
+        Block::Paragraph(t) => {
+            t.chars().count() <= 50 && !ends_sentence(t) && !t.contains(". ") && !t.ends_with(':')
+        }
+        _ => false,
+    };
+    let has_digit = |b: &Block| b.text().contains(|c: char| c.is_ascii_digit());
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut i = 0;
+    while i < blocks.len() {
+        let mut j = i;
+        while j + 1 < blocks.len()
+            && cell(&blocks[j])
+            && cell(&blocks[j + 1])
+            && !has_digit(&blocks[j])
+            && has_digit(&blocks[j + 1])
+        {
+            j += 2;
+        }
+        if (j - i) / 2 >= 3 {
+            for pair in blocks[i..j].chunks(2) {
+                out.push(Block::Paragraph(format!(
+                    "{}: {}",
+                    pair[0].text(),
+                    pair[1].text()
+                )));
+            }
+            i = j;
+        } else {
+            out.push(blocks[i].clone());
+            i += 1;
+        }
+    }
+    *blocks = out;
 }
 
 fn vocabulary(lines: &[Line]) -> HashSet<String> {
@@ -216,7 +259,11 @@ impl Segmenter<'_> {
                 })
                 || (line.page_start && line.indented);
             after_special = false;
-            if unit_start {
+            let value_due = self
+                .open
+                .as_ref()
+                .is_some_and(|(k, t)| *k == Kind::Paragraph && is_bare_label(t));
+            if unit_start && !value_due {
                 let isolated_ok = seen_prose
                     && prev_blank
                     && last_text.is_none_or(|t: &Line| ends_sentence(&t.text));
@@ -272,9 +319,10 @@ impl Segmenter<'_> {
                 return true;
             }
         }
-        let bare_label = CAPTION
-            .captures(text)
-            .is_some_and(|c| c.name("rest").is_none_or(|r| r.as_str().trim().is_empty()));
+        let bare_label = CAPTION.captures(text).is_some_and(|c| {
+            c.name("described").is_none()
+                && c.name("rest").is_none_or(|r| r.as_str().trim().is_empty())
+        });
         if bare_label {
             self.close();
             self.dropped.push(Dropped {
@@ -334,6 +382,9 @@ impl Segmenter<'_> {
         let Some((Kind::Paragraph, open)) = &self.open else {
             return false;
         };
+        if is_bare_label(open) {
+            return !is_prose(next) && !next.ends_with(':') && word_count(next) <= 5;
+        }
         let label = !open.contains(char::is_numeric)
             && word_count(open) <= 4
             && !ends_with_joining_word(open)
@@ -436,7 +487,8 @@ impl Segmenter<'_> {
         while n < 3 && i + n < lines.len() {
             let next = &lines[i + n];
             let wrapped = !next.is_blank()
-                && (ends_with_joining_word(&text) || starts_lower(&next.text))
+                && ((ends_with_joining_word(&text) && !is_prose(&next.text))
+                    || starts_lower(&next.text))
                 && !ends_sentence(&text)
                 && cleanup::link_line_key(&next.text).is_none();
             if !wrapped {
@@ -519,7 +571,7 @@ static NUMBERED_ITEM: LazyLock<Regex> =
 
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:(?:figure|fig\.|diagram|image|picture|photo|illustration|chart)\s*\d+[a-z]?\b[.:]?(?P<rest>.*)|\((?:image|picture|photo|diagram|illustration) of\b.*)$",
+        r"(?i)^(?:(?:figure|fig\.|diagram|image|picture|photo|illustration|chart)\s*\d+[a-z]?\b[.:]?(?P<rest>.*)|\((?:image|picture|photo|diagram|illustration) of\b(?P<described>.*))$",
     )
     .unwrap()
 });
@@ -541,8 +593,14 @@ fn strip_bullet(text: &str) -> (bool, &str) {
 
 /// "e-mail: x@y.org", "Review date: 01/07/28": a short label, then a colon.
 fn is_key_value(text: &str) -> bool {
-    text.split_once(':')
-        .is_some_and(|(key, _)| key.len() <= 24 && key.split_whitespace().count() <= 3)
+    text.split_once(':').is_some_and(|(key, value)| {
+        key.len() <= 24 && key.split_whitespace().count() <= 3 && !value.trim().is_empty()
+    })
+}
+
+/// "Department:" alone on a line, its value on the next.
+fn is_bare_label(text: &str) -> bool {
+    text.ends_with(':') && word_count(text) <= 3 && text.len() <= 30
 }
 
 /// "Trust • 1st edition": a bullet used as a separator inside a line.
@@ -573,7 +631,7 @@ fn is_short_heading(text: &str) -> bool {
     text.chars().count() <= 80
         && (1..=12).contains(&words)
         && !text.ends_with(['.', ',', ';', ':', '-', '–'])
-        && !ends_with_joining_word(text)
+        && !ends_with_dangling_word(text)
         && text
             .split_whitespace()
             .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
@@ -588,6 +646,15 @@ fn is_prose(text: &str) -> bool {
 fn ends_sentence(text: &str) -> bool {
     text.trim_end_matches(['"', '\'', ')', '’', '”'])
         .ends_with(['.', '!', '?', ':'])
+}
+
+/// A heading can end in "for" or "to" ("Signs to look out for") but not in an
+/// article or conjunction.
+fn ends_with_dangling_word(text: &str) -> bool {
+    const DANGLING: &[&str] = &["a", "an", "the", "and", "or", "of", "your", "our"];
+    text.split_whitespace()
+        .last()
+        .is_some_and(|w| DANGLING.contains(&w.to_lowercase().as_str()))
 }
 
 fn ends_with_joining_word(text: &str) -> bool {

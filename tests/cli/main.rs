@@ -4,5 +4,6 @@ mod build;
 mod correcting;
 mod coverage;
 mod errors;
+mod pdf_text;
 mod reading;
 mod util;

@@ -1,0 +1,220 @@
+//! The PDF-text reader, one fixture per artifact that extractors leave.
+
+use audio_leaflet::leaflet::{self, Block, Leaflet};
+
+use crate::util::fixture;
+
+fn read(name: &str) -> Leaflet {
+    leaflet::read(&fixture(name), None).unwrap().leaflet
+}
+
+fn outline(l: &Leaflet) -> Vec<(&str, u8)> {
+    l.chapters
+        .iter()
+        .map(|c| (c.title.as_str(), c.level))
+        .collect()
+}
+
+fn texts(l: &Leaflet, chapter: usize) -> Vec<&str> {
+    l.chapters[chapter].blocks.iter().map(Block::text).collect()
+}
+
+fn reasons<'a>(l: &'a Leaflet, text: &str) -> Vec<&'a str> {
+    l.dropped
+        .iter()
+        .filter(|d| d.text == text)
+        .map(|d| d.reason.as_str())
+        .collect()
+}
+
+#[test]
+fn sentences_and_headings_run_on_over_form_feeds() {
+    let l = read("pdf-form-feeds-and-run-on-sentences.txt");
+    assert_eq!(
+        outline(&l),
+        [
+            ("Hip replacement exercises", 1),
+            ("How often should I walk after the operation?", 1)
+        ]
+    );
+    assert_eq!(
+        texts(&l, 0),
+        [
+            "These exercises help your new hip to work well. Do them three times a day for the first six weeks, even if the hip feels stiff, because movement keeps the joint supple."
+        ]
+    );
+}
+
+#[test]
+fn running_headers_and_footers_are_found_by_repetition() {
+    let l = read("pdf-running-headers-and-footers.txt");
+    assert_eq!(
+        outline(&l).iter().map(|o| o.0).collect::<Vec<_>>(),
+        [
+            "Bowel preparation",
+            "Buying the laxative",
+            "The day before the test",
+            "On the day"
+        ]
+    );
+    let all: String = l
+        .chapters
+        .iter()
+        .flat_map(|c| c.blocks.iter().map(Block::text))
+        .collect();
+    for furniture in ["Example Valley", "GAS-0112", "Page ", "www.example-valley"] {
+        assert!(!all.contains(furniture), "{furniture} is read aloud");
+    }
+    assert_eq!(reasons(&l, "Page 2 of 3"), ["page header or footer"]);
+    assert_eq!(reasons(&l, "www.example-valley.nhs.uk").len(), 3);
+}
+
+#[test]
+fn bullet_glyphs_of_every_kind_make_list_items() {
+    let l = read("pdf-bullet-glyphs-and-numbered-lists.txt");
+    assert_eq!(
+        outline(&l).iter().map(|o| o.0).collect::<Vec<_>>(),
+        [
+            "Living with a stoma",
+            "What you will need",
+            "Signs to look out for",
+            "Changing the bag"
+        ]
+    );
+    let items = |c: usize| -> Vec<String> {
+        l.chapters[c]
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::ListItem(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(items(1).len(), 9, "one item per glyph: {:?}", items(1));
+    assert_eq!(items(1)[0], "a new bag cut to size");
+    assert_eq!(items(1)[8], "scissors with rounded ends");
+    assert_eq!(
+        items(2),
+        [
+            "bleeding that does not stop",
+            "the stoma turning dark red or black",
+            "sore skin that does not heal"
+        ],
+        "glyphs on lines of their own still mark the items that follow"
+    );
+    assert_eq!(items(3).len(), 4, "numbered steps: {:?}", items(3));
+    assert!(items(3)[0].starts_with("1. Wash"));
+}
+
+#[test]
+fn wrapped_question_and_title_case_headings() {
+    let l = read("pdf-heading-shapes.txt");
+    assert_eq!(
+        outline(&l).iter().map(|o| o.0).collect::<Vec<_>>(),
+        [
+            "Cataract surgery",
+            "Will I be awake during the operation, and will it hurt at any point while the surgeon is working on my eye?",
+            "Going home",
+            "Looking After Your Eye",
+            "Driving and everyday activities",
+        ]
+    );
+}
+
+#[test]
+fn wrapping_hyphens_go_real_hyphens_stay_and_lost_spaces_return() {
+    let l = read("pdf-hyphenation-and-lost-spaces.txt");
+    let text = texts(&l, 0).join(" ") + &texts(&l, 1).join(" ");
+    for expected in [
+        "evidence-based",
+        "The treatment usually lasts 28 days",
+        "bone-anchor",
+        "Wait 1 hour",
+        "12 hours",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from {text}");
+    }
+}
+
+#[test]
+fn captions_are_read_as_captions_and_bare_labels_dropped() {
+    let l = read("pdf-figure-captions.txt");
+    assert_eq!(outline(&l).len(), 2, "a caption is not a heading");
+    let captions: Vec<&str> = l.chapters[0]
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Caption(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        captions,
+        [
+            "Figure 1 A spacer fitted to an inhaler, with the mouthpiece at the far end",
+            "(Image of a child breathing through a spacer with a mask)"
+        ]
+    );
+    assert_eq!(
+        reasons(&l, "Figure 2"),
+        ["figure label with no caption text"]
+    );
+    assert!(
+        texts(&l, 0)[0].contains("(Figure 1)"),
+        "an in-text reference stays"
+    );
+}
+
+#[test]
+fn a_flattened_table_keeps_every_cell_in_row_order() {
+    let l = read("pdf-flattened-table.txt");
+    assert_eq!(outline(&l).len(), 2, "no cell becomes a heading");
+    assert_eq!(
+        texts(&l, 0)[1..],
+        [
+            "Usual ranges",
+            "When you test",
+            "Target",
+            "Before meals: 4 to 7 mmol/L",
+            "Two hours after meals: 5 to 9 mmol/L",
+            "At bedtime: 6 to 8 mmol/L"
+        ]
+    );
+}
+
+#[test]
+fn reference_numbers_and_the_reference_list_are_not_read() {
+    let l = read("pdf-reference-numbers-and-list.txt");
+    assert_eq!(
+        outline(&l).iter().map(|o| o.0).collect::<Vec<_>>(),
+        ["Vitamin D in pregnancy", "Where to buy it"]
+    );
+    assert_eq!(
+        texts(&l, 0),
+        [
+            "Most women need a daily supplement of 10 micrograms during pregnancy and while breastfeeding. Low levels are common in winter and in people who cover their skin. A simple blood test can check your level."
+        ]
+    );
+    let listed = l
+        .dropped
+        .iter()
+        .filter(|d| d.reason.starts_with("reference list"))
+        .count();
+    assert_eq!(listed, 4, "the heading and its three entries");
+    assert_eq!(reasons(&l, "[3]"), ["reference number"]);
+}
+
+#[test]
+fn labels_and_values_on_separate_lines_are_read_together() {
+    let l = read("pdf-key-value-block.txt");
+    assert_eq!(outline(&l).len(), 2, "values are not headings");
+    assert_eq!(
+        texts(&l, 1)[1..],
+        [
+            "Department: Neurology",
+            "Leaflet number: NEU-041",
+            "Review date: 01/07/28"
+        ]
+    );
+}
