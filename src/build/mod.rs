@@ -63,6 +63,7 @@ pub fn run(config: &Config) -> Result<Report> {
 /// What one successful leaflet build produced.
 pub struct Built {
     pub slug: String,
+    pub warnings: Vec<String>,
     pub dir: PathBuf,
     pub chapters: usize,
     pub synthesized: usize,
@@ -109,6 +110,7 @@ fn build_one(
     package::write_all(&book, &dir)?;
     remove_stale_chapters(&dir, &book)?;
     Ok(Built {
+        warnings: source.leaflet.warnings.clone(),
         slug,
         dir,
         chapters: book.chapters.len(),

@@ -27,6 +27,8 @@ pub struct LeafletReport {
     pub output: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 fn secs(d: Duration) -> f64 {
@@ -46,6 +48,7 @@ impl LeafletReport {
             ok: true,
             output: Some(built.dir.display().to_string()),
             error: None,
+            warnings: built.warnings,
         }
     }
 
@@ -61,6 +64,7 @@ impl LeafletReport {
             ok: false,
             output: None,
             error: Some(error.to_string()),
+            warnings: Vec::new(),
         }
     }
 }
@@ -74,6 +78,9 @@ impl Report {
     pub fn human(&self) -> String {
         let mut out = String::new();
         for l in &self.leaflets {
+            for w in &l.warnings {
+                out.push_str(&format!("warning: {w}\n"));
+            }
             if l.ok {
                 out.push_str(&format!(
                     "built {}: {} chapters, {} of audio in {:.1}s -> {}\n",

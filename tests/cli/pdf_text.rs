@@ -218,3 +218,41 @@ fn labels_and_values_on_separate_lines_are_read_together() {
         ]
     );
 }
+
+#[test]
+fn bom_crlf_and_windows_1252_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let body =
+        "Knee care\r\n\r\nRest the knee and keep it raised for two days after the injection.\r\n";
+    let utf8 = dir.path().join("bom-crlf.txt");
+    std::fs::write(&utf8, format!("\u{feff}{body}")).unwrap();
+    let cp1252 = dir.path().join("cp1252.txt");
+    let mut bytes = b"Caf\xe9 \x93knee\x94 care\r\n\r\n".to_vec();
+    bytes.extend_from_slice(
+        b"Rest the knee \x96 keep it raised for two days after the injection.\r\n",
+    );
+    std::fs::write(&cp1252, bytes).unwrap();
+
+    let a = crate::util::bin()
+        .args(["chapters", "--json"])
+        .arg(&utf8)
+        .output()
+        .unwrap();
+    assert!(a.status.success() && a.stderr.is_empty());
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(v["title"], "Knee care");
+
+    let b = crate::util::bin()
+        .args(["chapters", "--json"])
+        .arg(&cp1252)
+        .output()
+        .unwrap();
+    assert!(b.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&b.stdout).unwrap();
+    assert_eq!(v["title"], "Café “knee” care");
+    let warning = String::from_utf8(b.stderr).unwrap();
+    assert!(
+        warning.contains("Windows-1252") && warning.contains("cp1252.txt"),
+        "{warning}"
+    );
+}
