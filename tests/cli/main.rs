@@ -2,5 +2,6 @@
 
 mod build;
 mod errors;
+mod espeak;
 mod reading;
 mod util;
