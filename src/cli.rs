@@ -1,5 +1,6 @@
 //! The command line: clap types, checked into a build config before any work.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -242,20 +243,46 @@ fn run_script(args: ScriptArgs) -> Result<i32> {
 }
 
 fn run_voices() -> Result<i32> {
-    println!(
-        "{:<8} {:<8} {:<9} description",
+    let mut stdout = std::io::stdout().lock();
+    match write_voices(&synth::voices(), &mut stdout) {
+        // `audio-leaflet voices | head` closing the pipe early is not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        done => done.map(|()| 0).context("cannot print the voices"),
+    }
+}
+
+/// A table with columns as wide as their longest entry, then any notes.
+fn write_voices(list: &synth::VoiceList, out: &mut impl Write) -> std::io::Result<()> {
+    let width = |f: fn(&synth::VoiceInfo) -> &str, title: &str| {
+        list.voices
+            .iter()
+            .map(|v| f(v).len())
+            .chain([title.len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let name_w = width(|v| &v.name, "voice");
+    let lang_w = width(|v| &v.language, "language");
+    let backend_w = width(|v| &v.backend, "backend");
+    writeln!(
+        out,
+        "{:<name_w$} {:<lang_w$} {:<backend_w$} description",
         "voice", "language", "backend"
-    );
-    for v in synth::voices() {
+    )?;
+    for v in &list.voices {
         let default = if v.name == synth::DEFAULT_VOICE {
             " (default)"
         } else {
             ""
         };
-        println!(
-            "{:<8} {:<8} {:<9} {}{default}",
+        writeln!(
+            out,
+            "{:<name_w$} {:<lang_w$} {:<backend_w$} {}{default}",
             v.name, v.language, v.backend, v.description
-        );
+        )?;
     }
-    Ok(0)
+    for note in &list.notes {
+        writeln!(out, "note: {note}")?;
+    }
+    out.flush()
 }

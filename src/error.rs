@@ -25,9 +25,17 @@ pub enum Error {
     #[error("unknown voice `{name}`: run `audio-leaflet voices` to see the voices available")]
     UnknownVoice { name: String },
     #[error(
-        "no voice speaks language `{lang}`: install Debian's espeak-ng (`apt-get install espeak-ng`) or give --voice"
+        "no voice speaks language `{lang}`: run `audio-leaflet voices` and give one with --voice, or give --lang"
     )]
     NoVoiceForLanguage { lang: String },
+    #[error(
+        "the espeak-ng program is not installed (`{program}` was not found): run `apt-get install espeak-ng` (needed for {needed_for})"
+    )]
+    EspeakMissing { program: String, needed_for: String },
+    #[error(
+        "{what} failed: {why} (check that `espeak-ng --voices` runs, or reinstall it with `apt-get install --reinstall espeak-ng`)"
+    )]
+    Espeak { what: String, why: String },
     #[error("--rate {wpm} is out of range: use between {min} and {max} words per minute")]
     BadRate { wpm: u32, min: u32, max: u32 },
     #[error("chapter {index} (\"{title}\") failed to narrate: {why}")]

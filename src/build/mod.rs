@@ -81,7 +81,7 @@ fn build_one(
     let source = leaflet::read(input, config.lang.as_deref())?;
     let voice = match &config.voice {
         Some(name) => name.clone(),
-        None => synth::voice_for_language(&source.leaflet.language)?.to_string(),
+        None => synth::voice_for_language(&source.leaflet.language)?,
     };
     let synth = voices.get(&voice)?;
     let synth = synth.as_ref();

@@ -3,22 +3,36 @@
 use super::{Pcm, SynthId, Synthesizer, VoiceInfo};
 use crate::error::{Error, Result};
 
-pub const VOICES: &[VoiceInfo] = &[
-    VoiceInfo {
-        name: "kal16",
-        backend: "flite",
-        language: "en",
-        sample_rate: 16_000,
-        description: "US English male (Kevin A. Lenzo), 16 kHz, built in",
-    },
-    VoiceInfo {
-        name: "kal",
-        backend: "flite",
-        language: "en",
-        sample_rate: 8_000,
-        description: "US English male (Kevin A. Lenzo), 8 kHz telephone quality, built in",
-    },
+/// The voices built into flite-rs: name, sample rate, description.
+const VOICES: &[(&str, u32, &str)] = &[
+    (
+        "kal16",
+        16_000,
+        "US English male (Kevin A. Lenzo), 16 kHz, built in",
+    ),
+    (
+        "kal",
+        8_000,
+        "US English male (Kevin A. Lenzo), 8 kHz telephone quality, built in",
+    ),
 ];
+
+pub fn voices() -> Vec<VoiceInfo> {
+    VOICES
+        .iter()
+        .map(|&(name, sample_rate, description)| VoiceInfo {
+            name: name.into(),
+            backend: "flite".into(),
+            language: "en".into(),
+            sample_rate,
+            description: description.into(),
+        })
+        .collect()
+}
+
+pub fn has_voice(name: &str) -> bool {
+    VOICES.iter().any(|&(n, ..)| n == name)
+}
 
 /// Words per minute the kal voices speak at their natural rate, pauses left
 /// out: 159 for kal16 and 158 for kal, measured over the reference leaflet.

@@ -1,6 +1,9 @@
 //! Text-to-speech backends behind one small trait, picked by voice name.
 
+mod espeak;
 mod flite;
+
+pub use espeak::PROGRAM_ENV as ESPEAK_PROGRAM_ENV;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -55,33 +58,59 @@ pub trait Synthesizer: Send + Sync {
     }
 }
 
-/// A voice that can be chosen with `--voice`.
+/// A voice that can be chosen with `--voice`. Owned strings, because the
+/// espeak-ng voices are only known once the program has been asked.
 #[derive(Debug, Clone, Serialize)]
 pub struct VoiceInfo {
-    pub name: &'static str,
-    pub backend: &'static str,
-    pub language: &'static str,
+    pub name: String,
+    pub backend: String,
+    pub language: String,
     pub sample_rate: u32,
-    pub description: &'static str,
+    pub description: String,
 }
 
 pub const DEFAULT_VOICE: &str = "kal16";
 /// Slowest and fastest speaking rates accepted by `--rate`.
 pub const RATE_RANGE: (u32, u32) = (80, 300);
 
-pub fn voices() -> Vec<VoiceInfo> {
-    flite::VOICES.to_vec()
+/// The voices that can be used on this machine.
+#[derive(Debug, Clone)]
+pub struct VoiceList {
+    pub voices: Vec<VoiceInfo>,
+    /// Why a backend's voices are missing (espeak-ng not installed), to tell
+    /// the user rather than leave them wondering where Spanish went.
+    pub notes: Vec<String>,
 }
 
-/// The default voice for a language (two-letter code).
-pub fn voice_for_language(lang: &str) -> Result<&'static str> {
-    if lang == "en" {
-        return Ok(DEFAULT_VOICE);
+/// The built-in voices, then the espeak-ng voices when the program is installed.
+pub fn voices() -> VoiceList {
+    let mut list = VoiceList {
+        voices: flite::voices(),
+        notes: Vec::new(),
+    };
+    match espeak::list("its voices") {
+        Ok(found) => list
+            .voices
+            .extend(found.iter().map(espeak::EspeakVoice::info)),
+        Err(Error::EspeakMissing { .. }) => list.notes.push(
+            "the espeak-ng voices (Spanish and other languages) need the espeak-ng program: \
+             run `apt-get install espeak-ng`"
+                .into(),
+        ),
+        Err(e) => list.notes.push(format!("no espeak-ng voices: {e}")),
     }
-    voices()
-        .into_iter()
-        .find(|v| v.language == lang)
-        .map(|v| v.name)
+    list
+}
+
+/// The default voice for a language (two-letter code): the built-in voice for
+/// English, else espeak-ng's plain voice for the language (`es` gives `espeak-es`).
+pub fn voice_for_language(lang: &str) -> Result<String> {
+    if lang.eq_ignore_ascii_case("en") {
+        return Ok(DEFAULT_VOICE.to_string());
+    }
+    let found = espeak::list(&format!("language `{lang}`"))?;
+    espeak::for_language(&found, lang)
+        .map(|v| v.name.clone())
         .ok_or_else(|| Error::NoVoiceForLanguage {
             lang: lang.to_string(),
         })
@@ -120,8 +149,11 @@ pub fn open(name: &str, rate_wpm: Option<u32>) -> Result<Box<dyn Synthesizer>> {
             return Err(Error::BadRate { wpm, min, max });
         }
     }
-    if flite::VOICES.iter().any(|v| v.name == name) {
+    if flite::has_voice(name) {
         return Ok(Box::new(flite::Flite::new(name, rate_wpm)?));
+    }
+    if name.starts_with(espeak::PREFIX) {
+        return Ok(Box::new(espeak::Espeak::open(name, rate_wpm)?));
     }
     Err(Error::UnknownVoice {
         name: name.to_string(),

@@ -4,6 +4,7 @@ mod build;
 mod correcting;
 mod coverage;
 mod errors;
+mod espeak;
 mod pdf_text;
 mod reading;
 mod util;
