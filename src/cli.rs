@@ -1,5 +1,6 @@
 //! The command line: clap types, checked into a build config before any work.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -131,7 +132,7 @@ fn run_build(args: BuildArgs) -> Result<i32> {
     };
     let report = build::run(&config)?;
     match args.report {
-        Some(ReportFormat::Json) => println!("{}", serde_json::to_string_pretty(&report)?),
+        Some(ReportFormat::Json) => emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?,
         None if !args.quiet => eprint!("{}", report.human()),
         None => {}
     }
@@ -173,7 +174,7 @@ fn read(input: &Path, lang: Option<&str>) -> Result<leaflet::Leaflet> {
 fn run_chapters(args: ChaptersArgs) -> Result<i32> {
     let leaflet = read(&args.input, args.lang.as_deref())?;
     if args.markdown {
-        print!("{}", leaflet::to_markdown(&leaflet));
+        emit(&leaflet::to_markdown(&leaflet))?;
         return Ok(0);
     }
     let outline = Outline {
@@ -193,30 +194,36 @@ fn run_chapters(args: ChaptersArgs) -> Result<i32> {
             })
             .collect(),
     };
+    let mut out = String::new();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&outline)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&outline)?)?;
     } else {
-        println!("{} ({})", outline.title, outline.language);
+        writeln!(out, "{} ({})", outline.title, outline.language)?;
         for c in &outline.chapters {
             let indent = "  ".repeat(c.level.saturating_sub(1) as usize);
-            println!("{indent}{:>2}. {} ({} words)", c.index, c.title, c.words);
+            writeln!(
+                out,
+                "{indent}{:>2}. {} ({} words)",
+                c.index, c.title, c.words
+            )?;
         }
         if args.verbose {
-            print_dropped(&leaflet.dropped);
+            write_dropped(&leaflet.dropped, &mut out)?;
         }
     }
+    emit(&out)?;
     Ok(0)
 }
 
-fn print_dropped(dropped: &[leaflet::Dropped]) {
+fn write_dropped(dropped: &[leaflet::Dropped], out: &mut String) -> std::fmt::Result {
     if dropped.is_empty() {
-        println!("\nNothing was left out.");
-        return;
+        return writeln!(out, "\nNothing was left out.");
     }
-    println!("\nNot read aloud ({}):", dropped.len());
+    writeln!(out, "\nNot read aloud ({}):", dropped.len())?;
     for d in dropped {
-        println!("  - {:?}: {}", d.text, d.reason);
+        writeln!(out, "  - {:?}: {}", d.text, d.reason)?;
     }
+    Ok(())
 }
 
 fn run_script(args: ScriptArgs) -> Result<i32> {
@@ -229,17 +236,31 @@ fn run_script(args: ScriptArgs) -> Result<i32> {
             .and_then(|i| script.chapters.get(i))
             .ok_or(crate::Error::NoSuchChapter { index: n, count })
             .with_context(|| format!("in `{}`", args.input.display()))?;
-        print!("{}", chapter.text());
+        emit(&chapter.text())?;
         return Ok(0);
     }
+    let mut out = String::new();
     for (i, chapter) in script.chapters.iter().enumerate() {
         if i > 0 {
-            println!();
+            out.push('\n');
         }
-        println!("## Chapter {}: {}", chapter.index, chapter.title);
-        print!("{}", chapter.text());
+        writeln!(out, "## Chapter {}: {}", chapter.index, chapter.title)?;
+        out.push_str(&chapter.text());
     }
+    emit(&out)?;
     Ok(0)
+}
+
+/// Write to stdout; a reader that stops early (`| head`) is not a failure.
+fn emit(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        done => done.context("cannot write to standard output"),
+    }
 }
 
 fn run_voices() -> Result<i32> {

@@ -63,9 +63,20 @@ impl LeafletReport {
             elapsed_s: secs(elapsed),
             ok: false,
             output: None,
-            error: Some(error.to_string()),
+            error: Some(name_the_input(input, error)),
             warnings: Vec::new(),
         }
+    }
+}
+
+/// Every error a staff member sees says which leaflet it is about.
+fn name_the_input(input: &Path, error: &Error) -> String {
+    let message = error.to_string();
+    let shown = input.display().to_string();
+    if message.contains(&shown) {
+        message
+    } else {
+        format!("`{shown}`: {message}")
     }
 }
 

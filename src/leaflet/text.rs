@@ -663,8 +663,10 @@ fn ends_with_joining_word(text: &str) -> bool {
         .is_some_and(|w| JOINING_WORDS.contains(&w.to_lowercase().as_str()))
 }
 
+/// Spanish opens questions and exclamations with "¿" and "¡".
 fn starts_upper(text: &str) -> bool {
-    text.chars()
+    text.trim_start_matches(['¿', '¡', '"', '“', '\''])
+        .chars()
         .next()
         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }

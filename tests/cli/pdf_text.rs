@@ -256,3 +256,17 @@ fn bom_crlf_and_windows_1252_are_read() {
         "{warning}"
     );
 }
+
+#[test]
+fn spanish_questions_open_with_an_inverted_mark_and_are_headings() {
+    let text = "Cuidados después de la operación\n\nEste folleto explica cómo cuidar la herida en casa durante las primeras semanas.\n\n¿Cuándo puedo ducharme?\nPuede ducharse a los dos días, pero no moje el vendaje durante la primera semana.\n";
+    let l = leaflet::parse(text, leaflet::Format::PdfText, "x", None);
+    assert_eq!(
+        outline(&l).iter().map(|o| o.0).collect::<Vec<_>>(),
+        [
+            "Cuidados después de la operación",
+            "¿Cuándo puedo ducharme?"
+        ]
+    );
+    assert_eq!(l.language, "es");
+}
