@@ -64,6 +64,10 @@ pub struct BuildArgs {
     /// Print nothing while working (no progress bar).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Which outputs to write, by name, comma-separated (m3u8, manifest; default all).
+    /// The manifest is always written.
+    #[arg(long, value_name = "LIST")]
+    pub formats: Vec<String>,
     /// Print a report for other programs when done.
     #[arg(long, value_name = "FORMAT")]
     pub report: Option<ReportFormat>,
@@ -129,6 +133,13 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         rate_wpm: args.rate,
         lang: args.lang,
         quiet: args.quiet,
+        formats: args
+            .formats
+            .iter()
+            .flat_map(|f| f.split(','))
+            .map(|f| f.trim().to_string())
+            .filter(|f| !f.is_empty())
+            .collect(),
     };
     let report = build::run(&config)?;
     match args.report {

@@ -34,6 +34,8 @@ pub struct Config {
     pub rate_wpm: Option<u32>,
     pub lang: Option<String>,
     pub quiet: bool,
+    /// Output formats by name (`--formats`); empty for all.
+    pub formats: Vec<String>,
 }
 
 /// Build every input. Errors in one leaflet are recorded in its report entry;
@@ -103,11 +105,13 @@ fn build_one(
     bar.finish_and_clear();
     let audio: Vec<Pcm> = audio.into_iter().collect::<Result<_>>()?;
     fsutil::create_dir_all(&dir)?;
-    let book = make_book(&source, &script, &slug, synth, &audio);
+    let mut book = make_book(&source, &script, &slug, synth, &audio);
+    book.date = build_date(&dir, &book.source_sha256);
     for (chapter, pcm) in book.chapters.iter().zip(&audio) {
         audio::write_wav(&dir.join(&chapter.file), pcm)?;
     }
-    package::write_all(&book, &dir)?;
+    let packagers = package::select(&config.formats)?;
+    package::write_all(&book, &dir, &packagers)?;
     remove_stale_chapters(&dir, &book)?;
     Ok(Built {
         warnings: source.leaflet.warnings.clone(),
@@ -156,7 +160,10 @@ fn make_book(
     Book {
         title: script.title.clone(),
         language: script.language.clone(),
+        organisation: source.leaflet.organisation.clone(),
         slug: slug.to_string(),
+        identifier: format!("audio-leaflet-{slug}"),
+        date: String::new(),
         source_file: source
             .path
             .file_name()
@@ -229,6 +236,51 @@ fn remove_stale_chapters(dir: &Path, book: &Book) -> Result<()> {
     Ok(())
 }
 
+/// The date a package records: the earlier build's when the leaflet has not
+/// changed (so a rebuild is byte-identical), else `SOURCE_DATE_EPOCH` or today.
+fn build_date(dir: &Path, source_sha256: &str) -> String {
+    let earlier = std::fs::read_to_string(dir.join(package::MANIFEST_FILE))
+        .ok()
+        .and_then(|text| serde_json::from_str::<package::Manifest>(&text).ok())
+        .filter(|m| m.source.sha256 == source_sha256 && !m.date.is_empty());
+    if let Some(m) = earlier {
+        return m.date;
+    }
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+    civil_date(now / 86_400)
+}
+
+/// Days since 1970-01-01 as `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
+fn civil_date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn civil_dates() {
+        assert_eq!(super::civil_date(0), "1970-01-01");
+        assert_eq!(super::civil_date(20_516), "2026-03-04");
+        assert_eq!(super::civil_date(11_016), "2000-02-29");
+    }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Book, Packager, round_ms};
+use super::{Book, SingleFile, round_ms};
 
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const SCHEMA_VERSION: u32 = 1;
@@ -13,6 +13,13 @@ pub struct Manifest {
     pub schema_version: u32,
     pub title: String,
     pub language: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    /// `YYYY-MM-DD`: when this version of the leaflet was first built.
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub identifier: String,
     pub source: SourceEntry,
     pub voice: VoiceEntry,
     pub audio: AudioEntry,
@@ -59,6 +66,9 @@ impl Manifest {
             schema_version: SCHEMA_VERSION,
             title: book.title.clone(),
             language: book.language.clone(),
+            organisation: book.organisation.clone(),
+            date: book.date.clone(),
+            identifier: book.identifier.clone(),
             source: SourceEntry {
                 file: book.source_file.clone(),
                 sha256: book.source_sha256.clone(),
@@ -95,7 +105,7 @@ impl Manifest {
 
 pub struct ManifestWriter;
 
-impl Packager for ManifestWriter {
+impl SingleFile for ManifestWriter {
     fn name(&self) -> &'static str {
         "manifest"
     }

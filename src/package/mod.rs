@@ -15,7 +15,14 @@ pub use playlist::PLAYLIST_FILE;
 pub struct Book {
     pub title: String,
     pub language: String,
+    /// The publisher, when the leaflet's cover names it.
+    pub organisation: Option<String>,
     pub slug: String,
+    /// A stable identifier for the book (DAISY players key bookmarks on it).
+    pub identifier: String,
+    /// The date of the build that first produced this version of the leaflet,
+    /// `YYYY-MM-DD`: kept across rebuilds so unchanged outputs stay identical.
+    pub date: String,
     pub source_file: String,
     pub source_sha256: String,
     pub backend: String,
@@ -59,28 +66,73 @@ impl Book {
     }
 }
 
+/// One output format. Each writes its files into the package folder, every
+/// file atomically (see [`crate::fsutil::write_atomic`]).
 pub trait Packager {
+    /// The name staff use with `--formats`.
     fn name(&self) -> &'static str;
-    /// The file this packager writes, relative to the package folder.
+    /// Write this format's files for `book` into `dir`, where the chapter WAVs
+    /// already are. Returns the file names written, relative to `dir`.
+    fn write(&self, book: &Book, dir: &Path) -> Result<Vec<String>>;
+}
+
+/// A packager whose output is one file rendered from the book.
+pub trait SingleFile {
+    fn name(&self) -> &'static str;
     fn file(&self) -> &'static str;
     fn render(&self, book: &Book, out: &mut dyn std::io::Write) -> std::io::Result<()>;
 }
 
-/// The packagers in the order they run. The manifest comes last: it is the
-/// sign that a package is complete.
-pub fn all() -> Vec<Box<dyn Packager>> {
-    vec![
-        Box::new(playlist::Playlist),
-        Box::new(manifest::ManifestWriter),
-    ]
+/// Names accepted by `--formats`, in the order they run. The manifest is
+/// always written, and last: it is the sign that a package is complete.
+pub const FORMATS: &[&str] = &["m3u8", "manifest"];
+
+/// The packagers for the chosen format names (all when `names` is empty).
+pub fn select(names: &[String]) -> Result<Vec<Box<dyn Packager>>> {
+    for name in names {
+        if !FORMATS.contains(&name.as_str()) {
+            return Err(crate::Error::Other(format!(
+                "unknown format `{name}`: choose from {}",
+                FORMATS.join(", ")
+            )));
+        }
+    }
+    let wanted = |n: &str| n == "manifest" || names.is_empty() || names.iter().any(|w| w == n);
+    let mut chosen: Vec<Box<dyn Packager>> = Vec::new();
+    for &name in FORMATS {
+        if wanted(name) {
+            chosen.push(by_name(name));
+        }
+    }
+    Ok(chosen)
 }
 
-/// Render every packager's file into `dir`, each atomically.
-pub fn write_all(book: &Book, dir: &Path) -> Result<()> {
-    for p in all() {
-        crate::fsutil::write_atomic(&dir.join(p.file()), |w| p.render(book, w))?;
+fn by_name(name: &str) -> Box<dyn Packager> {
+    match name {
+        "m3u8" => Box::new(playlist::Playlist),
+        "manifest" => Box::new(manifest::ManifestWriter),
+        _ => unreachable!("format names are checked against FORMATS"),
     }
-    Ok(())
+}
+
+impl<T: SingleFile> Packager for T {
+    fn name(&self) -> &'static str {
+        SingleFile::name(self)
+    }
+
+    fn write(&self, book: &Book, dir: &Path) -> Result<Vec<String>> {
+        crate::fsutil::write_atomic(&dir.join(self.file()), |w| self.render(book, w))?;
+        Ok(vec![self.file().to_string()])
+    }
+}
+
+/// Run the packagers in order.
+pub fn write_all(book: &Book, dir: &Path, packagers: &[Box<dyn Packager>]) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    for p in packagers {
+        files.extend(p.write(book, dir)?);
+    }
+    Ok(files)
 }
 
 /// Seconds rounded to the millisecond, for files people read.

@@ -1,12 +1,12 @@
 //! `playlist.m3u8`: an extended M3U playlist of the chapters, in order.
 
-use super::{Book, Packager};
+use super::{Book, SingleFile};
 
 pub const PLAYLIST_FILE: &str = "playlist.m3u8";
 
 pub struct Playlist;
 
-impl Packager for Playlist {
+impl SingleFile for Playlist {
     fn name(&self) -> &'static str {
         "m3u8"
     }
@@ -50,7 +50,10 @@ mod tests {
         let book = Book {
             title: "T".into(),
             language: "en".into(),
+            organisation: None,
             slug: "t".into(),
+            identifier: "audio-leaflet-t".into(),
+            date: "2026-01-01".into(),
             source_file: "t.txt".into(),
             source_sha256: String::new(),
             backend: "flite".into(),
