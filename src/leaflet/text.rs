@@ -6,9 +6,6 @@
 //! link line), is short or is a question, and is followed by prose.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use super::cleanup::{self, Line};
 use super::{Block, Chapter, Dropped, Leaflet};
@@ -177,7 +174,7 @@ impl Segmenter<'_> {
                 return true;
             }
         }
-        let bare_label = CAPTION
+        let bare_label = cleanup::CAPTION
             .captures(text)
             .is_some_and(|c| c.name("rest").is_none_or(|r| r.as_str().trim().is_empty()));
         if bare_label {
@@ -194,7 +191,7 @@ impl Segmenter<'_> {
     fn text_line(&mut self, line: &Line, unit_start: bool, prev_blank: bool) {
         let text = line.text.as_str();
         let (bullet, rest) = strip_bullet(text);
-        let kind = if unit_start && CAPTION.is_match(text) {
+        let kind = if unit_start && cleanup::CAPTION.is_match(text) {
             Some(Kind::Caption)
         } else if bullet || self.pending_bullet {
             Some(Kind::ListItem)
@@ -262,7 +259,7 @@ impl Segmenter<'_> {
         let first = &lines[i].text;
         if !starts_upper(first)
             || strip_bullet(first).0
-            || CAPTION.is_match(first)
+            || cleanup::CAPTION.is_match(first)
             || cleanup::link_line_key(first).is_some()
         {
             return None;
@@ -320,13 +317,6 @@ impl Segmenter<'_> {
         None
     }
 }
-
-static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^(?:(?:figure|fig\.|diagram|image|picture|photo|illustration|chart)\s*\d+[a-z]?\b[.:]?(?P<rest>.*)|\((?:image|picture|photo|diagram|illustration) of\b.*)$",
-    )
-    .unwrap()
-});
 
 fn strip_bullet(text: &str) -> (bool, &str) {
     let mut chars = text.char_indices();
