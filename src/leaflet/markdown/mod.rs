@@ -3,8 +3,10 @@
 //!
 //! Reading runs in stages over a flat list of [`units::Unit`]s: raw lines
 //! are repaired ([`lines`]), Markdown events become units ([`units`], with
-//! [`html`] for embedded HTML), and they become chapters ([`outline`]).
+//! [`html`] for embedded HTML), site furniture is marked as dropped
+//! ([`debris`]), and the rest becomes chapters ([`outline`]).
 
+mod debris;
 mod html;
 mod lines;
 mod outline;
@@ -14,7 +16,9 @@ use super::Leaflet;
 
 pub fn parse(text: &str) -> Leaflet {
     let text = lines::join_wrapped_headings(text);
-    outline::build(units::units(&text))
+    let mut units = units::units(&text);
+    debris::mark(&mut units);
+    outline::build(units)
 }
 
 #[cfg(test)]

@@ -62,6 +62,11 @@ impl Unit {
         matches!(self.kind, Kind::Heading(_))
     }
 
+    /// Drop this unit, keeping its text for the record.
+    pub fn drop_as(&mut self, reason: &str) {
+        self.kind = Kind::Dropped(reason.to_string());
+    }
+
     pub fn into_dropped(self) -> Option<Dropped> {
         match self.kind {
             Kind::Dropped(reason) => Some(Dropped {
