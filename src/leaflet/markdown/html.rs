@@ -96,12 +96,16 @@ pub fn block(raw: &str) -> Vec<Unit> {
         }
     }
     let read = words(&rest, &mut units);
-    let reason = if read {
-        "HTML markup (its text is read)"
-    } else {
-        "HTML markup"
-    };
-    units.insert(0, Unit::dropped(record(raw), reason));
+    // The markup itself is recorded when its words are read, or when it
+    // held nothing else worth a record (a bare `<div>`).
+    if read || units.is_empty() {
+        let reason = if read {
+            "HTML markup (its text is read)"
+        } else {
+            "HTML markup"
+        };
+        units.insert(0, Unit::dropped(record(raw), reason));
+    }
     units
 }
 
@@ -314,7 +318,7 @@ mod tests {
             .filter_map(Unit::into_dropped)
             .map(|d| (d.text, d.reason))
             .collect();
-        assert_eq!(dropped[0].1, "HTML markup");
+        assert_eq!(dropped.len(), 4, "{dropped:?}");
         assert!(dropped.contains(&(
             "Home A to Z".into(),
             "HTML <nav> element (site furniture)".into()
@@ -325,6 +329,12 @@ mod tests {
         )));
         assert!(dropped.contains(&("editor's note".into(), "HTML comment".into())));
         assert!(dropped.contains(&("A knee brace".into(), "image".into())));
+    }
+
+    #[test]
+    fn markup_is_recorded_once() {
+        assert_eq!(reasons(&block("<div class=\"card\">\n")), ["HTML markup"]);
+        assert_eq!(reasons(&block("<!-- note -->\n")), ["HTML comment"]);
     }
 
     #[test]
