@@ -2,5 +2,6 @@
 
 mod build;
 mod errors;
+mod markdown;
 mod reading;
 mod util;
