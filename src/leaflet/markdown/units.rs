@@ -96,12 +96,15 @@ struct Walker {
     units: Vec<Unit>,
     buf: String,
     counts: Counts,
+    /// How deep in strong emphasis, links and block quotes the text is.
     strong: usize,
     links: usize,
     quotes: usize,
     /// The next number of each open list, `None` for a bulleted one.
     lists: Vec<Option<u64>>,
+    /// Outermost lists opened so far: the id of the current one.
     list_count: usize,
+    /// The open item's number, taken by its first block.
     number: Option<u64>,
     /// The alt text of an open image, which is not read.
     image: Option<(String, String)>,
@@ -124,8 +127,10 @@ impl Walker {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
             Event::Text(t) | Event::Code(t) => self.text(&t),
-            Event::Html(t) if self.html.is_some() => self.html.as_mut().unwrap().push_str(&t),
-            Event::Html(t) | Event::InlineHtml(t) => self.inline_html(&t),
+            Event::Html(t) | Event::InlineHtml(t) => match self.html.as_mut() {
+                Some(block) => block.push_str(&t),
+                None => self.inline_html(&t),
+            },
             Event::SoftBreak | Event::HardBreak => self.buf.push(' '),
             Event::Rule => self.flush(),
             _ => {}
