@@ -68,6 +68,8 @@ pub struct BuildArgs {
     /// The manifest is always written.
     #[arg(long, value_name = "LIST")]
     pub formats: Vec<String>,
+    #[command(flatten)]
+    pub speech: SpeechArgs,
     /// Print a report for other programs when done.
     #[arg(long, value_name = "FORMAT")]
     pub report: Option<ReportFormat>,
@@ -107,6 +109,39 @@ pub struct ScriptArgs {
     /// The leaflet's language as a two-letter code; detected when not given.
     #[arg(long, value_name = "CODE")]
     pub lang: Option<String>,
+    /// List the words the voice may get wrong, chapter by chapter, to add to a lexicon.
+    #[arg(long, conflicts_with = "chapter")]
+    pub check: bool,
+    /// With --check: print JSON for other programs.
+    #[arg(long, requires = "check")]
+    pub json: bool,
+    #[command(flatten)]
+    pub speech: SpeechArgs,
+}
+
+/// How the script is spoken: shared by `build` and `script`.
+#[derive(Debug, clap::Args)]
+pub struct SpeechArgs {
+    /// Your own pronunciations (a TOML file; see the README), on top of the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+    /// Pause lengths in milliseconds, e.g. heading=700,paragraph=600,item=350.
+    #[arg(long, value_name = "LIST")]
+    pub pauses: Option<String>,
+}
+
+impl SpeechArgs {
+    fn options(&self) -> Result<script::Options> {
+        let lexicon = script::Lexicon::with_user_file(self.lexicon.as_deref())?;
+        lexicon.check_phones(synth::check_phones)?;
+        let pauses = match &self.pauses {
+            Some(spec) => {
+                script::Pauses::parse(spec).map_err(|e| anyhow::anyhow!("--pauses {spec}: {e}"))?
+            }
+            None => script::Pauses::default(),
+        };
+        Ok(script::Options { pauses, lexicon })
+    }
 }
 
 /// Run a parsed command line; the result is the process exit code.
@@ -133,6 +168,7 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         rate_wpm: args.rate,
         lang: args.lang,
         quiet: args.quiet,
+        script: args.speech.options()?,
         formats: args
             .formats
             .iter()
@@ -239,7 +275,28 @@ fn write_dropped(dropped: &[leaflet::Dropped], out: &mut String) -> std::fmt::Re
 
 fn run_script(args: ScriptArgs) -> Result<i32> {
     let leaflet = read(&args.input, args.lang.as_deref())?;
-    let script = script::write(&leaflet, script::Pauses::default());
+    let options = args.speech.options()?;
+    let script = script::write(&leaflet, &options);
+    if args.check {
+        let knows: &dyn Fn(&str) -> bool = &synth::in_voice_dictionary;
+        let english = leaflet.language == "en";
+        let checks = script::check::check(
+            &leaflet,
+            &script,
+            &options.lexicon,
+            english.then_some(knows),
+        );
+        let text = if args.json {
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&serde_json::json!({ "chapters": checks }))?
+            )
+        } else {
+            script::check::render(&checks)
+        };
+        emit(&text)?;
+        return Ok(0);
+    }
     if let Some(n) = args.chapter {
         let count = script.chapters.len();
         let chapter = n

@@ -46,6 +46,15 @@ pub enum Error {
     },
     #[error("cannot write WAV `{path}`: {source}")]
     Wav { path: PathBuf, source: hound::Error },
+    #[error(
+        "lexicon `{path}`, line {line}, column {column}: {why} (see the lexicon format in the README)"
+    )]
+    Lexicon {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        why: String,
+    },
     #[error("there is no chapter {index}: this leaflet has {count} chapters")]
     NoSuchChapter { index: usize, count: usize },
     #[error("{0}")]

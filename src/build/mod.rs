@@ -36,12 +36,14 @@ pub struct Config {
     pub quiet: bool,
     /// Output formats by name (`--formats`); empty for all.
     pub formats: Vec<String>,
+    /// Pauses and pronunciations for the script.
+    pub script: script::Options,
 }
 
 /// Build every input. Errors in one leaflet are recorded in its report entry;
 /// only a problem that stops everything (a bad option, no thread pool) is an `Err`.
 pub fn run(config: &Config) -> Result<Report> {
-    let mut voices = synth::Voices::new(config.rate_wpm);
+    let mut voices = synth::Voices::new(config.rate_wpm, config.script.lexicon.phone_entries());
     if let Some(name) = &config.voice {
         voices.get(name)?;
     }
@@ -87,10 +89,12 @@ fn build_one(
     };
     let synth = voices.get(&voice)?;
     let synth = synth.as_ref();
-    let script = script::write(&source.leaflet, script::Pauses::default());
+    let mut script = script::write(&source.leaflet, &config.script);
     let slug = unique_slug(&leaflet_slug(&source.leaflet, input), slugs);
     let dir = config.out.join(&slug);
     let bar = progress::chapter_bar(config.quiet, &slug, script.chapters.len());
+    let script_time = estimate_listening_time(&script, synth);
+    fill_listening_time(&mut script, &script_time);
     let audio: Vec<Result<Pcm>> = pool.install(|| {
         script
             .chapters
@@ -103,7 +107,14 @@ fn build_one(
             .collect()
     });
     bar.finish_and_clear();
-    let audio: Vec<Pcm> = audio.into_iter().collect::<Result<_>>()?;
+    let mut audio: Vec<Pcm> = audio.into_iter().collect::<Result<_>>()?;
+    settle_listening_time(
+        &source.leaflet,
+        &config.script,
+        synth,
+        &mut script,
+        &mut audio,
+    )?;
     fsutil::create_dir_all(&dir)?;
     let mut book = make_book(&source, &script, &slug, synth, &audio);
     book.date = build_date(&dir, &book.source_sha256);
@@ -122,6 +133,74 @@ fn build_one(
         reused: 0,
         audio_s: book.total_s(),
     })
+}
+
+/// A first guess at the listening time, from the words and the voice's rate.
+fn estimate_listening_time(script: &Script, synth: &dyn Synthesizer) -> String {
+    let words: usize = script
+        .chapters
+        .iter()
+        .flat_map(|c| &c.utterances)
+        .map(|u| leaflet::count_words(&u.text))
+        .sum();
+    let pauses: u32 = script
+        .chapters
+        .iter()
+        .flat_map(|c| &c.utterances)
+        .map(|u| u.pause_after_ms)
+        .sum();
+    let rate = synth.id().rate_wpm.max(1) as f64;
+    script::listening_time(
+        words as f64 * 60.0 / rate + pauses as f64 / 1000.0,
+        &script.language,
+    )
+}
+
+fn fill_listening_time(script: &mut Script, time: &str) {
+    for u in script
+        .chapters
+        .iter_mut()
+        .flat_map(|c| c.utterances.iter_mut())
+    {
+        if u.text.contains(script::LISTENING_TIME) {
+            u.text = u.text.replace(script::LISTENING_TIME, time);
+        }
+    }
+}
+
+/// The announcement says how long the whole recording lasts, which is only
+/// known once everything is narrated, its own sentence included. Narrate the
+/// chapter that holds it again until the time it states is the time it takes
+/// (once, nearly always: the time is said in whole minutes).
+fn settle_listening_time(
+    leaflet: &Leaflet,
+    options: &script::Options,
+    synth: &dyn Synthesizer,
+    script: &mut Script,
+    audio: &mut [Pcm],
+) -> Result<()> {
+    let fresh = script::write(leaflet, options);
+    let Some(at) = fresh.chapters.iter().position(|c| {
+        c.utterances
+            .iter()
+            .any(|u| u.text.contains(script::LISTENING_TIME))
+    }) else {
+        return Ok(());
+    };
+    for _ in 0..3 {
+        let total: f64 = audio.iter().map(Pcm::duration_s).sum();
+        let time = script::listening_time(total, &script.language);
+        let mut chapter = fresh.chapters[at].clone();
+        for u in &mut chapter.utterances {
+            u.text = u.text.replace(script::LISTENING_TIME, &time);
+        }
+        if chapter == script.chapters[at] {
+            return Ok(());
+        }
+        audio[at] = narrate(synth, &chapter)?;
+        script.chapters[at] = chapter;
+    }
+    Ok(())
 }
 
 /// Speak a chapter: each utterance, then its pause.

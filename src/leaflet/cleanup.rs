@@ -1,5 +1,6 @@
 //! Text-level repairs for PDF-extracted text: page furniture, line joins,
-//! reference numbers and repeated link lines.
+//! reference numbers and repeated link lines; and the caption rule that the
+//! Markdown reader shares.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -146,6 +147,16 @@ pub fn join(current: &mut String, next: &str, vocab: &HashSet<String>) {
     current.push(' ');
     current.push_str(next);
 }
+
+/// A caption: "Figure 2: ...", "Fig. 3", "Image 1 ...", "(Image of ...)". Both
+/// readers use it, so a caption reads the same from PDF text and Markdown; a
+/// bare label has an empty `rest` and no `described`.
+pub static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:(?:figure|fig\.|diagram|image|picture|photo|illustration|chart)\s*\d+[a-z]?\b[.:]?(?P<rest>.*)|\((?:image|picture|photo|diagram|illustration) of\b(?P<described>.*))$",
+    )
+    .unwrap()
+});
 
 /// A token that is (part of) a web or email address.
 pub fn is_address_like(token: &str) -> bool {

@@ -319,7 +319,7 @@ impl Segmenter<'_> {
                 return true;
             }
         }
-        let bare_label = CAPTION.captures(text).is_some_and(|c| {
+        let bare_label = cleanup::CAPTION.captures(text).is_some_and(|c| {
             c.name("described").is_none()
                 && c.name("rest").is_none_or(|r| r.as_str().trim().is_empty())
         });
@@ -338,7 +338,7 @@ impl Segmenter<'_> {
         let text = line.text.as_str();
         let (bullet, rest) = strip_bullet(text);
         let open_kind = self.open.as_ref().map(|(k, _)| *k);
-        let kind = if unit_start && CAPTION.is_match(text) {
+        let kind = if unit_start && cleanup::CAPTION.is_match(text) {
             Some(Kind::Caption)
         } else if bullet || self.pending_bullets > 0 {
             self.pending_bullets = self.pending_bullets.saturating_sub(1);
@@ -468,7 +468,7 @@ impl Segmenter<'_> {
         let first = &lines[i].text;
         if !starts_upper(first)
             || strip_bullet(first).0
-            || CAPTION.is_match(first)
+            || cleanup::CAPTION.is_match(first)
             || cleanup::link_line_key(first).is_some()
         {
             return None;
@@ -568,13 +568,6 @@ fn next_filled(lines: &[Line], mut i: usize) -> usize {
 /// "1. Take...", "2) Ring...", "(a) ...", "b. ...": an item of a numbered list.
 static NUMBERED_ITEM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:\d{1,2}[.)]|\(\d{1,2}\)|\(?[a-h][.)])\s+\S").unwrap());
-
-static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^(?:(?:figure|fig\.|diagram|image|picture|photo|illustration|chart)\s*\d+[a-z]?\b[.:]?(?P<rest>.*)|\((?:image|picture|photo|diagram|illustration) of\b(?P<described>.*))$",
-    )
-    .unwrap()
-});
 
 fn strip_bullet(text: &str) -> (bool, &str) {
     let mut chars = text.char_indices();

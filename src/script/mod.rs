@@ -1,11 +1,19 @@
 //! The spoken script: exactly what the voice says, chapter by chapter, as
-//! utterances with the pause that follows each.
+//! utterances with the pause that follows each. Staff check it with
+//! `audio-leaflet script`; narration and its cache work from it.
+
+mod announce;
+pub mod check;
+pub mod lexicon;
+pub mod normalize;
 
 use serde::Serialize;
 
 use crate::leaflet::{Block, Leaflet};
 
-mod normalize;
+pub use announce::{LISTENING_TIME, listening_time};
+pub use lexicon::Lexicon;
+use normalize::Lang;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Utterance {
@@ -29,7 +37,7 @@ pub struct Script {
 }
 
 /// Pause lengths, in milliseconds.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pauses {
     pub after_heading: u32,
     pub after_paragraph: u32,
@@ -46,31 +54,87 @@ impl Default for Pauses {
     }
 }
 
-/// Write the script for a leaflet: each chapter opens with its title, then its
-/// blocks in reading order.
-pub fn write(leaflet: &Leaflet, pauses: Pauses) -> Script {
+impl Pauses {
+    /// Parse `heading=700,paragraph=600,item=350` (any subset).
+    pub fn parse(spec: &str) -> Result<Pauses, String> {
+        let mut p = Pauses::default();
+        for part in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (key, ms) = part
+                .split_once('=')
+                .ok_or_else(|| format!("`{part}` should be NAME=MILLISECONDS"))?;
+            let ms: u32 = ms
+                .trim()
+                .parse()
+                .ok()
+                .filter(|ms| *ms <= 10_000)
+                .ok_or_else(|| format!("`{part}`: give 0 to 10000 milliseconds"))?;
+            match key.trim() {
+                "heading" => p.after_heading = ms,
+                "paragraph" => p.after_paragraph = ms,
+                "item" => p.after_list_item = ms,
+                other => {
+                    return Err(format!(
+                        "unknown pause `{other}`: use heading, paragraph or item"
+                    ));
+                }
+            }
+        }
+        Ok(p)
+    }
+}
+
+/// What shapes the script besides the leaflet.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub pauses: Pauses,
+    pub lexicon: Lexicon,
+}
+
+impl Options {
+    pub fn with_built_in_lexicon() -> Options {
+        Options {
+            pauses: Pauses::default(),
+            lexicon: Lexicon::built_in(),
+        }
+    }
+}
+
+/// Write the script for a leaflet. Each chapter opens with its title; the
+/// first opens with the announcement and the last ends with a closing.
+pub fn write(leaflet: &Leaflet, options: &Options) -> Script {
+    let lang = Lang::from_code(&leaflet.language);
+    let say = |text: &str| normalize::spoken(text, lang, &options.lexicon);
+    let count = leaflet.chapters.len();
     let chapters = leaflet
         .chapters
         .iter()
         .enumerate()
         .map(|(i, chapter)| {
             let mut utterances = vec![Utterance {
-                text: normalize::spoken(&chapter.title),
-                pause_after_ms: pauses.after_heading,
+                text: say(&chapter.title),
+                pause_after_ms: options.pauses.after_heading,
             }];
+            if i == 0 {
+                utterances.extend(announce::opening(leaflet, lang, &say, options.pauses));
+            }
             for block in &chapter.blocks {
-                let (text, pause) = match block {
-                    Block::Paragraph(t) => (t.clone(), pauses.after_paragraph),
-                    Block::ListItem(t) => (t.clone(), pauses.after_list_item),
-                    Block::Caption(t) => (t.clone(), pauses.after_paragraph),
+                let pause = match block {
+                    Block::ListItem(_) => options.pauses.after_list_item,
+                    Block::Paragraph(_) | Block::Caption(_) => options.pauses.after_paragraph,
                 };
-                let text = normalize::spoken(&text);
+                let text = match block {
+                    Block::Caption(t) => say(&announce::caption(t, lang)),
+                    other => say(other.text()),
+                };
                 if !text.is_empty() {
                     utterances.push(Utterance {
                         text,
                         pause_after_ms: pause,
                     });
                 }
+            }
+            if i + 1 == count {
+                utterances.push(announce::closing(leaflet, lang, &say));
             }
             ChapterScript {
                 index: i + 1,

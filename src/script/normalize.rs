@@ -88,7 +88,10 @@ pub fn typography(text: &str) -> String {
     }
     // A fraction sign straight after a number ("1½") or alone ("½ a cup").
     let out = out.replace("  and a", " and a");
-    pattern!(LEADING_AND, r"(^|[(\s])and (a half|a quarter|three quarters|a third)");
+    pattern!(
+        LEADING_AND,
+        r"(^|[(\s])and (a half|a quarter|three quarters|a third)"
+    );
     let out = LEADING_AND.replace_all(&out, "$1$2");
     // Dashes between words are a pause.
     pattern!(DASH, r"\s+[–—-]+\s+");
@@ -140,7 +143,10 @@ fn split_trailing(token: &str) -> (&str, &str) {
 }
 
 pub fn emails(text: &str, lang: Lang) -> String {
-    pattern!(EMAIL, r"(?i)\b(?:mailto:)?([a-z0-9][a-z0-9._%+-]*)@([a-z0-9-]+(?:\.[a-z0-9-]+)+)");
+    pattern!(
+        EMAIL,
+        r"(?i)\b(?:mailto:)?([a-z0-9][a-z0-9._%+-]*)@([a-z0-9-]+(?:\.[a-z0-9-]+)+)"
+    );
     EMAIL
         .replace_all(text, |c: &Captures| {
             let (domain, tail) = split_trailing(&c[2]);
@@ -214,7 +220,10 @@ fn say_url(url: &str, lang: Lang) -> String {
     if !kept.is_empty() {
         url = format!("{url}?{}", kept.join("&"));
     }
-    let (www, rest) = match url.strip_prefix("www.").or_else(|| url.strip_prefix("WWW.")) {
+    let (www, rest) = match url
+        .strip_prefix("www.")
+        .or_else(|| url.strip_prefix("WWW."))
+    {
         Some(rest) => (true, rest.to_string()),
         None => (false, url),
     };
@@ -228,7 +237,11 @@ fn say_url(url: &str, lang: Lang) -> String {
 
 fn is_tracking(kv: &str) -> bool {
     let key = kv.split('=').next().unwrap_or("").to_ascii_lowercase();
-    key.starts_with("utm_") || matches!(key.as_str(), "gclid" | "fbclid" | "msclkid" | "mc_cid" | "mc_eid" | "_ga")
+    key.starts_with("utm_")
+        || matches!(
+            key.as_str(),
+            "gclid" | "fbclid" | "msclkid" | "mc_cid" | "mc_eid" | "_ga"
+        )
 }
 
 /// Telephone numbers, digit by digit in their printed groups.
@@ -241,7 +254,7 @@ pub fn phone_numbers(text: &str, lang: Lang) -> String {
         NATIONAL,
         r"(?:\((0\d{2,5})\)|\b(0\d{2,5}))(?:[\s-]?\d{1,8}){1,4}\b"
     );
-    pattern!(SHORT, r"\b(999|111|112|116[\s-]?\d{3}|105|101|119)\b");
+    pattern!(SHORT, r"\b(999|111|112|116[\s-]?\d{3})\b");
     let plus = lang.word("plus", "más");
     let t = INTERNATIONAL.replace_all(text, |c: &Captures| {
         format!("{plus} {}, {}", spaced(&c[1]), digit_groups(&c[2]))
@@ -263,7 +276,10 @@ pub fn phone_numbers(text: &str, lang: Lang) -> String {
 /// digits is read in fours, as people say it.
 fn digit_groups(number: &str) -> String {
     let mut groups: Vec<String> = Vec::new();
-    for group in number.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty()) {
+    for group in number
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+    {
         if group.len() > 5 {
             let chars: Vec<char> = group.chars().collect();
             for chunk in chars.chunks(4) {
@@ -280,17 +296,39 @@ fn digit_groups(number: &str) -> String {
 pub fn postcodes(text: &str) -> String {
     pattern!(POSTCODE, r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b");
     POSTCODE
-        .replace_all(text, |c: &Captures| format!("{}, {}", spaced(&c[1]), spaced(&c[2])))
+        .replace_all(text, |c: &Captures| {
+            format!("{}, {}", spaced(&c[1]), spaced(&c[2]))
+        })
         .into_owned()
 }
 
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const MONTHS_ES: [&str; 12] = [
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-    "octubre", "noviembre", "diciembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
 ];
 
 fn month(lang: Lang, m: u32) -> &'static str {
@@ -383,8 +421,20 @@ fn clock(hour: &str, minutes: Option<&str>, half: &str, lang: Lang) -> String {
     let hour = hour.trim_start_matches('0');
     let am = half.to_ascii_lowercase().starts_with('a');
     let half = match lang {
-        Lang::En => if am { "a m" } else { "p m" },
-        Lang::Es => if am { "de la mañana" } else { "de la tarde" },
+        Lang::En => {
+            if am {
+                "a m"
+            } else {
+                "p m"
+            }
+        }
+        Lang::Es => {
+            if am {
+                "de la mañana"
+            } else {
+                "de la tarde"
+            }
+        }
     };
     match minutes {
         None | Some("00") => format!("{hour} {half}"),
@@ -410,7 +460,7 @@ pub fn units(text: &str, lang: Lang) -> String {
         UNIT,
         r"\b(\d+(?:[.,]\d+)?)\s?(mmol/l|mmol/L|mg/ml|mcg|µg|mg|kg|g|ml|mL|cl|l|L|cm|mm|kcal|cals?)\b"
     );
-    pattern!(TIMES_DAILY, r"\b(\d+)\s?[x×]\s?(?=[a-z(])");
+    pattern!(TIMES_DAILY, r"\b(\d+)\s?[x×]\s?([a-z(])");
     pattern!(TIMES_N, r"(?i)(^|\s)[x×]\s?(\d+)\b");
     pattern!(NUMBER_TIMES, r"\b(\d+)\s?[x×]\s?(\d)");
     let t = UNIT.replace_all(text, |c: &Captures| {
@@ -418,7 +468,7 @@ pub fn units(text: &str, lang: Lang) -> String {
         format!("{} {}", &c[1], unit_name(&c[2], one, lang))
     });
     let times = lang.word("times", "veces");
-    let t = TIMES_DAILY.replace_all(&t, |c: &Captures| format!("{} {times} ", &c[1]));
+    let t = TIMES_DAILY.replace_all(&t, |c: &Captures| format!("{} {times} {}", &c[1], &c[2]));
     let t = NUMBER_TIMES.replace_all(&t, |c: &Captures| format!("{} {times} {}", &c[1], &c[2]));
     TIMES_N
         .replace_all(&t, |c: &Captures| format!("{}{times} {}", &c[1], &c[2]))
@@ -427,8 +477,16 @@ pub fn units(text: &str, lang: Lang) -> String {
 
 fn unit_name(unit: &str, one: bool, lang: Lang) -> &'static str {
     let (en1, en, es) = match unit {
-        "mmol/l" | "mmol/L" => ("millimole per litre", "millimoles per litre", "milimoles por litro"),
-        "mg/ml" => ("milligram per millilitre", "milligrams per millilitre", "miligramos por mililitro"),
+        "mmol/l" | "mmol/L" => (
+            "millimole per litre",
+            "millimoles per litre",
+            "milimoles por litro",
+        ),
+        "mg/ml" => (
+            "milligram per millilitre",
+            "milligrams per millilitre",
+            "miligramos por mililitro",
+        ),
         "mcg" | "µg" => ("microgram", "micrograms", "microgramos"),
         "mg" => ("milligram", "milligrams", "miligramos"),
         "kg" => ("kilogram", "kilograms", "kilos"),
@@ -466,7 +524,9 @@ pub fn symbols(text: &str, lang: Lang) -> String {
             _ => format!("{} {name}", &c[1]),
         }
     });
-    let t = PENCE.replace_all(&t, |c: &Captures| format!("{} {}", &c[1], lang.word("pence", "peniques")));
+    let t = PENCE.replace_all(&t, |c: &Captures| {
+        format!("{} {}", &c[1], lang.word("pence", "peniques"))
+    });
     let t = DEGREES.replace_all(&t, |c: &Captures| {
         let scale = match (&c[2], lang) {
             ("C", Lang::En) => "degrees Celsius",
@@ -476,9 +536,15 @@ pub fn symbols(text: &str, lang: Lang) -> String {
         };
         format!("{} {scale}", &c[1])
     });
-    let t = LESS.replace_all(&t, |c: &Captures| format!("{} {}", lang.word("less than", "menos de"), &c[1]));
-    let t = MORE.replace_all(&t, |c: &Captures| format!("{} {}", lang.word("more than", "más de"), &c[1]));
-    let t = PLUS_MINUS.replace_all(&t, |_: &Captures| format!("{} ", lang.word("plus or minus", "más o menos")));
+    let t = LESS.replace_all(&t, |c: &Captures| {
+        format!("{} {}", lang.word("less than", "menos de"), &c[1])
+    });
+    let t = MORE.replace_all(&t, |c: &Captures| {
+        format!("{} {}", lang.word("more than", "más de"), &c[1])
+    });
+    let t = PLUS_MINUS.replace_all(&t, |_: &Captures| {
+        format!("{} ", lang.word("plus or minus", "más o menos"))
+    });
     let t = SLASH_WORDS.replace_all(&t, "$1 $2");
     let and = format!(" {} ", lang.word("and", "y"));
     let t = t
@@ -538,7 +604,8 @@ pub fn acronyms(text: &str, lexicon: &Lexicon) -> String {
 /// by digit: it is never a quantity in a leaflet.
 pub fn long_digit_runs(text: &str) -> String {
     pattern!(LONG, r"\d{5,}");
-    LONG.replace_all(text, |c: &Captures| spaced(&c[0])).into_owned()
+    LONG.replace_all(text, |c: &Captures| spaced(&c[0]))
+        .into_owned()
 }
 
 fn squeeze(text: &str) -> String {

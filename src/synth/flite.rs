@@ -40,14 +40,45 @@ pub const NATURAL_WPM: u32 = 160;
 
 const ENGINE_VERSION: &str = "flite-rs 0.2";
 
+/// Whether the built-in voice's own dictionary has this word (lower case);
+/// otherwise it guesses the pronunciation from the spelling.
+/// Whether the built-in voice accepts a `word : phones` lexicon entry.
+pub fn check_phones(entry: &str) -> std::result::Result<(), String> {
+    let mut engine = flite_rs::Engine::try_new().map_err(|e| e.to_string())?;
+    engine.add_lex_entries(entry).map(|_| ()).map_err(|e| {
+        let text = e.to_string();
+        text.strip_prefix("line 1: ").unwrap_or(&text).to_string()
+    })
+}
+
+fn short_hash(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn in_voice_dictionary(word: &str) -> bool {
+    static ENGINE: std::sync::OnceLock<Option<flite_rs::Engine>> = std::sync::OnceLock::new();
+    ENGINE
+        .get_or_init(|| flite_rs::Engine::try_new().ok())
+        .as_ref()
+        .is_some_and(|e| e.language().lexicon.contains(word))
+}
+
 pub struct Flite {
     engine: flite_rs::Engine,
+    /// The engine's version and which pronunciations it was taught: both
+    /// change what it says, so both are part of its identity.
+    version: String,
     voice: String,
     rate_wpm: u32,
 }
 
 impl Flite {
-    pub fn new(voice: &str, rate_wpm: Option<u32>) -> Result<Flite> {
+    /// `phones`: `word : phones` lines from the lexicon, taught to the voice.
+    pub fn new(voice: &str, rate_wpm: Option<u32>, phones: &str) -> Result<Flite> {
         let mut engine = flite_rs::Engine::try_new()
             .map_err(|e| Error::Other(format!("the built-in voice data is damaged: {e}")))?;
         if !engine.select_voice(voice) {
@@ -57,10 +88,21 @@ impl Flite {
         }
         let rate_wpm = rate_wpm.unwrap_or(NATURAL_WPM);
         engine.set_duration_stretch(NATURAL_WPM as f32 / rate_wpm as f32);
+        if !phones.trim().is_empty() {
+            engine
+                .add_lex_entries(phones)
+                .map_err(|e| Error::Other(format!("the lexicon's phones were refused by voice `{voice}`: {e} (check the [phones] entries against the phone set in the README)")))?;
+        }
+        let version = if phones.trim().is_empty() {
+            ENGINE_VERSION.to_string()
+        } else {
+            format!("{ENGINE_VERSION} lexicon {}", short_hash(phones))
+        };
         Ok(Flite {
             engine,
             voice: voice.to_string(),
             rate_wpm,
+            version,
         })
     }
 }
@@ -70,7 +112,7 @@ impl Synthesizer for Flite {
         SynthId {
             backend: "flite".into(),
             voice: self.voice.clone(),
-            version: ENGINE_VERSION.into(),
+            version: self.version.clone(),
             rate_wpm: self.rate_wpm,
         }
     }

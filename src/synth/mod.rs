@@ -2,6 +2,7 @@
 
 mod espeak;
 mod flite;
+pub use flite::{check_phones, in_voice_dictionary};
 
 pub use espeak::PROGRAM_ENV as ESPEAK_PROGRAM_ENV;
 
@@ -119,13 +120,16 @@ pub fn voice_for_language(lang: &str) -> Result<String> {
 /// Voices opened so far in a build, each once, shared by all its leaflets.
 pub struct Voices {
     rate_wpm: Option<u32>,
+    /// Lexicon phones for the built-in voice.
+    phones: String,
     open: HashMap<String, Arc<dyn Synthesizer>>,
 }
 
 impl Voices {
-    pub fn new(rate_wpm: Option<u32>) -> Voices {
+    pub fn new(rate_wpm: Option<u32>, phones: String) -> Voices {
         Voices {
             rate_wpm,
+            phones,
             open: HashMap::new(),
         }
     }
@@ -134,7 +138,7 @@ impl Voices {
         if let Some(s) = self.open.get(name) {
             return Ok(Arc::clone(s));
         }
-        let s: Arc<dyn Synthesizer> = Arc::from(open(name, self.rate_wpm)?);
+        let s: Arc<dyn Synthesizer> = Arc::from(open(name, self.rate_wpm, &self.phones)?);
         self.open.insert(name.to_string(), Arc::clone(&s));
         Ok(s)
     }
@@ -142,7 +146,7 @@ impl Voices {
 
 /// Open the named voice at the given rate (words per minute; `None` keeps the
 /// voice's natural rate).
-pub fn open(name: &str, rate_wpm: Option<u32>) -> Result<Box<dyn Synthesizer>> {
+pub fn open(name: &str, rate_wpm: Option<u32>, phones: &str) -> Result<Box<dyn Synthesizer>> {
     if let Some(wpm) = rate_wpm {
         let (min, max) = RATE_RANGE;
         if !(min..=max).contains(&wpm) {
@@ -150,7 +154,7 @@ pub fn open(name: &str, rate_wpm: Option<u32>) -> Result<Box<dyn Synthesizer>> {
         }
     }
     if flite::has_voice(name) {
-        return Ok(Box::new(flite::Flite::new(name, rate_wpm)?));
+        return Ok(Box::new(flite::Flite::new(name, rate_wpm, phones)?));
     }
     if name.starts_with(espeak::PREFIX) {
         return Ok(Box::new(espeak::Espeak::open(name, rate_wpm)?));

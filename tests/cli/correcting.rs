@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use audio_leaflet::leaflet;
-use audio_leaflet::script::{self, Pauses};
+use audio_leaflet::script::{self, Options};
 
 use crate::util::{bin, repo, shared_leaflet};
 
@@ -62,8 +62,8 @@ fn building_from_the_saved_markdown_gives_the_same_chapters_and_script() {
         let b = leaflet::read(&md, None).unwrap().leaflet;
         assert_eq!(a.organisation, b.organisation);
         assert_eq!(
-            script::write(&a, Pauses::default()),
-            script::write(&b, Pauses::default())
+            script::write(&a, &Options::with_built_in_lexicon()),
+            script::write(&b, &Options::with_built_in_lexicon())
         );
     }
 }

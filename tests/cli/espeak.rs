@@ -246,7 +246,7 @@ fn a_missing_espeak_program_says_how_to_install_it() {
 
 #[test]
 fn one_process_speaks_a_run_of_utterances_with_their_pauses() {
-    let voice = synth::open("espeak-es", None).unwrap();
+    let voice = synth::open("espeak-es", None, "").unwrap();
     let id = voice.id();
     assert_eq!(
         (id.backend.as_str(), id.voice.as_str()),
@@ -315,10 +315,13 @@ fn each_chapter_is_one_espeak_process_given_escaped_ssml() {
 
     let calls = std::fs::read_to_string(&log).unwrap();
     let speaking: Vec<&str> = calls.lines().filter(|l| l.starts_with("-v ")).collect();
-    assert_eq!(
-        speaking.len(),
-        1 + 3,
-        "one check when the voice opens, then one process per chapter: {calls}"
+    // One check when the voice opens, one process per chapter, and the
+    // chapter with the announcement again (at most three times) once the
+    // total listening time is known: never a process per utterance.
+    assert!(
+        (1 + 3..=1 + 3 + 3).contains(&speaking.len()),
+        "{} processes: {calls}",
+        speaking.len()
     );
     assert!(
         speaking
@@ -328,7 +331,7 @@ fn each_chapter_is_one_espeak_process_given_escaped_ssml() {
     );
     let ssml = std::fs::read_to_string(format!("{}.ssml", log.display())).unwrap();
     assert!(
-        ssml.contains("Servicio de Cirugía Oral &amp; Maxilofacial"),
+        ssml.contains("Servicio de Cirugía &quot;Oral y Maxilofacial&quot;"),
         "{ssml}"
     );
     assert!(

@@ -5,6 +5,7 @@ mod correcting;
 mod coverage;
 mod errors;
 mod espeak;
+mod markdown;
 mod pdf_text;
 mod reading;
 mod util;

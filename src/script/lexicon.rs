@@ -1,0 +1,267 @@
+//! Pronunciations: the built-in English lexicon plus a staff lexicon
+//! (`--lexicon FILE`), both TOML, applied to the script before the voice.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+const BUILT_IN: &str = include_str!("../../lexicon/en.toml");
+const WORDS: &str = include_str!("../../data/words-en.txt");
+
+/// Ordinary English words (SCOWL size 35), to tell "SHOUT" or "NICE" from
+/// an acronym and "communications" from a run of letters in an address.
+static DICTIONARY: LazyLock<HashSet<&'static str>> = LazyLock::new(|| WORDS.lines().collect());
+
+pub fn is_dictionary_word(word: &str) -> bool {
+    DICTIONARY.contains(word.to_lowercase().as_str())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    say: HashMap<String, String>,
+    #[serde(default)]
+    phones: HashMap<String, String>,
+    #[serde(default)]
+    patterns: HashMap<String, String>,
+    #[serde(default)]
+    acronyms: Acronyms,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Acronyms {
+    #[serde(default)]
+    words: Vec<String>,
+    #[serde(default)]
+    letters: Vec<String>,
+}
+
+/// A merged lexicon: later files win over earlier ones.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    /// Lower-cased word -> what to say.
+    say: HashMap<String, String>,
+    /// Lower-cased word -> phones for the built-in voice.
+    phones: HashMap<String, String>,
+    /// Where each phones entry was written: file and line, for errors.
+    phone_sources: HashMap<String, (std::path::PathBuf, usize)>,
+    patterns: Vec<(Regex, String)>,
+    acronym_words: HashSet<String>,
+    acronym_letters: HashSet<String>,
+    /// Every word the lexicon covers, for `script --check`.
+    known: HashSet<String>,
+}
+
+impl Lexicon {
+    /// The built-in English lexicon.
+    pub fn built_in() -> Lexicon {
+        let mut lex = Lexicon::default();
+        lex.merge(BUILT_IN, Path::new("lexicon/en.toml"))
+            .expect("the built-in lexicon is valid");
+        lex
+    }
+
+    /// The built-in lexicon with a staff lexicon file on top.
+    pub fn with_user_file(path: Option<&Path>) -> Result<Lexicon> {
+        let mut lex = Lexicon::built_in();
+        if let Some(path) = path {
+            let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            lex.merge(&text, path)?;
+        }
+        Ok(lex)
+    }
+
+    fn merge(&mut self, text: &str, path: &Path) -> Result<()> {
+        let file: File = toml::from_str(text).map_err(|e| lexicon_error(path, text, &e))?;
+        for (word, said) in file.say {
+            self.known.insert(word.to_lowercase());
+            self.say.insert(word.to_lowercase(), said);
+        }
+        for (word, phones) in file.phones {
+            let line = line_of(text, &format!("{word} "));
+            self.known.insert(word.to_lowercase());
+            self.phone_sources
+                .insert(word.to_lowercase(), (path.to_path_buf(), line));
+            self.phones.insert(word.to_lowercase(), phones);
+        }
+        let mut patterns: Vec<_> = file.patterns.into_iter().collect();
+        patterns.sort();
+        for (pattern, replacement) in patterns {
+            let re = Regex::new(&pattern).map_err(|e| Error::Lexicon {
+                path: path.to_path_buf(),
+                line: line_of(text, &pattern),
+                column: 1,
+                why: format!("`{pattern}` is not a valid regular expression: {e}"),
+            })?;
+            self.patterns.push((re, replacement));
+        }
+        for w in file.acronyms.words {
+            self.known.insert(w.to_lowercase());
+            self.acronym_words.insert(w);
+        }
+        for w in file.acronyms.letters {
+            self.known.insert(w.to_lowercase());
+            self.acronym_letters.insert(w);
+        }
+        Ok(())
+    }
+
+    /// Replace whole words and patterns with what the lexicon says.
+    pub fn apply(&self, text: &str) -> String {
+        static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\p{L}\p{N}']+").unwrap());
+        let mut out = WORD
+            .replace_all(text, |c: &regex::Captures| {
+                let word = &c[0];
+                match self.say.get(&word.to_lowercase()) {
+                    Some(said) => said.clone(),
+                    None => word.to_string(),
+                }
+            })
+            .into_owned();
+        for (re, replacement) in &self.patterns {
+            out = re.replace_all(&out, replacement.as_str()).into_owned();
+        }
+        out
+    }
+
+    /// Whether capitals such as "PALS" are said as a word.
+    pub fn is_word(&self, caps: &str) -> bool {
+        if self.acronym_letters.contains(caps) {
+            return false;
+        }
+        self.acronym_words.contains(caps) || (caps.len() >= 3 && is_dictionary_word(caps))
+    }
+
+    pub fn covers(&self, word: &str) -> bool {
+        self.known.contains(&word.to_lowercase())
+    }
+
+    /// Check every phones entry with `accepts` (the voice's own check), so a
+    /// bad entry is reported with its file and line before any work starts.
+    pub fn check_phones(&self, accepts: impl Fn(&str) -> Result<(), String>) -> Result<()> {
+        let mut words: Vec<&String> = self.phones.keys().collect();
+        words.sort();
+        for word in words {
+            let entry = format!("{word} : {}", self.phones[word]);
+            if let Err(why) = accepts(&entry) {
+                let (path, line) = self.phone_sources[word].clone();
+                return Err(Error::Lexicon {
+                    path,
+                    line,
+                    column: 1,
+                    why: format!("the phones for `{word}`: {why}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// `word : phones` lines for the built-in voice, sorted so the same
+    /// lexicon always gives the same voice identity.
+    pub fn phone_entries(&self) -> String {
+        let mut lines: Vec<String> = self
+            .phones
+            .iter()
+            .map(|(w, p)| format!("{w} : {p}"))
+            .collect();
+        lines.sort();
+        lines.join("\n")
+    }
+}
+
+fn lexicon_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+    let (line, column) = e
+        .span()
+        .map(|span| {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            (line, column)
+        })
+        .unwrap_or((1, 1));
+    Error::Lexicon {
+        path: path.to_path_buf(),
+        line,
+        column,
+        why: e.message().to_string(),
+    }
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map_or(1, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_lexicon_loads_and_knows_medical_words() {
+        let lex = Lexicon::built_in();
+        lex.check_phones(crate::synth::check_phones).unwrap();
+        assert!(lex.covers("osseointegration") && lex.covers("Hampstead"));
+        assert!(lex.is_word("PALS") && lex.is_word("BAHA") && lex.is_word("SHOUT"));
+        assert!(!lex.is_word("NHS") && !lex.is_word("GP") && !lex.is_word("MRI"));
+        assert!(
+            lex.phone_entries()
+                .contains("transfemoral : t r ae0 n z f eh1 m er0 ax0 l")
+        );
+    }
+
+    #[test]
+    fn a_user_lexicon_respells_words_and_patterns() {
+        let mut lex = Lexicon::built_in();
+        lex.merge(
+            "[say]\nCholestyramine = \"koh less tie ra meen\"\n[patterns]\n'(?i)\\bbd\\b' = \"twice a day\"\n",
+            Path::new("mine.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            lex.apply("Take cholestyramine bd."),
+            "Take koh less tie ra meen twice a day."
+        );
+    }
+
+    #[test]
+    fn phones_the_voice_lacks_are_refused_with_their_line() {
+        let mut lex = Lexicon::default();
+        lex.merge(
+            "[phones]\nfine = \"f ay1 n\"\nodd = \"q x1 z\"\n",
+            Path::new("mine.toml"),
+        )
+        .unwrap();
+        let err = lex
+            .check_phones(crate::synth::check_phones)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`mine.toml`, line 3") && err.contains("`odd`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_malformed_lexicon_says_where() {
+        let mut lex = Lexicon::default();
+        let err = lex
+            .merge("[say]\nfoo = \"bar\"\nbaz = \n", Path::new("bad.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`bad.toml`") && err.contains("line 3"),
+            "{err}"
+        );
+    }
+}
