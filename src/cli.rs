@@ -133,7 +133,7 @@ pub struct SpeechArgs {
 impl SpeechArgs {
     fn options(&self) -> Result<script::Options> {
         let lexicon = script::Lexicon::with_user_file(self.lexicon.as_deref())?;
-        lexicon.check_phones(synth::check_phones)?;
+        lexicon.check_phones(synth::phone_checker())?;
         let pauses = match &self.pauses {
             Some(spec) => {
                 script::Pauses::parse(spec).map_err(|e| anyhow::anyhow!("--pauses {spec}: {e}"))?

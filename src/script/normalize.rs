@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, is_dictionary_word};
 
 /// The language rules that differ between English and Spanish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,10 +74,18 @@ pub fn typography(text: &str) -> String {
         match c {
             '‘' | '’' | 'ʼ' | '′' | '`' => out.push('\''),
             '“' | '”' | '„' | '″' | '«' | '»' => out.push('"'),
-            '½' => out.push_str(" and a half"),
-            '¼' => out.push_str(" and a quarter"),
-            '¾' => out.push_str(" and three quarters"),
-            '⅓' => out.push_str(" and a third"),
+            '½' | '¼' | '¾' | '⅓' => {
+                // "1½" is "1 and a half"; "½ a cup" is "a half a cup".
+                let after_number = out.trim_end().ends_with(|c: char| c.is_ascii_digit());
+                out.push_str(if after_number { " and " } else { " " });
+                out.push_str(match c {
+                    '½' => "a half",
+                    '¼' => "a quarter",
+                    '¾' => "three quarters",
+                    _ => "a third",
+                });
+                out.push(' ');
+            }
             '…' => out.push_str("..."),
             'ﬁ' => out.push_str("fi"),
             'ﬂ' => out.push_str("fl"),
@@ -86,13 +94,6 @@ pub fn typography(text: &str) -> String {
             c => out.push(c),
         }
     }
-    // A fraction sign straight after a number ("1½") or alone ("½ a cup").
-    let out = out.replace("  and a", " and a");
-    pattern!(
-        LEADING_AND,
-        r"(^|[(\s])and (a half|a quarter|three quarters|a third)"
-    );
-    let out = LEADING_AND.replace_all(&out, "$1$2");
     // Dashes between words are a pause.
     pattern!(DASH, r"\s+[–—-]+\s+");
     DASH.replace_all(&out, ", ").into_owned()
@@ -107,11 +108,50 @@ fn say_part(part: &str) -> String {
         return spaced(part);
     }
     let lower = part.to_lowercase();
-    if pronounceable(&lower) {
+    if matches!(lower.as_str(), "com" | "org" | "net" | "gov" | "info") {
+        return lower;
+    }
+    if let Some(words) = dictionary_words(&lower) {
+        return words.join(" ");
+    }
+    if lower.len() > 4 && pronounceable(&lower) {
         lower
     } else {
         spaced(&lower)
     }
+}
+
+/// Split run-together words ("asthmaandlung") into dictionary words of three
+/// or more letters, fewest pieces first; `None` when it cannot be done.
+fn dictionary_words(text: &str) -> Option<Vec<&str>> {
+    let n = text.len();
+    if !text.is_ascii() || n > 64 {
+        return None;
+    }
+    // best[i]: the fewest pieces covering text[..i], and where the last starts.
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0));
+    for end in 1..=n {
+        for start in 0..end {
+            let Some((pieces, _)) = best[start] else {
+                continue;
+            };
+            let piece = &text[start..end];
+            let fits = piece.len() >= 3 || (start == 0 && end == n && piece.len() >= 2);
+            if fits && is_dictionary_word(piece) && best[end].is_none_or(|(p, _)| pieces + 1 < p) {
+                best[end] = Some((pieces + 1, start));
+            }
+        }
+    }
+    let mut words = Vec::new();
+    let mut end = n;
+    while end > 0 {
+        let (_, start) = best[end]?;
+        words.push(&text[start..end]);
+        end = start;
+    }
+    words.reverse();
+    Some(words)
 }
 
 /// Whether a part of an address reads as a word rather than letters.
@@ -446,10 +486,13 @@ fn clock(hour: &str, minutes: Option<&str>, half: &str, lang: Lang) -> String {
 /// "50-60g" as "50 to 60g", "4-72 hours" as "4 to 72 hours". Years and
 /// anything already read as a phone number are not touched.
 pub fn ranges(text: &str, lang: Lang) -> String {
-    pattern!(RANGE, r"\b(\d+(?:\.\d+)?)\s?[-–]\s?(\d+(?:\.\d+)?)\b");
+    pattern!(
+        RANGE,
+        r"\b(\d+(?:\.\d+)?)\s?[-–]\s?(\d+(?:\.\d+)?)([A-Za-zµ%\s,.;:)]|$)"
+    );
     RANGE
         .replace_all(text, |c: &Captures| {
-            format!("{} {} {}", &c[1], lang.word("to", "a"), &c[2])
+            format!("{} {} {}{}", &c[1], lang.word("to", "a"), &c[2], &c[3])
         })
         .into_owned()
 }
@@ -589,9 +632,18 @@ pub fn abbreviations(text: &str) -> String {
 /// acronym is a word or it is an ordinary word in capitals for emphasis.
 pub fn acronyms(text: &str, lexicon: &Lexicon) -> String {
     pattern!(CAPS, r"\b([A-Z]{2,6})(s?)\b");
+    pattern!(SHOUTED, r"\b[A-Z]{2,}(?:\s+[A-Z]{2,})+\b");
+    // Words in capitals for emphasis ("DO NOT EAT") are words.
+    let mut shouted = Vec::new();
+    for m in SHOUTED.find_iter(text) {
+        if m.as_str().split_whitespace().all(is_dictionary_word) {
+            shouted.push(m.range());
+        }
+    }
     CAPS.replace_all(text, |c: &Captures| {
+        let at = c.get(0).map_or(0, |m| m.start());
         let word = &c[1];
-        if lexicon.is_word(word) {
+        if lexicon.is_word(word) || shouted.iter().any(|r| r.contains(&at)) {
             return c[0].to_string();
         }
         let plural = if c[2].is_empty() { "" } else { "'s" };

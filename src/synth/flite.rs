@@ -42,13 +42,17 @@ const ENGINE_VERSION: &str = "flite-rs 0.2";
 
 /// Whether the built-in voice's own dictionary has this word (lower case);
 /// otherwise it guesses the pronunciation from the spelling.
-/// Whether the built-in voice accepts a `word : phones` lexicon entry.
-pub fn check_phones(entry: &str) -> std::result::Result<(), String> {
-    let mut engine = flite_rs::Engine::try_new().map_err(|e| e.to_string())?;
-    engine.add_lex_entries(entry).map(|_| ()).map_err(|e| {
-        let text = e.to_string();
-        text.strip_prefix("line 1: ").unwrap_or(&text).to_string()
-    })
+/// A check of `word : phones` lexicon entries against the built-in voice's
+/// phone set (one engine for all the entries checked).
+pub fn phone_checker() -> impl FnMut(&str) -> std::result::Result<(), String> {
+    let mut engine = flite_rs::Engine::try_new();
+    move |entry: &str| {
+        let engine = engine.as_mut().map_err(|e| e.to_string())?;
+        engine.add_lex_entries(entry).map(|_| ()).map_err(|e| {
+            let text = e.to_string();
+            text.strip_prefix("line 1: ").unwrap_or(&text).to_string()
+        })
+    }
 }
 
 fn short_hash(text: &str) -> String {

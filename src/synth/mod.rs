@@ -2,7 +2,7 @@
 
 mod espeak;
 mod flite;
-pub use flite::{check_phones, in_voice_dictionary};
+pub use flite::{in_voice_dictionary, phone_checker};
 
 pub use espeak::PROGRAM_ENV as ESPEAK_PROGRAM_ENV;
 

@@ -1,1 +1,252 @@
+//! Table-driven tests of the spoken forms: each row is printed text and what
+//! a careful reader says; negative rows show what must be left alone.
 
+use super::*;
+
+fn say(text: &str) -> String {
+    spoken(text, Lang::En, &Lexicon::built_in())
+}
+
+fn say_es(text: &str) -> String {
+    spoken(text, Lang::Es, &Lexicon::built_in())
+}
+
+fn table(rows: &[(&str, &str)]) {
+    for (printed, said) in rows {
+        assert_eq!(&say(printed), said, "printed: {printed}");
+    }
+}
+
+#[test]
+fn phone_numbers_digit_by_digit_in_their_groups() {
+    table(&[
+        ("Call 020 3758 2398.", "Call 0 2 0, 3 7 5 8, 2 3 9 8."),
+        (
+            "on (0161) 701 1999 today",
+            "on 0 1 6 1, 7 0 1, 1 9 9 9 today",
+        ),
+        ("+44 (0)20 7352 8121", "plus 4 4, 2 0, 7 3 5 2, 8 1 2 1"),
+        (
+            "Freephone 0800 4 70 80 90",
+            "Freephone 0 8 0 0, 4, 7 0, 8 0, 9 0",
+        ),
+        ("call NHS 111 or 999", "call N H S 1 1 1 or 9 9 9"),
+        ("Samaritans on 116 123", "Samaritans on 1 1 6, 1 2 3"),
+        ("ring 024 76967419", "ring 0 2 4, 7 6 9 6, 7 4 1 9"),
+        ("text SHOUT to 85258", "text SHOUT to 8 5 2 5 8"),
+        ("0113 392 0634", "0 1 1 3, 3 9 2, 0 6 3 4"),
+    ]);
+}
+
+#[test]
+fn numbers_that_are_not_phone_numbers_are_left_as_numbers() {
+    table(&[
+        (
+            "In 2025 we saw 2,000 patients.",
+            "In 2025 we saw 2,000 patients.",
+        ),
+        ("Room 101 on floor 3", "Room 101 on floor 3"),
+        ("It takes 0.5 seconds", "It takes 0.5 seconds"),
+    ]);
+}
+
+#[test]
+fn emails_are_spelt_with_words_kept() {
+    table(&[
+        (
+            "email rf.communications@nhs.net.",
+            "email r f dot communications at n h s dot net.",
+        ),
+        (
+            "mailto:paht.pals@nhs.net",
+            "p a h t dot pals at n h s dot net",
+        ),
+        (
+            "patientsupporthub@uhs.nhs.uk",
+            "patient support hub at u h s dot n h s dot u k",
+        ),
+    ]);
+    assert_eq!(
+        say_es("escriba a citas@hospital.es"),
+        "escriba a citas arroba hospital punto e s"
+    );
+}
+
+#[test]
+fn web_addresses_without_scheme_with_parts_spoken() {
+    table(&[
+        (
+            "Visit www.nhs.uk/conditions/asthma.",
+            "Visit w w w dot n h s dot u k slash conditions slash asthma.",
+        ),
+        (
+            "https://www.asthmaandlung.org.uk/",
+            "w w w dot asthma and lung dot org dot u k",
+        ),
+        (
+            "bit.ly/nhsleedsfft",
+            "bit dot l y slash n h s l e e d s f f t",
+        ),
+        (
+            "www.example.org/stop-smoking?utm_source=leaflet&gclid=abc",
+            "w w w dot example dot org slash stop hyphen smoking",
+        ),
+        (
+            "http://example.com/page?id=7",
+            "example dot com slash page question mark id equals 7",
+        ),
+    ]);
+}
+
+#[test]
+fn web_address_look_alikes_are_left_alone() {
+    table(&[
+        ("Take 2.5 tablets", "Take 2.5 tablets"),
+        (
+            "a level of 5.0 mmol/L",
+            "a level of 5.0 millimoles per litre",
+        ),
+    ]);
+}
+
+#[test]
+fn postcodes_letter_by_letter() {
+    table(&[
+        ("London NW3 2QG", "London N W 3, 2 Q G"),
+        ("Southampton SO16 6YD.", "Southampton S O 1 6, 6 Y D."),
+        ("Harlow, Essex, CM20 1QX)", "Harlow, Essex, C M 2 0, 1 Q X)"),
+    ]);
+}
+
+#[test]
+fn abbreviations_are_expanded() {
+    table(&[
+        ("(eg a whole leg)", "(for example a whole leg)"),
+        ("e.g. a limb", "for example a limb"),
+        ("(ie autologous tissue)", "(that is autologous tissue)"),
+        ("i.e., the bone", "that is the bone"),
+        ("pens, paper etc.", "pens, paper et cetera"),
+        ("Mr Kang and Mrs Shah", "Mister Kang and Missus Shah"),
+        ("Ms Lee saw Dr Patel", "Miz Lee saw Doctor Patel"),
+        ("St Thomas' Hospital", "Saint Thomas' Hospital"),
+        ("Pond St, Hampstead", "Pond Street, Hampstead"),
+        ("Ward No. 4", "Ward number 4"),
+        ("approx. 30 minutes", "approximately 30 minutes"),
+        ("diet vs exercise", "diet versus exercise"),
+    ]);
+}
+
+#[test]
+fn acronyms_as_letters_unless_the_lexicon_says_word() {
+    table(&[
+        ("see your GP", "see your G P"),
+        ("an MRI or CT scan", "an M R I or C T scan"),
+        ("ITAP implants", "I T A P implants"),
+        ("GPs and nurses", "G P's and nurses"),
+        ("the NHS", "the N H S"),
+        ("contact PALS", "contact PALS"),
+        ("hearing aids (BAHA)", "hearing aids (BAHA)"),
+        ("DO NOT eat", "DO NOT eat"),
+    ]);
+}
+
+#[test]
+fn numbers_ranges_units_and_doses() {
+    table(&[
+        ("50-60g of oats", "50 to 60 grams of oats"),
+        ("wait 4-72 hours", "wait 4 to 72 hours"),
+        ("30 to 45 minutes", "30 to 45 minutes"),
+        ("1 in 20 people", "1 in 20 people"),
+        ("about 20% of people", "about 20 per cent of people"),
+        ("1/2 a tablet", "1/2 a tablet"),
+        ("½ a cup", "a half a cup"),
+        ("1½ hours", "1 and a half hours"),
+        ("take 5mg", "take 5 milligrams"),
+        ("1 g of salt", "1 gram of salt"),
+        ("250ml of milk", "250 millilitres of milk"),
+        ("70kg adult", "70 kilograms adult"),
+        ("a 2 cm cut", "a 2 centimetres cut"),
+        ("below 5.0 mmol/L", "below 5.0 millimoles per litre"),
+        ("2 x daily", "2 times daily"),
+        ("repeat x2", "repeat times 2"),
+        ("1.5-3g daily", "1.5 to 3 grams daily"),
+    ]);
+}
+
+#[test]
+fn times_and_dates_as_said_in_britain() {
+    table(&[
+        ("at 10:30am", "at 10 30 a m"),
+        ("open 9.30am-5.30pm", "open 9 30 a m to 5 30 p m"),
+        ("from 9am to 4pm", "from 9 a m to 4 p m"),
+        ("at 16:00", "at 16 hundred"),
+        ("at 7:05pm", "at 7 oh 5 p m"),
+        ("Review date: 01/07/25", "Review date: 1st July 2025"),
+        ("on 23/11/2026", "on 23rd November 2026"),
+        (
+            "Publication date: 10/2023",
+            "Publication date: October 2023",
+        ),
+        ("the 1st and 2nd doses", "the 1st and 2nd doses"),
+    ]);
+    assert_eq!(say_es("el 01/07/25"), "el 1 de julio de 2025");
+}
+
+#[test]
+fn symbols_are_read() {
+    table(&[
+        ("A&E", "A and E"),
+        ("Fish & chips", "Fish and chips"),
+        ("Voltarol® gel", "Voltarol gel"),
+        ("© The Trust", "copyright The Trust"),
+        ("costs £5.50", "costs 5 pounds 50"),
+        ("costs £1", "costs 1 pound"),
+        ("a 50p coin", "a 50 pence coin"),
+        ("above 37.5°C", "above 37.5 degrees Celsius"),
+        ("±2 mm", "plus or minus 2 millimetres"),
+        ("levels <5 and >10", "levels less than 5 and more than 10"),
+        ("and/or", "and or"),
+    ]);
+}
+
+#[test]
+fn typography_is_plain_and_dashes_pause() {
+    table(&[
+        (
+            "the patient’s “own” tissue – for limbs",
+            "the patient's \"own\" tissue, for limbs",
+        ),
+        ("glues — for smaller", "glues, for smaller"),
+        ("bone-anchor", "bone-anchor"),
+    ]);
+}
+
+#[test]
+fn no_group_of_five_digits_is_left() {
+    for text in ["MID code: 20230803_010/NR", "LN005673", "text 85258"] {
+        let s = say(text);
+        assert!(
+            !s.as_bytes()
+                .windows(5)
+                .any(|w| w.iter().all(u8::is_ascii_digit)),
+            "{text} -> {s}"
+        );
+    }
+}
+
+#[test]
+fn the_lexicon_applies_before_the_voice() {
+    let mut lex = Lexicon::built_in();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.toml");
+    std::fs::write(
+        &path,
+        "[say]\nbd = \"twice a day\"\n[acronyms]\nwords = [\"ASAP\"]\n",
+    )
+    .unwrap();
+    lex = Lexicon::with_user_file(Some(&path)).unwrap_or(lex);
+    assert_eq!(
+        spoken("Take it bd, ASAP.", Lang::En, &lex),
+        "Take it twice a day, ASAP."
+    );
+}
