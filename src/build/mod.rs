@@ -356,6 +356,53 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::synth::SynthId;
+
+    /// A voice that speaks 1,000 samples a character at 1 kHz: one second
+    /// for every character, so times are easy to reason about.
+    struct Fake;
+
+    impl Synthesizer for Fake {
+        fn id(&self) -> SynthId {
+            SynthId {
+                backend: "fake".into(),
+                voice: "fake".into(),
+                version: "1".into(),
+                rate_wpm: 160,
+            }
+        }
+        fn sample_rate(&self) -> u32 {
+            1000
+        }
+        fn synthesize(&self, text: &str) -> Result<Pcm> {
+            Ok(Pcm {
+                samples: vec![1; text.chars().count() * 1000],
+                sample_rate: 1000,
+            })
+        }
+    }
+
+    #[test]
+    fn the_announced_listening_time_is_the_time_the_recording_takes() {
+        let text = "Knee care\n\nRest the knee and keep it raised for two days after the injection.\n\nExercises\nBend and straighten the knee ten times every hour while you are awake.\n";
+        let leaflet = crate::leaflet::parse(text, crate::leaflet::Format::PdfText, "k", None);
+        let options = script::Options::with_built_in_lexicon();
+        let mut script = script::write(&leaflet, &options);
+        fill_listening_time(&mut script, "less than a minute");
+        let mut audio: Vec<Pcm> = script
+            .chapters
+            .iter()
+            .map(|c| narrate(&Fake, c).unwrap())
+            .collect();
+        settle_listening_time(&leaflet, &options, &Fake, &mut script, &mut audio).unwrap();
+        let total: f64 = audio.iter().map(Pcm::duration_s).sum();
+        let said = &script.chapters[0].utterances[1].text;
+        let expected = script::listening_time(total, "en");
+        assert!(said.contains(&expected), "{said} / {total}s");
+        assert!(total > 120.0, "the fake voice makes minutes of audio");
+    }
+
     #[test]
     fn civil_dates() {
         assert_eq!(super::civil_date(0), "1970-01-01");

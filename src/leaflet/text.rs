@@ -502,7 +502,12 @@ impl Segmenter<'_> {
         }
         let after = lines.get(i + n)?;
         if !after.is_blank() {
-            let body_follows = !starts_lower(&after.text)
+            // A next line starting in lower case or with a bare number
+            // ("2398 or read...") carries on the same sentence.
+            let runs_on = starts_lower(&after.text)
+                || (after.text.starts_with(|c: char| c.is_ascii_digit())
+                    && !NUMBERED_ITEM.is_match(&after.text));
+            let body_follows = !runs_on
                 && (is_prose(&after.text)
                     || (word_count(&after.text) >= 4
                         && lines.get(i + n + 1).is_some_and(|l| starts_lower(&l.text))));

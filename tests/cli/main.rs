@@ -8,4 +8,5 @@ mod espeak;
 mod markdown;
 mod pdf_text;
 mod reading;
+mod script;
 mod util;
