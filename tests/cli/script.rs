@@ -192,3 +192,24 @@ fn numbers_and_addresses_wrapped_over_a_line_break_are_read_whole() {
         "{text}"
     );
 }
+
+#[test]
+fn the_readme_lexicon_example_is_a_valid_lexicon() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let section = readme.split("### Pronunciation lexicon").nth(1).unwrap();
+    let example = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("example.toml");
+    std::fs::write(&path, example).unwrap();
+    let text = script(
+        &fixture("pdf-key-value-block.txt"),
+        &["--lexicon", path.to_str().unwrap()],
+    );
+    assert!(text.contains("Epilepsy clinic"));
+    let lex = audio_leaflet::script::Lexicon::with_user_file(Some(&path)).unwrap();
+    assert_eq!(lex.apply("take q4h, bd"), "take every 4 hours, twice a day");
+}
