@@ -1,18 +1,38 @@
 #!/usr/bin/env bash
-# Installs what the tests need beyond the Rust toolchain. The embedded voice is
-# pure Rust; the espeak-ng voices (Spanish and other languages) run Debian's
-# espeak-ng program, so it is installed here, non-interactively (CI runs as
-# root on Debian). Later checks (DAISY validation, browser tests) add their
-# packages here.
+# Installs what the tests need beyond the Rust toolchain, non-interactively (CI
+# runs as root on Debian):
+# - Debian's espeak-ng: the espeak-ng voices (Spanish and other languages);
+# - Debian's jing: validates the DAISY books against the DAISY Consortium's
+#   RELAX NG schemas (../shared/daisy202);
+# - the daisy-dtb DAISY reader (PyPI), in a virtual environment at
+#   target/daisy-venv, which tests/cli/daisy.rs drives through
+#   scripts/daisy_reader.py to open and walk the books.
+# Later checks (browser tests) add their packages here.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "setup: cargo is missing: install Rust from rustup" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "setup: python3 is missing: run \`apt-get install python3\`" >&2; exit 1; }
 
-if ! command -v espeak-ng >/dev/null; then
+missing=()
+command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+command -v jing >/dev/null || missing+=(jing)
+python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
-        echo "setup: espeak-ng is missing: run \`sudo apt-get install espeak-ng\`" >&2
+        echo "setup: ${missing[*]} missing: run \`sudo apt-get install ${missing[*]}\`" >&2
         exit 1
     fi
     export DEBIAN_FRONTEND=noninteractive
     apt-get update
-    apt-get install -y --no-install-recommends espeak-ng
+    apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# The reader's environment is rebuilt whenever its pinned requirements change.
+venv=target/daisy-venv
+requirements=scripts/daisy-reader-requirements.txt
+if ! cmp -s "$requirements" "$venv/requirements.txt"; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$venv/requirements.txt"
 fi

@@ -1,5 +1,6 @@
 //! Packagers: each writes one kind of chapter index from the finished book.
 
+mod daisy;
 mod manifest;
 mod playlist;
 
@@ -7,6 +8,7 @@ use std::path::Path;
 
 use crate::error::Result;
 
+pub use daisy::NCC_FILE;
 pub use manifest::{MANIFEST_FILE, Manifest};
 pub use playlist::PLAYLIST_FILE;
 
@@ -85,7 +87,7 @@ pub trait SingleFile {
 
 /// Names accepted by `--formats`, in the order they run. The manifest is
 /// always written, and last: it is the sign that a package is complete.
-pub const FORMATS: &[&str] = &["m3u8", "manifest"];
+pub const FORMATS: &[&str] = &["m3u8", "daisy", "manifest"];
 
 /// The packagers for the chosen format names (all when `names` is empty).
 pub fn select(names: &[String]) -> Result<Vec<Box<dyn Packager>>> {
@@ -110,6 +112,7 @@ pub fn select(names: &[String]) -> Result<Vec<Box<dyn Packager>>> {
 fn by_name(name: &str) -> Box<dyn Packager> {
     match name {
         "m3u8" => Box::new(playlist::Playlist),
+        "daisy" => Box::new(daisy::Daisy),
         "manifest" => Box::new(manifest::ManifestWriter),
         _ => unreachable!("format names are checked against FORMATS"),
     }

@@ -3,6 +3,7 @@
 mod build;
 mod correcting;
 mod coverage;
+mod daisy;
 mod errors;
 mod espeak;
 mod markdown;
