@@ -1,5 +1,7 @@
 //! Audio helpers: joining utterances with pauses, and writing WAV files.
 
+pub mod master;
+
 use std::io::Cursor;
 use std::path::Path;
 

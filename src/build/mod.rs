@@ -12,14 +12,14 @@ use std::time::Instant;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::audio;
+use crate::audio::{self, master::Mastered, master::master};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::leaflet::{self, Leaflet};
 use crate::package::{self, Book, BookChapter};
 use crate::script::{self, ChapterScript, Script};
 use crate::slug::slugify;
-use crate::synth::{self, Pcm, Synthesizer};
+use crate::synth::{self, Synthesizer};
 
 pub use report::{LeafletReport, Report};
 
@@ -95,7 +95,7 @@ fn build_one(
     let bar = progress::chapter_bar(config.quiet, &slug, script.chapters.len());
     let script_time = estimate_listening_time(&script, synth);
     fill_listening_time(&mut script, &script_time);
-    let audio: Vec<Result<Pcm>> = pool.install(|| {
+    let audio: Vec<Result<Mastered>> = pool.install(|| {
         script
             .chapters
             .par_iter()
@@ -107,7 +107,7 @@ fn build_one(
             .collect()
     });
     bar.finish_and_clear();
-    let mut audio: Vec<Pcm> = audio.into_iter().collect::<Result<_>>()?;
+    let mut audio: Vec<Mastered> = audio.into_iter().collect::<Result<_>>()?;
     settle_listening_time(
         &source.leaflet,
         &config.script,
@@ -119,7 +119,7 @@ fn build_one(
     let mut book = make_book(&source, &script, &slug, synth, &audio);
     book.date = build_date(&dir, &book.source_sha256);
     for (chapter, pcm) in book.chapters.iter().zip(&audio) {
-        audio::write_wav(&dir.join(&chapter.file), pcm)?;
+        audio::write_wav(&dir.join(&chapter.file), &pcm.pcm)?;
     }
     let packagers = package::select(&config.formats)?;
     package::write_all(&book, &dir, &packagers)?;
@@ -177,7 +177,7 @@ fn settle_listening_time(
     options: &script::Options,
     synth: &dyn Synthesizer,
     script: &mut Script,
-    audio: &mut [Pcm],
+    audio: &mut [Mastered],
 ) -> Result<()> {
     let fresh = script::write(leaflet, options);
     let Some(at) = fresh.chapters.iter().position(|c| {
@@ -188,7 +188,7 @@ fn settle_listening_time(
         return Ok(());
     };
     for _ in 0..3 {
-        let total: f64 = audio.iter().map(Pcm::duration_s).sum();
+        let total: f64 = audio.iter().map(|m| m.pcm.duration_s()).sum();
         let time = script::listening_time(total, &script.language);
         let mut chapter = fresh.chapters[at].clone();
         for u in &mut chapter.utterances {
@@ -204,14 +204,15 @@ fn settle_listening_time(
 }
 
 /// Speak a chapter: each utterance, then its pause.
-pub fn narrate(synth: &dyn Synthesizer, chapter: &ChapterScript) -> Result<Pcm> {
-    synth
+pub fn narrate(synth: &dyn Synthesizer, chapter: &ChapterScript) -> Result<Mastered> {
+    let raw = synth
         .synthesize_utterances(&chapter.utterances)
         .map_err(|e| Error::Narrate {
             index: chapter.index,
             title: chapter.title.clone(),
             why: e.to_string(),
-        })
+        })?;
+    Ok(master(&raw))
 }
 
 fn make_book(
@@ -219,7 +220,7 @@ fn make_book(
     script: &Script,
     slug: &str,
     synth: &dyn Synthesizer,
-    audio: &[Pcm],
+    audio: &[Mastered],
 ) -> Book {
     let id = synth.id();
     let chapters = script
@@ -232,7 +233,9 @@ fn make_book(
             level: cs.level,
             title: cs.title.clone(),
             file: chapter_file_name(cs.index, &cs.title),
-            samples: pcm.samples.len() as u64,
+            samples: pcm.pcm.samples.len() as u64,
+            loudness_lufs: pcm.loudness_lufs,
+            true_peak_dbtp: pcm.true_peak_dbtp,
             words: chapter.words(),
         })
         .collect();
@@ -357,7 +360,7 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::SynthId;
+    use crate::synth::{Pcm, SynthId};
 
     /// A voice that speaks 1,000 samples a character at 1 kHz: one second
     /// for every character, so times are easy to reason about.
@@ -377,7 +380,9 @@ mod tests {
         }
         fn synthesize(&self, text: &str) -> Result<Pcm> {
             Ok(Pcm {
-                samples: vec![1; text.chars().count() * 1000],
+                samples: (0..text.chars().count() * 1000)
+                    .map(|i| if i % 20 < 10 { 3000 } else { -3000 })
+                    .collect(),
                 sample_rate: 1000,
             })
         }
@@ -390,13 +395,13 @@ mod tests {
         let options = script::Options::with_built_in_lexicon();
         let mut script = script::write(&leaflet, &options);
         fill_listening_time(&mut script, "less than a minute");
-        let mut audio: Vec<Pcm> = script
+        let mut audio: Vec<Mastered> = script
             .chapters
             .iter()
             .map(|c| narrate(&Fake, c).unwrap())
             .collect();
         settle_listening_time(&leaflet, &options, &Fake, &mut script, &mut audio).unwrap();
-        let total: f64 = audio.iter().map(Pcm::duration_s).sum();
+        let total: f64 = audio.iter().map(|m| m.pcm.duration_s()).sum();
         let said = &script.chapters[0].utterances[1].text;
         let expected = script::listening_time(total, "en");
         assert!(said.contains(&expected), "{said} / {total}s");

@@ -527,6 +527,8 @@ mod tests {
                     file: format!("{:02}-c.wav", i + 1),
                     samples,
                     words: 3,
+                    loudness_lufs: -18.0,
+                    true_peak_dbtp: -3.0,
                 })
                 .collect(),
         }

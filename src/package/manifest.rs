@@ -57,6 +57,11 @@ pub struct ChapterEntry {
     pub start_s: f64,
     pub duration_s: f64,
     pub words: usize,
+    /// Integrated loudness (EBU R128) and true peak, measured on the file.
+    #[serde(default)]
+    pub loudness_lufs: f64,
+    #[serde(default)]
+    pub true_peak_dbtp: f64,
 }
 
 impl Manifest {
@@ -97,9 +102,21 @@ impl Manifest {
                     start_s: round_ms(start),
                     duration_s: round_ms(book.duration_s(c)),
                     words: c.words,
+                    loudness_lufs: round_cb(c.loudness_lufs),
+                    true_peak_dbtp: round_cb(c.true_peak_dbtp),
                 })
                 .collect(),
         }
+    }
+}
+
+/// Loudness to a hundredth of a decibel; silence (minus infinity) as -70,
+/// the floor EBU R128 gates at, since JSON has no infinity.
+fn round_cb(db: f64) -> f64 {
+    if db.is_finite() {
+        (db * 100.0).round() / 100.0
+    } else {
+        -70.0
     }
 }
 

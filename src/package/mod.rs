@@ -43,6 +43,9 @@ pub struct BookChapter {
     pub file: String,
     pub samples: u64,
     pub words: usize,
+    /// Integrated loudness (LUFS) and true peak (dBTP) of the chapter file.
+    pub loudness_lufs: f64,
+    pub true_peak_dbtp: f64,
 }
 
 impl Book {

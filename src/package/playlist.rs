@@ -46,6 +46,8 @@ mod tests {
             file: format!("0{index}-x.wav"),
             samples,
             words: 3,
+            loudness_lufs: -18.0,
+            true_peak_dbtp: -3.0,
         };
         let book = Book {
             title: "T".into(),

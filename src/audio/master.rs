@@ -1,0 +1,243 @@
+//! Mastering: every chapter starts and ends the same way and sounds equally
+//! loud. Silence at the edges is trimmed and replaced with a fixed lead-in and
+//! tail; the chapter is brought to -18 LUFS integrated (EBU R128) with its true
+//! peak at most -1.5 dBTP.
+
+use ebur128::{EbuR128, Mode};
+
+use crate::synth::Pcm;
+
+pub const TARGET_LUFS: f64 = -18.0;
+pub const MAX_TRUE_PEAK_DBTP: f64 = -1.5;
+pub const LEAD_IN_MS: u32 = 500;
+pub const TAIL_MS: u32 = 1000;
+
+/// Samples quieter than this (about -44 dBFS) at the edges count as silence.
+const SILENCE: i16 = 200;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mastered {
+    pub pcm: Pcm,
+    /// Measured on the samples written: integrated loudness and true peak.
+    pub loudness_lufs: f64,
+    pub true_peak_dbtp: f64,
+}
+
+/// Trim, pad, normalise and limit one chapter.
+pub fn master(pcm: &Pcm) -> Mastered {
+    let rate = pcm.sample_rate;
+    let body = trim(&pcm.samples);
+    let lead = (rate as u64 * LEAD_IN_MS as u64 / 1000) as usize;
+    let tail = (rate as u64 * TAIL_MS as u64 / 1000) as usize;
+    let mut f: Vec<f32> = Vec::with_capacity(lead + body.len() + tail);
+    f.resize(lead, 0.0);
+    f.extend(body.iter().map(|&s| s as f32 / 32768.0));
+    f.resize(f.len() + tail, 0.0);
+
+    let Some((loudness, peak)) = measure(&f, rate) else {
+        return finish(&f, rate);
+    };
+    // Two things can pull the result away from its targets: peaks between
+    // samples can pass the ceiling when the samples do not, and limiting
+    // loud moments takes some loudness away. Correct both and measure again.
+    let mut gain_db = TARGET_LUFS - loudness;
+    let mut ceiling_db = MAX_TRUE_PEAK_DBTP - 0.1;
+    let mut best: Option<Mastered> = None;
+    for _ in 0..8 {
+        let mut g = f.clone();
+        if peak + gain_db > ceiling_db {
+            limit(&mut g, db_to_amp(ceiling_db), gain_db, rate);
+        } else {
+            let amp = db_to_amp(gain_db) as f32;
+            g.iter_mut().for_each(|s| *s *= amp);
+        }
+        let done = finish(&g, rate);
+        let over = done.true_peak_dbtp - MAX_TRUE_PEAK_DBTP;
+        let off = TARGET_LUFS - done.loudness_lufs;
+        let good = over <= 0.0 && off.abs() <= 0.2;
+        if over <= 0.0 || best.is_none() {
+            best = Some(done);
+        }
+        if good {
+            break;
+        }
+        if over > 0.0 {
+            ceiling_db -= over + 0.1;
+        } else {
+            gain_db += off;
+        }
+    }
+    best.expect("at least one pass")
+}
+
+fn finish(f: &[f32], rate: u32) -> Mastered {
+    let samples: Vec<i16> = f
+        .iter()
+        .map(|&s| (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
+        .collect();
+    let pcm = Pcm {
+        samples,
+        sample_rate: rate,
+    };
+    let (loudness_lufs, true_peak_dbtp) =
+        measure_i16(&pcm).unwrap_or((f64::NEG_INFINITY, f64::NEG_INFINITY));
+    Mastered {
+        pcm,
+        loudness_lufs,
+        true_peak_dbtp,
+    }
+}
+
+/// The samples between the first and last that are not silence.
+fn trim(samples: &[i16]) -> &[i16] {
+    let loud = |s: &i16| s.unsigned_abs() > SILENCE as u16;
+    match (
+        samples.iter().position(loud),
+        samples.iter().rposition(loud),
+    ) {
+        (Some(first), Some(last)) => &samples[first..=last],
+        _ => &[],
+    }
+}
+
+fn db_to_amp(db: f64) -> f64 {
+    10f64.powf(db / 20.0)
+}
+
+/// Integrated loudness (LUFS) and true peak (dBTP); `None` for silence.
+fn measure(samples: &[f32], rate: u32) -> Option<(f64, f64)> {
+    let mut meter = EbuR128::new(1, rate, Mode::I | Mode::TRUE_PEAK).ok()?;
+    meter.add_frames_f32(samples).ok()?;
+    let loudness = meter.loudness_global().ok()?;
+    let peak = meter.true_peak(0).ok()?;
+    (loudness.is_finite() && peak > 0.0).then(|| (loudness, 20.0 * peak.log10()))
+}
+
+pub fn measure_i16(pcm: &Pcm) -> Option<(f64, f64)> {
+    let mut meter = EbuR128::new(1, pcm.sample_rate, Mode::I | Mode::TRUE_PEAK).ok()?;
+    meter.add_frames_i16(&pcm.samples).ok()?;
+    let loudness = meter.loudness_global().ok()?;
+    let peak = meter.true_peak(0).ok()?;
+    (loudness.is_finite() && peak > 0.0).then(|| (loudness, 20.0 * peak.log10()))
+}
+
+/// Apply `gain_db` and keep every peak under `ceiling`: where the gained
+/// signal would pass it, the gain is lowered smoothly around that moment (a
+/// look-ahead limiter with 5 ms attack and 50 ms release), so loudness stays
+/// near the target while no peak clips.
+fn limit(samples: &mut [f32], ceiling: f64, gain_db: f64, rate: u32) {
+    let gain = db_to_amp(gain_db) as f32;
+    let ceiling = ceiling as f32;
+    let attack = (rate as usize * 5 / 1000).max(1);
+    let release = (rate as usize * 50 / 1000).max(1);
+    // The gain each sample needs on its own, then spread so it ramps in
+    // before a peak and out after it.
+    let mut need: Vec<f32> = samples
+        .iter()
+        .map(|&s| {
+            let out = (s * gain).abs();
+            if out > ceiling { ceiling / out } else { 1.0 }
+        })
+        .collect();
+    // Only samples that need less gain reach back; most need none.
+    let peaks: Vec<(usize, f32)> = need
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| **g < 1.0)
+        .map(|(i, g)| (i, *g))
+        .collect();
+    for (i, reach) in peaks {
+        let start = i.saturating_sub(attack);
+        for (k, slot) in need[start..i].iter_mut().enumerate() {
+            let t = (i - (start + k)) as f32 / attack as f32;
+            *slot = slot.min(reach + (1.0 - reach) * t);
+        }
+    }
+    let mut env = 1.0f32;
+    let step = 1.0 / release as f32;
+    for (s, target) in samples.iter_mut().zip(need) {
+        env = if target < env {
+            target
+        } else {
+            (env + step).min(target)
+        };
+        *s *= gain * env;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tone(rate: u32, seconds: f64, amp: f64, silence_s: f64) -> Pcm {
+        let pad = (rate as f64 * silence_s) as usize;
+        let n = (rate as f64 * seconds) as usize;
+        let mut samples = vec![0i16; pad];
+        samples.extend((0..n).map(|i| {
+            let t = i as f64 / rate as f64;
+            ((2.0 * std::f64::consts::PI * 440.0 * t).sin() * amp * 32767.0) as i16
+        }));
+        samples.extend(vec![0i16; pad * 2]);
+        Pcm {
+            samples,
+            sample_rate: rate,
+        }
+    }
+
+    #[test]
+    fn quiet_and_loud_chapters_end_at_the_same_loudness_with_fixed_edges() {
+        for amp in [0.02, 0.2, 0.9] {
+            let m = master(&tone(16_000, 3.0, amp, 1.3));
+            assert!(
+                (m.loudness_lufs - TARGET_LUFS).abs() < 0.5,
+                "{amp}: {}",
+                m.loudness_lufs
+            );
+            assert!(
+                m.true_peak_dbtp <= MAX_TRUE_PEAK_DBTP + 0.05,
+                "{amp}: {}",
+                m.true_peak_dbtp
+            );
+            // 0.5 s lead-in + 3 s of sound + 1 s tail, whatever the silence was.
+            let secs = m.pcm.duration_s();
+            assert!((secs - 4.5).abs() < 0.01, "{secs}");
+            assert!(m.pcm.samples[..7_900].iter().all(|&s| s == 0));
+            assert!(
+                m.pcm.samples[m.pcm.samples.len() - 15_900..]
+                    .iter()
+                    .all(|&s| s == 0)
+            );
+        }
+    }
+
+    #[test]
+    fn peaky_audio_is_limited_under_the_ceiling() {
+        // A quiet tone with loud clicks: normalising alone would clip them.
+        let mut pcm = tone(16_000, 4.0, 0.02, 0.0);
+        for k in 1..8 {
+            pcm.samples[k * 7_000] = 30_000;
+            pcm.samples[k * 7_000 + 1] = -30_000;
+        }
+        let m = master(&pcm);
+        assert!(
+            m.true_peak_dbtp <= MAX_TRUE_PEAK_DBTP + 0.05,
+            "{}",
+            m.true_peak_dbtp
+        );
+        assert!(
+            (m.loudness_lufs - TARGET_LUFS).abs() < 1.0,
+            "{}",
+            m.loudness_lufs
+        );
+    }
+
+    #[test]
+    fn silence_stays_silent() {
+        let m = master(&Pcm {
+            samples: vec![0; 16_000],
+            sample_rate: 16_000,
+        });
+        assert!(m.pcm.samples.iter().all(|&s| s == 0));
+        assert_eq!(m.pcm.samples.len(), 8_000 + 16_000);
+    }
+}
