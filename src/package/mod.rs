@@ -1,6 +1,7 @@
 //! Packagers: each writes one kind of chapter index from the finished book.
 
 mod manifest;
+mod player;
 mod playlist;
 
 use std::path::Path;
@@ -8,6 +9,7 @@ use std::path::Path;
 use crate::error::Result;
 
 pub use manifest::{MANIFEST_FILE, Manifest};
+pub use player::{CHAPTERS_VTT_FILE, PLAYER_FILE, render_html, render_vtt};
 pub use playlist::PLAYLIST_FILE;
 
 /// A narrated leaflet, as every packager sees it: titles, files and times.
@@ -85,7 +87,7 @@ pub trait SingleFile {
 
 /// Names accepted by `--formats`, in the order they run. The manifest is
 /// always written, and last: it is the sign that a package is complete.
-pub const FORMATS: &[&str] = &["m3u8", "manifest"];
+pub const FORMATS: &[&str] = &["m3u8", "html", "manifest"];
 
 /// The packagers for the chosen format names (all when `names` is empty).
 pub fn select(names: &[String]) -> Result<Vec<Box<dyn Packager>>> {
@@ -110,6 +112,7 @@ pub fn select(names: &[String]) -> Result<Vec<Box<dyn Packager>>> {
 fn by_name(name: &str) -> Box<dyn Packager> {
     match name {
         "m3u8" => Box::new(playlist::Playlist),
+        "html" => Box::new(player::Player),
         "manifest" => Box::new(manifest::ManifestWriter),
         _ => unreachable!("format names are checked against FORMATS"),
     }
