@@ -6,5 +6,6 @@ mod coverage;
 mod errors;
 mod espeak;
 mod pdf_text;
+mod player;
 mod reading;
 mod util;
