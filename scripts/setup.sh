@@ -6,17 +6,25 @@
 #   RELAX NG schemas (../shared/daisy202);
 # - the daisy-dtb DAISY reader (PyPI), in a virtual environment at
 #   target/daisy-venv, which tests/cli/daisy.rs drives through
-#   scripts/daisy_reader.py to open and walk the books.
-# Later checks (browser tests) add their packages here.
+#   scripts/daisy_reader.py to open and walk the books;
+# - Debian's chromium and npm, and the npm packages pinned in
+#   tests/browser/package-lock.json, for the web player's browser tests
+#   (playwright-core downloads no browser: the tests run Debian's chromium);
+# - Debian's ffmpeg and sox, which read leaflet.wav and measure loudness.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "setup: cargo is missing: install Rust from rustup" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "setup: python3 is missing: run \`apt-get install python3\`" >&2; exit 1; }
 
+# Debian packages that are missing, installed in one apt-get run.
 missing=()
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v jing >/dev/null || missing+=(jing)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v npm >/dev/null || missing+=(npm)
+command -v ffprobe >/dev/null || missing+=(ffmpeg)
+command -v sox >/dev/null || missing+=(sox)
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
         echo "setup: ${missing[*]} missing: run \`sudo apt-get install ${missing[*]}\`" >&2
@@ -35,4 +43,9 @@ if ! cmp -s "$requirements" "$venv/requirements.txt"; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
     cp "$requirements" "$venv/requirements.txt"
+fi
+
+# The browser tests' npm packages, at the versions in package-lock.json.
+if [ ! -d tests/browser/node_modules ]; then
+    (cd tests/browser && npm ci --no-audit --no-fund)
 fi

@@ -43,6 +43,7 @@ pub struct Config {
 /// Build every input. Errors in one leaflet are recorded in its report entry;
 /// only a problem that stops everything (a bad option, no thread pool) is an `Err`.
 pub fn run(config: &Config) -> Result<Report> {
+    package::select(&config.formats)?;
     let mut voices = synth::Voices::new(config.rate_wpm, config.script.lexicon.phone_entries());
     if let Some(name) = &config.voice {
         voices.get(name)?;

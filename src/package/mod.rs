@@ -2,6 +2,7 @@
 
 mod daisy;
 mod manifest;
+mod player;
 mod playlist;
 
 use std::path::Path;
@@ -10,6 +11,7 @@ use crate::error::Result;
 
 pub use daisy::NCC_FILE;
 pub use manifest::{MANIFEST_FILE, Manifest};
+pub use player::{CHAPTERS_VTT_FILE, PLAYER_FILE, render_html, render_vtt};
 pub use playlist::PLAYLIST_FILE;
 
 /// A narrated leaflet, as every packager sees it: titles, files and times.
@@ -90,7 +92,7 @@ pub trait SingleFile {
 
 /// Names accepted by `--formats`, in the order they run. The manifest is
 /// always written, and last: it is the sign that a package is complete.
-pub const FORMATS: &[&str] = &["m3u8", "daisy", "manifest"];
+pub const FORMATS: &[&str] = &["m3u8", "daisy", "html", "manifest"];
 
 /// The packagers for the chosen format names (all when `names` is empty).
 pub fn select(names: &[String]) -> Result<Vec<Box<dyn Packager>>> {
@@ -116,6 +118,7 @@ fn by_name(name: &str) -> Box<dyn Packager> {
     match name {
         "m3u8" => Box::new(playlist::Playlist),
         "daisy" => Box::new(daisy::Daisy),
+        "html" => Box::new(player::Player),
         "manifest" => Box::new(manifest::ManifestWriter),
         _ => unreachable!("format names are checked against FORMATS"),
     }

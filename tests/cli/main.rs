@@ -8,6 +8,7 @@ mod errors;
 mod espeak;
 mod markdown;
 mod pdf_text;
+mod player;
 mod reading;
 mod script;
 mod util;
