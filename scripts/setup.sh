@@ -6,7 +6,9 @@
 #   RELAX NG schemas (../shared/daisy202);
 # - the daisy-dtb DAISY reader (PyPI), in a virtual environment at
 #   target/daisy-venv, which tests/cli/daisy.rs drives through
-#   scripts/daisy_reader.py to open and walk the books.
+#   scripts/daisy_reader.py to open and walk the books;
+# - Debian's ffmpeg (for ffprobe) and sox: tests/cli/joined.rs checks that
+#   both read leaflet.wav, the joined leaflet, cleanly, and ffprobe its chapters.
 # Later checks (browser tests) add their packages here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +18,8 @@ command -v python3 >/dev/null || { echo "setup: python3 is missing: run \`apt-ge
 missing=()
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v jing >/dev/null || missing+=(jing)
+command -v ffprobe >/dev/null || missing+=(ffmpeg)
+command -v sox >/dev/null || missing+=(sox)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
