@@ -64,7 +64,8 @@ pub struct BuildArgs {
     /// Print nothing while working (no progress bar).
     #[arg(short, long)]
     pub quiet: bool,
-    /// Which outputs to write, by name, comma-separated (m3u8, daisy, html, manifest; default all).
+    /// Which outputs to write, by name, comma-separated (m3u8, daisy, html, wav, manifest;
+    /// default all).
     /// The manifest is always written.
     #[arg(long, value_name = "LIST")]
     pub formats: Vec<String>,

@@ -1,6 +1,7 @@
 //! Packagers: each writes one kind of chapter index from the finished book.
 
 mod daisy;
+mod joined;
 mod manifest;
 mod player;
 mod playlist;
@@ -10,6 +11,7 @@ use std::path::Path;
 use crate::error::Result;
 
 pub use daisy::NCC_FILE;
+pub use joined::{CUE_SHEET, JOINED_WAV};
 pub use manifest::{MANIFEST_FILE, Manifest};
 pub use player::{CHAPTERS_VTT_FILE, PLAYER_FILE, render_html, render_vtt};
 pub use playlist::PLAYLIST_FILE;
@@ -92,7 +94,7 @@ pub trait SingleFile {
 
 /// Names accepted by `--formats`, in the order they run. The manifest is
 /// always written, and last: it is the sign that a package is complete.
-pub const FORMATS: &[&str] = &["m3u8", "daisy", "html", "manifest"];
+pub const FORMATS: &[&str] = &["m3u8", "daisy", "html", "wav", "manifest"];
 
 /// The packagers for the chosen format names (all when `names` is empty).
 pub fn select(names: &[String]) -> Result<Vec<Box<dyn Packager>>> {
@@ -119,6 +121,7 @@ fn by_name(name: &str) -> Box<dyn Packager> {
         "m3u8" => Box::new(playlist::Playlist),
         "daisy" => Box::new(daisy::Daisy),
         "html" => Box::new(player::Player),
+        "wav" => Box::new(joined::Joined),
         "manifest" => Box::new(manifest::ManifestWriter),
         _ => unreachable!("format names are checked against FORMATS"),
     }

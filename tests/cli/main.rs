@@ -6,6 +6,7 @@ mod coverage;
 mod daisy;
 mod errors;
 mod espeak;
+mod joined;
 mod markdown;
 mod pdf_text;
 mod player;

@@ -1,0 +1,363 @@
+//! `leaflet.wav` and `leaflet.cue`: the whole leaflet as one file, with a chapter mark per chapter.
+//!
+//! Some patients and players cope better with one file than with a folder of
+//! chapters: one thing to copy to a phone, to send, or to play from the start.
+//! Chapter marks keep the navigation: `leaflet.wav` carries them inside (a
+//! RIFF `cue ` chunk with a `labl` title per chapter, which FFmpeg-based
+//! players and audio editors show), and `leaflet.cue` beside it gives the
+//! same chapters as a CUE sheet, for players that read those.
+//!
+//! The audio is joined from the chapter WAVs already in the folder, read with
+//! hound one at a time and streamed into the new file, so its samples are
+//! exactly the chapters' and the whole leaflet is never held in memory.
+
+mod cue_sheet;
+mod riff;
+
+use std::io;
+use std::path::Path;
+
+use super::{Book, Packager};
+use crate::error::{Error, Result};
+use crate::fsutil;
+
+use riff::{CueWav, Mark};
+
+/// The whole leaflet in one WAV file, with chapter marks.
+pub const JOINED_WAV: &str = "leaflet.wav";
+/// The CUE sheet that indexes [`JOINED_WAV`].
+pub const CUE_SHEET: &str = "leaflet.cue";
+
+/// Samples read from a chapter and written on at a time.
+const BLOCK: usize = 8192;
+
+/// The `wav` packager.
+pub struct Joined;
+
+impl Packager for Joined {
+    fn name(&self) -> &'static str {
+        "wav"
+    }
+
+    fn write(&self, book: &Book, dir: &Path) -> Result<Vec<String>> {
+        let wav_path = dir.join(JOINED_WAV);
+        let plan = Plan::new(book, dir)
+            .map_err(|why| Error::Other(format!("cannot write `{}`: {why}", wav_path.display())))?;
+        fsutil::write_atomic(&wav_path, |w| {
+            plan.layout.write(w, |samples| {
+                for part in &plan.parts {
+                    copy_chapter(
+                        &dir.join(&part.file),
+                        part.samples,
+                        plan.sample_rate,
+                        samples,
+                    )?;
+                }
+                Ok(())
+            })
+        })?;
+        // The sheet names the WAV, so it comes second: a sheet is never left
+        // pointing at a file that is not there.
+        let sheet = cue_sheet::Sheet {
+            title: &plan.title,
+            performer: &plan.performer,
+            file: JOINED_WAV,
+            sample_rate: plan.sample_rate,
+            tracks: plan
+                .parts
+                .iter()
+                .map(|p| (p.title.as_str(), p.start))
+                .collect(),
+        };
+        fsutil::write_atomic(&dir.join(CUE_SHEET), |w| cue_sheet::render(&sheet, w))?;
+        Ok(vec![JOINED_WAV.to_string(), CUE_SHEET.to_string()])
+    }
+}
+
+/// Everything both files say, worked out from the book and the chapter WAVs'
+/// headers before a byte is written.
+struct Plan {
+    title: String,
+    performer: String,
+    sample_rate: u32,
+    parts: Vec<Part>,
+    layout: CueWav,
+}
+
+/// One chapter: where its samples come from and where they go.
+struct Part {
+    file: String,
+    title: String,
+    samples: u64,
+    /// The chapter's first sample in the joined file.
+    start: u64,
+}
+
+impl Plan {
+    /// Errors say what is wrong; the caller names the file being written.
+    fn new(book: &Book, dir: &Path) -> std::result::Result<Plan, String> {
+        if book.chapters.is_empty() {
+            return Err("the leaflet has no chapters".into());
+        }
+        if book.chapters.len() > cue_sheet::MAX_TRACKS {
+            return Err(format!(
+                "the leaflet has {} chapters and a CUE sheet holds at most {}: \
+                 leave `wav` out of --formats",
+                book.chapters.len(),
+                cue_sheet::MAX_TRACKS
+            ));
+        }
+        let mut start = 0u64;
+        let mut parts = Vec::with_capacity(book.chapters.len());
+        for (n, chapter) in (1..).zip(&book.chapters) {
+            let path = dir.join(&chapter.file);
+            let reader = open_chapter(&path, book.sample_rate).map_err(|e| e.to_string())?;
+            let samples = u64::from(reader.duration());
+            if samples != chapter.samples {
+                return Err(format!(
+                    "the chapter `{}` has {samples} samples where {} were narrated: build the leaflet again",
+                    path.display(),
+                    chapter.samples
+                ));
+            }
+            let title = one_line(&chapter.title);
+            parts.push(Part {
+                file: chapter.file.clone(),
+                title: if title.is_empty() {
+                    format!("Chapter {n}")
+                } else {
+                    title
+                },
+                samples,
+                start,
+            });
+            start += samples;
+        }
+        let marks = parts
+            .iter()
+            .map(|p| {
+                Ok(Mark {
+                    sample: u32::try_from(p.start)
+                        .map_err(|_| "the leaflet is too long for one WAV file".to_string())?,
+                    label: p.title.clone(),
+                })
+            })
+            .collect::<std::result::Result<Vec<_>, String>>()?;
+        let layout = CueWav::new(book.sample_rate, start, marks)?;
+        let title = one_line(&book.title);
+        Ok(Plan {
+            title: if title.is_empty() {
+                book.slug.clone()
+            } else {
+                title
+            },
+            performer: format!("{} ({})", one_line(&book.voice), one_line(&book.backend)),
+            sample_rate: book.sample_rate,
+            parts,
+            layout,
+        })
+    }
+}
+
+/// Open a chapter WAV and check it is in the one format the joined file has:
+/// samples of another rate or size would play at the wrong speed or as noise.
+fn open_chapter(
+    path: &Path,
+    sample_rate: u32,
+) -> io::Result<hound::WavReader<io::BufReader<std::fs::File>>> {
+    let reader = hound::WavReader::open(path).map_err(|e| {
+        io::Error::other(format!(
+            "cannot read the chapter `{}`: {e} (build the leaflet again)",
+            path.display()
+        ))
+    })?;
+    let spec = reader.spec();
+    let expected = hound::WavSpec {
+        channels: 1,
+        sample_rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    if spec != expected {
+        return Err(io::Error::other(format!(
+            "the chapter `{}` is {} channel(s), {}-bit {:?} at {} Hz where the leaflet is mono \
+             16-bit Int at {sample_rate} Hz: build the leaflet again",
+            path.display(),
+            spec.channels,
+            spec.bits_per_sample,
+            spec.sample_format,
+            spec.sample_rate
+        )));
+    }
+    Ok(reader)
+}
+
+/// Stream one chapter's samples into the joined file. The chapter is opened
+/// again and checked again: it is read twice (for its header, then for its
+/// samples) and must not have changed in between.
+fn copy_chapter<W: io::Write + ?Sized>(
+    path: &Path,
+    expected: u64,
+    sample_rate: u32,
+    out: &mut riff::Samples<'_, W>,
+) -> io::Result<()> {
+    let mut reader = open_chapter(path, sample_rate)?;
+    if u64::from(reader.duration()) != expected {
+        return Err(io::Error::other(format!(
+            "the chapter `{}` changed while it was being joined",
+            path.display()
+        )));
+    }
+    let mut block = Vec::with_capacity(BLOCK);
+    let mut samples = reader.samples::<i16>();
+    loop {
+        block.clear();
+        for sample in samples.by_ref().take(BLOCK) {
+            block.push(sample.map_err(|e| {
+                io::Error::other(format!("cannot read the chapter `{}`: {e}", path.display()))
+            })?);
+        }
+        if block.is_empty() {
+            return Ok(());
+        }
+        out.write(&block)?;
+    }
+}
+
+/// Titles on one line, without control characters (a NUL would end a `labl`
+/// text early; a line break would end a CUE command).
+fn one_line(text: &str) -> String {
+    text.split_whitespace()
+        .map(|word| word.chars().filter(|c| !c.is_control()).collect::<String>())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::package::BookChapter;
+    use crate::synth::Pcm;
+
+    fn book(chapters: &[(&str, u64)]) -> Book {
+        Book {
+            title: "Knee \"care\"".into(),
+            language: "en".into(),
+            organisation: None,
+            slug: "knee-care".into(),
+            identifier: "audio-leaflet-knee-care".into(),
+            date: "2026-01-01".into(),
+            source_file: "knee.txt".into(),
+            source_sha256: String::new(),
+            backend: "flite".into(),
+            voice: "kal16".into(),
+            rate_wpm: 160,
+            sample_rate: 8_000,
+            chapters: (1..)
+                .zip(chapters)
+                .map(|(index, &(title, samples))| BookChapter {
+                    index,
+                    level: 1,
+                    title: title.into(),
+                    file: format!("{index:02}.wav"),
+                    samples,
+                    words: 1,
+                    loudness_lufs: -18.0,
+                    true_peak_dbtp: -3.0,
+                })
+                .collect(),
+        }
+    }
+
+    fn write_chapter(dir: &Path, file: &str, samples: Vec<i16>, sample_rate: u32) {
+        crate::audio::write_wav(
+            &dir.join(file),
+            &Pcm {
+                samples,
+                sample_rate,
+            },
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn joins_the_chapters_and_marks_where_each_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = book(&[("Knee \"care\"", 3), ("", 0), ("Tab\there\0", 2)]);
+        write_chapter(dir.path(), "01.wav", vec![1, 2, 3], 8_000);
+        write_chapter(dir.path(), "02.wav", vec![], 8_000);
+        write_chapter(dir.path(), "03.wav", vec![-4, 5], 8_000);
+        let files = Joined.write(&b, dir.path()).unwrap();
+        assert_eq!(files, ["leaflet.wav", "leaflet.cue"]);
+
+        let mut reader = hound::WavReader::open(dir.path().join("leaflet.wav")).unwrap();
+        let samples: Vec<i16> = reader.samples::<i16>().map(|s| s.unwrap()).collect();
+        assert_eq!(samples, [1, 2, 3, -4, 5]);
+        let bytes = std::fs::read(dir.path().join("leaflet.wav")).unwrap();
+        // An empty chapter's mark shares the next one's offset; the NUL and
+        // the tab are gone from the labels.
+        let tail = &bytes[44 + 10..];
+        assert!(tail.starts_with(b"cue "));
+        let text = String::from_utf8_lossy(tail);
+        assert!(text.contains("Knee \"care\"\0"), "{text:?}");
+        assert!(text.contains("Chapter 2\0"), "{text:?}");
+        assert!(text.contains("Tab here\0"), "{text:?}");
+
+        let sheet = std::fs::read_to_string(dir.path().join("leaflet.cue")).unwrap();
+        assert!(sheet.contains("TITLE \"Knee “care”\"\nPERFORMER \"kal16 (flite)\"\n"));
+        assert!(sheet.contains("TRACK 02 AUDIO\n    TITLE \"Chapter 2\"\n    INDEX 01 00:00:00"));
+        assert!(sheet.contains("TRACK 03 AUDIO\n    TITLE \"Tab here\"\n    INDEX 01 00:00:00"));
+    }
+
+    #[test]
+    fn refuses_chapters_that_do_not_match_the_book() {
+        let dir = tempfile::tempdir().unwrap();
+        write_chapter(dir.path(), "01.wav", vec![1, 2, 3], 8_000);
+        write_chapter(dir.path(), "02.wav", vec![1, 2, 3], 16_000);
+        let other_rate = Joined
+            .write(&book(&[("One", 3), ("Two", 3)]), dir.path())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            other_rate.contains("02.wav` is 1 channel(s), 16-bit Int at 16000 Hz"),
+            "{other_rate}"
+        );
+        write_chapter(dir.path(), "02.wav", vec![1, 2, 3], 8_000);
+
+        let other_length = Joined
+            .write(&book(&[("One", 4)]), dir.path())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            other_length.contains("has 3 samples where 4 were narrated"),
+            "{other_length}"
+        );
+
+        let missing = Joined
+            .write(&book(&[("One", 3), ("Two", 3), ("Three", 3)]), dir.path())
+            .unwrap_err()
+            .to_string();
+        assert!(missing.contains("cannot read the chapter"), "{missing}");
+        assert!(
+            !dir.path().join("leaflet.wav").exists(),
+            "nothing is written on an error"
+        );
+        assert!(!dir.path().join("leaflet.cue").exists());
+    }
+
+    #[test]
+    fn a_cue_sheet_holds_at_most_99_tracks() {
+        let dir = tempfile::tempdir().unwrap();
+        let titles: Vec<String> = (1..=100).map(|n| format!("Part {n}")).collect();
+        let chapters: Vec<(&str, u64)> = titles.iter().map(|t| (t.as_str(), 0)).collect();
+        let why = Joined
+            .write(&book(&chapters), dir.path())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            why.contains("100 chapters") && why.contains("leave `wav` out"),
+            "{why}"
+        );
+    }
+}
