@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::build::{self, Config};
 use crate::leaflet;
+use crate::package;
 use crate::script;
 use crate::synth;
 
@@ -38,6 +39,8 @@ pub enum Command {
     Script(ScriptArgs),
     /// List the voices you can choose with --voice.
     Voices,
+    /// Check that built packages are complete and consistent (build does this itself).
+    Check(CheckArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -61,6 +64,9 @@ pub struct BuildArgs {
     /// The leaflet's language as a two-letter code (en, es); detected when not given.
     #[arg(long, value_name = "CODE")]
     pub lang: Option<String>,
+    /// Skip the final check of each package (see `audio-leaflet check`).
+    #[arg(long)]
+    pub no_check: bool,
     /// Print nothing while working (no progress bar).
     #[arg(short, long)]
     pub quiet: bool,
@@ -79,6 +85,13 @@ pub struct BuildArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ReportFormat {
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// A leaflet's folder (with manifest.json), or an output folder holding several.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -152,6 +165,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Chapters(args) => run_chapters(args),
         Command::Script(args) => run_script(args),
         Command::Voices => run_voices(),
+        Command::Check(args) => run_check(args),
     }
 }
 
@@ -169,6 +183,7 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         rate_wpm: args.rate,
         lang: args.lang,
         quiet: args.quiet,
+        check: !args.no_check,
         script: args.speech.options()?,
         formats: args
             .formats
@@ -318,6 +333,46 @@ fn run_script(args: ScriptArgs) -> Result<i32> {
     }
     emit(&out)?;
     Ok(0)
+}
+
+fn run_check(args: CheckArgs) -> Result<i32> {
+    let mut packages = Vec::new();
+    for dir in &args.dirs {
+        if dir.join(package::MANIFEST_FILE).exists() {
+            packages.push(dir.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read `{}`: give a package folder", dir.display()))?;
+        let mut inside: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join(package::MANIFEST_FILE).exists())
+            .collect();
+        inside.sort();
+        if inside.is_empty() {
+            anyhow::bail!(
+                "`{}` holds no package (no manifest.json): give a leaflet's output folder",
+                dir.display()
+            );
+        }
+        packages.extend(inside);
+    }
+    let mut out = String::new();
+    let mut bad = 0;
+    for dir in &packages {
+        let problems = package::check::check(dir);
+        if problems.is_empty() {
+            writeln!(out, "ok: {}", dir.display())?;
+        } else {
+            bad += 1;
+            for p in &problems {
+                writeln!(out, "problem: {}: {p}", dir.display())?;
+            }
+        }
+    }
+    emit(&out)?;
+    Ok(if bad == 0 { 0 } else { 1 })
 }
 
 /// Write to stdout; a reader that stops early (`| head`) is not a failure.

@@ -34,6 +34,8 @@ pub struct Config {
     pub rate_wpm: Option<u32>,
     pub lang: Option<String>,
     pub quiet: bool,
+    /// Run `check` on each package once it is written.
+    pub check: bool,
     /// Output formats by name (`--formats`); empty for all.
     pub formats: Vec<String>,
     /// Pauses and pronunciations for the script.
@@ -125,6 +127,17 @@ fn build_one(
     let packagers = package::select(&config.formats)?;
     package::write_all(&book, &dir, &packagers)?;
     remove_stale_chapters(&dir, &book)?;
+    if config.check {
+        let problems = package::check::check(&dir);
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            return Err(Error::Other(format!(
+                "the package in `{}` failed its check: {}",
+                dir.display(),
+                list.join("; ")
+            )));
+        }
+    }
     Ok(Built {
         warnings: source.leaflet.warnings.clone(),
         slug,

@@ -1,5 +1,6 @@
 //! Packagers: each writes one kind of chapter index from the finished book.
 
+pub mod check;
 mod daisy;
 mod joined;
 mod manifest;

@@ -8,6 +8,7 @@ mod errors;
 mod espeak;
 mod joined;
 mod markdown;
+mod package_check;
 mod pdf_text;
 mod player;
 mod reading;
