@@ -73,7 +73,10 @@ pub fn check(dir: &Path) -> Vec<Problem> {
         }
     };
     let durations = check_chapters(&mut c, &manifest);
-    check_playlist(&mut c, &manifest);
+    // Each format is checked when it was written (`--formats` may leave it out).
+    if dir.join(PLAYLIST_FILE).exists() {
+        check_playlist(&mut c, &manifest);
+    }
     if dir.join(NCC_FILE).exists() {
         check_daisy(&mut c, &manifest, &durations);
     }
