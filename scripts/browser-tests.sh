@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Browser tests of the web player (index.html): builds the example leaflet and a leaflet
+# Browser tests of the web player (index.html): builds the reference leaflet, the example and a leaflet
 # with hostile titles into a temporary folder, then drives Debian's headless Chromium over
 # them with node's test runner (tests/browser). scripts/setup.sh installs chromium and the
 # npm packages. Screenshots go to $PLAYER_SCREENSHOTS (default /tmp).
@@ -11,7 +11,10 @@ if [ ! -d tests/browser/node_modules ]; then
 fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-cargo run --quiet -- build --quiet --out "$out" \
-    examples/carpal-tunnel.txt tests/fixtures/pdf-markup-emoji-and-rtl-in-headings.txt
+# The reference leaflet (beside the project, as in CI) is the one the tests drive;
+# the example stands in where ../shared is not there.
+inputs=(examples/carpal-tunnel.txt tests/fixtures/pdf-markup-emoji-and-rtl-in-headings.txt)
+[ -f ../shared/leaflets/osseointegration.txt ] && inputs+=(../shared/leaflets/osseointegration.txt)
+cargo run --quiet -- build --quiet --out "$out" "${inputs[@]}"
 cd tests/browser
 PLAYER_OUT="$out" node --test player.test.js

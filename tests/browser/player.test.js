@@ -33,7 +33,16 @@ function findPackage(sourceFile) {
   throw new Error(`no package built from ${sourceFile} in ${OUT}`);
 }
 
-const example = findPackage('carpal-tunnel.txt');
+/** The reference leaflet (../shared/leaflets/osseointegration.txt) when it was built, else the example. */
+function reference() {
+  try {
+    return findPackage('osseointegration.txt');
+  } catch {
+    return findPackage('carpal-tunnel.txt');
+  }
+}
+
+const example = reference();
 const hostile = findPackage('pdf-markup-emoji-and-rtl-in-headings.txt');
 
 const TYPES = {
