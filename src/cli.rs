@@ -41,6 +41,8 @@ pub enum Command {
     Voices,
     /// Check that built packages are complete and consistent (build does this itself).
     Check(CheckArgs),
+    /// Remove saved chapter audio that no package in the output folder uses any more.
+    Clean(CleanArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -64,6 +66,9 @@ pub struct BuildArgs {
     /// The leaflet's language as a two-letter code (en, es); detected when not given.
     #[arg(long, value_name = "CODE")]
     pub lang: Option<String>,
+    /// Narrate every chapter again, even those already made (ignore the cache).
+    #[arg(long)]
+    pub force: bool,
     /// Skip the final check of each package (see `audio-leaflet check`).
     #[arg(long)]
     pub no_check: bool,
@@ -85,6 +90,13 @@ pub struct BuildArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ReportFormat {
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CleanArgs {
+    /// The output folder (as given to `build --out`).
+    #[arg(default_value = "audio-out", value_name = "OUT")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -166,6 +178,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Script(args) => run_script(args),
         Command::Voices => run_voices(),
         Command::Check(args) => run_check(args),
+        Command::Clean(args) => run_clean(args),
     }
 }
 
@@ -184,6 +197,7 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         lang: args.lang,
         quiet: args.quiet,
         check: !args.no_check,
+        force: args.force,
         script: args.speech.options()?,
         formats: args
             .formats
@@ -193,6 +207,9 @@ fn run_build(args: BuildArgs) -> Result<i32> {
             .filter(|f| !f.is_empty())
             .collect(),
     };
+    let _ = ctrlc::set_handler(|| {
+        build::INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+    });
     let report = build::run(&config)?;
     match args.report {
         Some(ReportFormat::Json) => emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?,
@@ -332,6 +349,16 @@ fn run_script(args: ScriptArgs) -> Result<i32> {
         out.push_str(&chapter.text());
     }
     emit(&out)?;
+    Ok(0)
+}
+
+fn run_clean(args: CleanArgs) -> Result<i32> {
+    let (entries, bytes) = build::clean(&args.out)?;
+    emit(&format!(
+        "removed {entries} unused chapter recording(s), {:.1} MB, from `{}`\n",
+        bytes as f64 / 1e6,
+        args.out.display()
+    ))?;
     Ok(0)
 }
 

@@ -57,6 +57,8 @@ pub enum Error {
     },
     #[error("there is no chapter {index}: this leaflet has {count} chapters")]
     NoSuchChapter { index: usize, count: usize },
+    #[error("interrupted: nothing half-written was left; the next build resumes from the cache")]
+    Interrupted,
     #[error("{0}")]
     Other(String),
 }

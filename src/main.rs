@@ -6,7 +6,11 @@ fn main() {
         Ok(code) => std::process::exit(code),
         Err(e) => {
             eprintln!("error: {e:#}");
-            std::process::exit(2);
+            let interrupted = matches!(
+                e.downcast_ref::<audio_leaflet::Error>(),
+                Some(audio_leaflet::Error::Interrupted)
+            );
+            std::process::exit(if interrupted { 130 } else { 2 });
         }
     }
 }

@@ -1,27 +1,46 @@
-//! The build: read each leaflet, write its script, narrate the chapters in
-//! parallel and package the result. A failing leaflet is reported and the
-//! others still finish.
+//! The build: read each leaflet, write its script, narrate the chapters that
+//! are not in the cache (leaflets and chapters share one thread pool), and
+//! package each leaflet in a staging folder that replaces the old package
+//! only when complete. A failing leaflet is reported and the others finish.
 
+pub mod cache;
+mod inputs;
+mod lock;
 mod progress;
 mod report;
+mod stage;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::audio::{self, master::Mastered, master::master};
+use crate::audio::master::{Mastered, master};
 use crate::error::{Error, Result};
-use crate::fsutil;
 use crate::leaflet::{self, Leaflet};
 use crate::package::{self, Book, BookChapter};
 use crate::script::{self, ChapterScript, Script};
 use crate::slug::slugify;
 use crate::synth::{self, Synthesizer};
 
+pub use cache::{CACHE_DIR, Cache};
+pub use lock::LOCK_FILE;
 pub use report::{LeafletReport, Report};
+
+/// Set by Ctrl-C: work stops at the next chapter and nothing half-done stays.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+fn interrupted() -> Result<()> {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        Err(Error::Interrupted)
+    } else {
+        Ok(())
+    }
+}
 
 /// A validated build request.
 #[derive(Debug, Clone)]
@@ -34,7 +53,9 @@ pub struct Config {
     pub rate_wpm: Option<u32>,
     pub lang: Option<String>,
     pub quiet: bool,
-    /// Run `check` on each package once it is written.
+    /// Narrate every chapter even when the cache has it.
+    pub force: bool,
+    /// Run `check` on each package before it replaces the old one.
     pub check: bool,
     /// Output formats by name (`--formats`); empty for all.
     pub formats: Vec<String>,
@@ -42,8 +63,19 @@ pub struct Config {
     pub script: script::Options,
 }
 
+/// A leaflet read and scripted, ready to narrate.
+struct Prepared {
+    input: PathBuf,
+    source: leaflet::Source,
+    script: Script,
+    slug: String,
+    synth: Arc<dyn Synthesizer>,
+    took: Duration,
+}
+
 /// Build every input. Errors in one leaflet are recorded in its report entry;
-/// only a problem that stops everything (a bad option, no thread pool) is an `Err`.
+/// only a problem that stops everything (a bad option, a locked or unwritable
+/// output folder, Ctrl-C) is an `Err`.
 pub fn run(config: &Config) -> Result<Report> {
     package::select(&config.formats)?;
     let mut voices = synth::Voices::new(config.rate_wpm, config.script.lexicon.phone_entries());
@@ -54,17 +86,70 @@ pub fn run(config: &Config) -> Result<Report> {
         .num_threads(config.jobs)
         .build()
         .map_err(|e| Error::Other(format!("cannot start {} worker threads: {e}", config.jobs)))?;
-    let mut report = Report::default();
     let mut slugs = HashSet::new();
-    for input in &config.inputs {
-        let started = Instant::now();
-        let entry = match build_one(config, input, &mut voices, &pool, &mut slugs) {
-            Ok(done) => LeafletReport::ok(input, done, started.elapsed()),
-            Err(e) => LeafletReport::failed(input, &e, started.elapsed()),
-        };
-        report.leaflets.push(entry);
+    let prepared: Vec<(PathBuf, Result<Prepared>)> = inputs::expand(&config.inputs)
+        .into_iter()
+        .map(|input| {
+            let p = prepare(config, &input, &mut voices, &mut slugs);
+            (input, p)
+        })
+        .collect();
+    // Nothing is written, not even the lock, unless there is a leaflet to build.
+    let any = prepared.iter().any(|(_, p)| p.is_ok());
+    let _lock = any.then(|| lock::lock(&config.out, config.quiet)).transpose()?;
+    if any {
+        stage::recover(&config.out)?;
     }
-    Ok(report)
+    let cache = Cache::open(&config.out, config.force, any)?;
+    let chapters = prepared
+        .iter()
+        .filter_map(|(_, p)| p.as_ref().ok())
+        .map(|p| p.script.chapters.len())
+        .sum();
+    let progress = progress::Progress::new(config.quiet, chapters, prepared.len());
+    let leaflets: Vec<LeafletReport> = pool.install(|| {
+        prepared
+            .par_iter()
+            .map(|(input, p)| match p {
+                Ok(p) => {
+                    let started = Instant::now();
+                    match finish(config, &cache, p, &progress) {
+                        Ok(done) => LeafletReport::ok(input, done, p.took + started.elapsed()),
+                        Err(e) => LeafletReport::failed(input, &e, p.took + started.elapsed()),
+                    }
+                }
+                Err(e) => LeafletReport::failed(input, e, Duration::ZERO),
+            })
+            .collect()
+    });
+    progress.finish();
+    interrupted()?;
+    Ok(Report { leaflets })
+}
+
+fn prepare(
+    config: &Config,
+    input: &Path,
+    voices: &mut synth::Voices,
+    slugs: &mut HashSet<String>,
+) -> Result<Prepared> {
+    let started = Instant::now();
+    let source = leaflet::read(input, config.lang.as_deref())?;
+    let voice = match &config.voice {
+        Some(name) => name.clone(),
+        None => synth::voice_for_language(&source.leaflet.language)?,
+    };
+    let synth = voices.get(&voice)?;
+    let script = script::write(&source.leaflet, &config.script);
+    let slug = unique_slug(&leaflet_slug(&source.leaflet, input), slugs);
+    Ok(Prepared {
+        input: input.to_path_buf(),
+        source,
+        script,
+        slug,
+        synth,
+        took: started.elapsed(),
+    })
 }
 
 /// What one successful leaflet build produced.
@@ -78,146 +163,140 @@ pub struct Built {
     pub audio_s: f64,
 }
 
-fn build_one(
-    config: &Config,
-    input: &Path,
-    voices: &mut synth::Voices,
-    pool: &rayon::ThreadPool,
-    slugs: &mut HashSet<String>,
-) -> Result<Built> {
-    let source = leaflet::read(input, config.lang.as_deref())?;
-    let voice = match &config.voice {
-        Some(name) => name.clone(),
-        None => synth::voice_for_language(&source.leaflet.language)?,
-    };
-    let synth = voices.get(&voice)?;
-    let synth = synth.as_ref();
-    let mut script = script::write(&source.leaflet, &config.script);
-    let slug = unique_slug(&leaflet_slug(&source.leaflet, input), slugs);
-    let dir = config.out.join(&slug);
-    let bar = progress::chapter_bar(config.quiet, &slug, script.chapters.len());
-    let script_time = estimate_listening_time(&script, synth);
-    fill_listening_time(&mut script, &script_time);
-    let audio: Vec<Result<Mastered>> = pool.install(|| {
-        script
-            .chapters
-            .par_iter()
-            .map(|chapter| {
-                let pcm = narrate(synth, chapter);
-                bar.inc(1);
-                pcm
-            })
-            .collect()
-    });
-    bar.finish_and_clear();
-    let mut audio: Vec<Mastered> = audio.into_iter().collect::<Result<_>>()?;
-    settle_listening_time(
-        &source.leaflet,
-        &config.script,
-        synth,
-        &mut script,
-        &mut audio,
-    )?;
-    fsutil::create_dir_all(&dir)?;
-    let mut book = make_book(&source, &script, &slug, synth, &audio);
-    book.date = build_date(&dir, &book.source_sha256);
-    for (chapter, pcm) in book.chapters.iter().zip(&audio) {
-        audio::write_wav(&dir.join(&chapter.file), &pcm.pcm)?;
-    }
-    let packagers = package::select(&config.formats)?;
-    package::write_all(&book, &dir, &packagers)?;
-    remove_stale_chapters(&dir, &book)?;
-    if config.check {
-        let problems = package::check::check(&dir);
-        if !problems.is_empty() {
-            let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-            return Err(Error::Other(format!(
-                "the package in `{}` failed its check: {}",
-                dir.display(),
-                list.join("; ")
-            )));
-        }
-    }
-    Ok(Built {
-        warnings: source.leaflet.warnings.clone(),
-        slug,
-        dir,
-        chapters: book.chapters.len(),
-        synthesized: book.chapters.len(),
-        reused: 0,
-        audio_s: book.total_s(),
-    })
+/// A chapter's audio, in the cache.
+struct ChapterAudio {
+    key: String,
+    entry: cache::Entry,
+    made: bool,
 }
 
-/// A first guess at the listening time, from the words and the voice's rate.
-fn estimate_listening_time(script: &Script, synth: &dyn Synthesizer) -> String {
-    let words: usize = script
-        .chapters
-        .iter()
-        .flat_map(|c| &c.utterances)
-        .map(|u| leaflet::count_words(&u.text))
-        .sum();
-    let pauses: u32 = script
-        .chapters
-        .iter()
-        .flat_map(|c| &c.utterances)
-        .map(|u| u.pause_after_ms)
-        .sum();
-    let rate = synth.id().rate_wpm.max(1) as f64;
-    script::listening_time(
-        words as f64 * 60.0 / rate + pauses as f64 / 1000.0,
-        &script.language,
-    )
-}
-
-fn fill_listening_time(script: &mut Script, time: &str) {
-    for u in script
-        .chapters
-        .iter_mut()
-        .flat_map(|c| c.utterances.iter_mut())
-    {
-        if u.text.contains(script::LISTENING_TIME) {
-            u.text = u.text.replace(script::LISTENING_TIME, time);
-        }
+impl ChapterAudio {
+    fn seconds(&self) -> f64 {
+        self.entry.samples as f64 / self.entry.sample_rate.max(1) as f64
     }
 }
 
-/// The announcement says how long the whole recording lasts, which is only
-/// known once everything is narrated, its own sentence included. Narrate the
-/// chapter that holds it again until the time it states is the time it takes
-/// (once, nearly always: the time is said in whole minutes).
-fn settle_listening_time(
-    leaflet: &Leaflet,
-    options: &script::Options,
-    synth: &dyn Synthesizer,
-    script: &mut Script,
-    audio: &mut [Mastered],
-) -> Result<()> {
-    let fresh = script::write(leaflet, options);
-    let Some(at) = fresh.chapters.iter().position(|c| {
+/// Remove cache entries that no package in `out` uses (`audio-leaflet clean`).
+pub fn clean(out: &Path) -> Result<(usize, u64)> {
+    let _lock = lock::lock(out, false)?;
+    stage::recover(out)?;
+    let mut used = HashSet::new();
+    let entries = std::fs::read_dir(out).map_err(|source| Error::Read {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    for entry in entries.flatten() {
+        let manifest = entry.path().join(package::MANIFEST_FILE);
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
+        let m: package::Manifest = serde_json::from_str(&text).map_err(|e| {
+            Error::Other(format!(
+                "`{}` is not a valid manifest ({e}): nothing was removed; rebuild that leaflet first",
+                manifest.display()
+            ))
+        })?;
+        used.extend(m.chapters.into_iter().map(|c| c.audio_key));
+    }
+    cache::clean(out, &used)
+}
+
+/// Narrate (or find) every chapter of one leaflet and package it.
+fn finish(config: &Config, cache: &Cache, p: &Prepared, progress: &progress::Progress) -> Result<Built> {
+    let bar = progress.leaflet(&p.slug, p.script.chapters.len());
+    let synth = p.synth.as_ref();
+    let announcing = p.script.chapters.iter().position(|c| {
         c.utterances
             .iter()
             .any(|u| u.text.contains(script::LISTENING_TIME))
-    }) else {
-        return Ok(());
-    };
-    for _ in 0..3 {
-        let total: f64 = audio.iter().map(|m| m.pcm.duration_s()).sum();
-        let time = script::listening_time(total, &script.language);
-        let mut chapter = fresh.chapters[at].clone();
+    });
+    let others: Vec<Result<Option<ChapterAudio>>> = p
+        .script
+        .chapters
+        .par_iter()
+        .enumerate()
+        .map(|(i, chapter)| {
+            if Some(i) == announcing {
+                return Ok(None);
+            }
+            let audio = chapter_audio(config, cache, synth, chapter)?;
+            bar.chapter_done();
+            Ok(Some(audio))
+        })
+        .collect();
+    let mut audio: Vec<Option<ChapterAudio>> = others.into_iter().collect::<Result<_>>()?;
+    let mut script = p.script.clone();
+    if let Some(at) = announcing {
+        let (chapter, a) = settle_listening_time(config, cache, synth, &script, &audio, at)?;
+        script.chapters[at] = chapter;
+        audio[at] = Some(a);
+        bar.chapter_done();
+    }
+    let audio: Vec<ChapterAudio> = audio.into_iter().flatten().collect();
+    bar.finish();
+    let built = package_leaflet(config, cache, p, &script, &audio)?;
+    Ok(built)
+}
+
+fn chapter_audio(
+    config: &Config,
+    cache: &Cache,
+    synth: &dyn Synthesizer,
+    chapter: &ChapterScript,
+) -> Result<ChapterAudio> {
+    interrupted()?;
+    let mut spoken = String::new();
+    for u in &chapter.utterances {
+        spoken.push_str(&u.text);
+        spoken.push(' ');
+    }
+    let phones = config.script.lexicon.phones_used_in(&spoken);
+    let key = cache::key(chapter, &synth.id(), &phones);
+    let (entry, made) = cache.get_or_make(&key, || {
+        interrupted()?;
+        narrate(synth, chapter)
+    })?;
+    Ok(ChapterAudio { key, entry, made })
+}
+
+/// The announcement says how long the whole recording lasts, which is only
+/// known once everything else is narrated, its own sentence included. Try
+/// the time the other chapters suggest, then correct it until the time said
+/// is the time it takes (once, nearly always: it is said in whole minutes).
+/// Earlier versions are in the cache, so a rebuild narrates none of this.
+fn settle_listening_time(
+    config: &Config,
+    cache: &Cache,
+    synth: &dyn Synthesizer,
+    script: &Script,
+    audio: &[Option<ChapterAudio>],
+    at: usize,
+) -> Result<(ChapterScript, ChapterAudio)> {
+    let others: f64 = audio.iter().flatten().map(ChapterAudio::seconds).sum();
+    let template = &script.chapters[at];
+    let own_estimate = estimate_seconds(template, synth);
+    let mut time = script::listening_time(others + own_estimate, &script.language);
+    let mut made_any = false;
+    for _ in 0..4 {
+        let mut chapter = template.clone();
         for u in &mut chapter.utterances {
             u.text = u.text.replace(script::LISTENING_TIME, &time);
         }
-        if chapter == script.chapters[at] {
-            return Ok(());
+        let mut a = chapter_audio(config, cache, synth, &chapter)?;
+        made_any |= a.made;
+        let said = script::listening_time(others + a.seconds(), &script.language);
+        if said == time {
+            a.made = made_any;
+            return Ok((chapter, a));
         }
-        audio[at] = narrate(synth, &chapter)?;
-        script.chapters[at] = chapter;
+        time = said;
     }
-    Ok(())
+    Err(Error::Other(
+        "the announced listening time did not settle: report this as a bug".into(),
+    ))
 }
 
-/// Speak a chapter: each utterance, then its pause.
+/// Speak a chapter: each utterance, then its pause; then master it.
 pub fn narrate(synth: &dyn Synthesizer, chapter: &ChapterScript) -> Result<Mastered> {
     let raw = synth
         .synthesize_utterances(&chapter.utterances)
@@ -229,12 +308,97 @@ pub fn narrate(synth: &dyn Synthesizer, chapter: &ChapterScript) -> Result<Maste
     Ok(master(&raw))
 }
 
+/// Stage the chapter files and every format, check them, then swap the
+/// package in.
+fn package_leaflet(
+    config: &Config,
+    cache: &Cache,
+    p: &Prepared,
+    script: &Script,
+    audio: &[ChapterAudio],
+) -> Result<Built> {
+    interrupted()?;
+    let target = config.out.join(&p.slug);
+    let mut book = make_book(&p.source, script, &p.slug, p.synth.as_ref(), audio);
+    book.date = build_date(&target, &book.source_sha256);
+    let stage = stage::Stage::new(&config.out, &p.slug)?;
+    for (chapter, a) in book.chapters.iter().zip(audio) {
+        link_or_copy(&cache.wav_path(&a.key), &stage.dir.join(&chapter.file))?;
+    }
+    let packagers = package::select(&config.formats)?;
+    package::write_all(&book, &stage.dir, &packagers)?;
+    if config.check {
+        let problems = package::check::check(&stage.dir);
+        if !problems.is_empty() {
+            let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            return Err(Error::Other(format!(
+                "the new package for `{}` failed its check, so the old one was kept: {}",
+                p.input.display(),
+                list.join("; ")
+            )));
+        }
+    }
+    interrupted()?;
+    stage.commit(is_generated)?;
+    let synthesized = audio.iter().filter(|a| a.made).count();
+    Ok(Built {
+        warnings: p.source.leaflet.warnings.clone(),
+        slug: p.slug.clone(),
+        dir: target,
+        chapters: book.chapters.len(),
+        synthesized,
+        reused: audio.len() - synthesized,
+        audio_s: book.total_s(),
+    })
+}
+
+/// The cache's file, linked into the package where the file system allows
+/// (no copy, no extra space), copied where it does not.
+fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+    if std::fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(from, to).map(|_| ()).map_err(|source| Error::Write {
+        path: to.to_path_buf(),
+        source,
+    })
+}
+
+/// Whether the program writes a file of this name into a package (so a
+/// rebuild replaces it); anything else is staff's and is kept.
+pub fn is_generated(name: &str) -> bool {
+    const FIXED: &[&str] = &[
+        package::MANIFEST_FILE,
+        package::PLAYLIST_FILE,
+        package::NCC_FILE,
+        package::PLAYER_FILE,
+        package::CHAPTERS_VTT_FILE,
+        package::JOINED_WAV,
+        package::CUE_SHEET,
+    ];
+    let numbered = name.len() > 2
+        && name.as_bytes()[..2].iter().all(u8::is_ascii_digit)
+        && (name.ends_with(".wav") || name.ends_with(".smil"));
+    numbered || FIXED.contains(&name)
+}
+
+fn estimate_seconds(chapter: &ChapterScript, synth: &dyn Synthesizer) -> f64 {
+    let words: usize = chapter
+        .utterances
+        .iter()
+        .map(|u| leaflet::count_words(&u.text))
+        .sum();
+    let pauses: u32 = chapter.utterances.iter().map(|u| u.pause_after_ms).sum();
+    let rate = synth.id().rate_wpm.max(1) as f64;
+    words as f64 * 60.0 / rate + pauses as f64 / 1000.0
+}
+
 fn make_book(
     source: &leaflet::Source,
     script: &Script,
     slug: &str,
     synth: &dyn Synthesizer,
-    audio: &[Mastered],
+    audio: &[ChapterAudio],
 ) -> Book {
     let id = synth.id();
     let chapters = script
@@ -247,9 +411,10 @@ fn make_book(
             level: cs.level,
             title: cs.title.clone(),
             file: chapter_file_name(cs.index, &cs.title),
-            samples: pcm.pcm.samples.len() as u64,
-            loudness_lufs: pcm.loudness_lufs,
-            true_peak_dbtp: pcm.true_peak_dbtp,
+            samples: pcm.entry.samples,
+            loudness_lufs: pcm.entry.loudness_lufs,
+            true_peak_dbtp: pcm.entry.true_peak_dbtp,
+            audio_key: pcm.key.clone(),
             words: chapter.words(),
         })
         .collect();
@@ -310,26 +475,6 @@ fn unique_slug(base: &str, taken: &mut HashSet<String>) -> String {
         n += 1;
     }
     slug
-}
-
-/// Remove chapter WAVs left from an earlier build that this one no longer has.
-fn remove_stale_chapters(dir: &Path, book: &Book) -> Result<()> {
-    let keep: HashSet<&str> = book.chapters.iter().map(|c| c.file.as_str()).collect();
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_chapter = name.ends_with(".wav")
-            && name.len() > 2
-            && name.as_bytes()[..2].iter().all(u8::is_ascii_digit);
-        if is_chapter && !keep.contains(name.as_str()) {
-            let path = entry.path();
-            std::fs::remove_file(&path).map_err(|source| Error::Write { path, source })?;
-        }
-    }
-    Ok(())
 }
 
 /// The date a package records: the earlier build's when the leaflet has not
@@ -406,20 +551,38 @@ mod tests {
     fn the_announced_listening_time_is_the_time_the_recording_takes() {
         let text = "Knee care\n\nRest the knee and keep it raised for two days after the injection.\n\nExercises\nBend and straighten the knee ten times every hour while you are awake.\n";
         let leaflet = crate::leaflet::parse(text, crate::leaflet::Format::PdfText, "k", None);
-        let options = script::Options::with_built_in_lexicon();
-        let mut script = script::write(&leaflet, &options);
-        fill_listening_time(&mut script, "less than a minute");
-        let mut audio: Vec<Mastered> = script
+        let out = tempfile::tempdir().unwrap();
+        let config = Config {
+            inputs: Vec::new(),
+            out: out.path().to_path_buf(),
+            jobs: 1,
+            voice: None,
+            rate_wpm: None,
+            lang: None,
+            quiet: true,
+            force: false,
+            check: false,
+            formats: Vec::new(),
+            script: script::Options::with_built_in_lexicon(),
+        };
+        let cache = Cache::open(out.path(), false, true).unwrap();
+        let script = script::write(&leaflet, &config.script);
+        let audio: Vec<Option<ChapterAudio>> = script
             .chapters
             .iter()
-            .map(|c| narrate(&Fake, c).unwrap())
+            .enumerate()
+            .map(|(i, c)| (i > 0).then(|| chapter_audio(&config, &cache, &Fake, c).unwrap()))
             .collect();
-        settle_listening_time(&leaflet, &options, &Fake, &mut script, &mut audio).unwrap();
-        let total: f64 = audio.iter().map(|m| m.pcm.duration_s()).sum();
-        let said = &script.chapters[0].utterances[1].text;
+        let (chapter, first) =
+            settle_listening_time(&config, &cache, &Fake, &script, &audio, 0).unwrap();
+        let total = first.seconds() + audio.iter().flatten().map(ChapterAudio::seconds).sum::<f64>();
+        let said = &chapter.utterances[1].text;
         let expected = script::listening_time(total, "en");
         assert!(said.contains(&expected), "{said} / {total}s");
         assert!(total > 120.0, "the fake voice makes minutes of audio");
+        // Asked again, everything comes from the cache.
+        let (_, again) = settle_listening_time(&config, &cache, &Fake, &script, &audio, 0).unwrap();
+        assert!(!again.made);
     }
 
     #[test]

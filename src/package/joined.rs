@@ -265,6 +265,7 @@ mod tests {
                     words: 1,
                     loudness_lufs: -18.0,
                     true_peak_dbtp: -3.0,
+                    audio_key: String::new(),
                 })
                 .collect(),
         }

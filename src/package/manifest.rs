@@ -62,6 +62,9 @@ pub struct ChapterEntry {
     pub loudness_lufs: f64,
     #[serde(default)]
     pub true_peak_dbtp: f64,
+    /// The chapter's entry in the output folder's audio cache.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub audio_key: String,
 }
 
 impl Manifest {
@@ -104,6 +107,7 @@ impl Manifest {
                     words: c.words,
                     loudness_lufs: round_cb(c.loudness_lufs),
                     true_peak_dbtp: round_cb(c.true_peak_dbtp),
+                    audio_key: c.audio_key.clone(),
                 })
                 .collect(),
         }

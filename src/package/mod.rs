@@ -51,6 +51,8 @@ pub struct BookChapter {
     /// Integrated loudness (LUFS) and true peak (dBTP) of the chapter file.
     pub loudness_lufs: f64,
     pub true_peak_dbtp: f64,
+    /// The chapter's entry in the audio cache (see `audio-leaflet clean`).
+    pub audio_key: String,
 }
 
 impl Book {

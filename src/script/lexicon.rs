@@ -173,6 +173,19 @@ impl Lexicon {
         Ok(())
     }
 
+    /// The `word : phones` entries for the words that occur in `text`: what
+    /// of the lexicon can change how this text sounds.
+    pub fn phones_used_in(&self, text: &str) -> Vec<String> {
+        let mut used: Vec<String> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .map(str::to_lowercase)
+            .filter_map(|w| self.phones.get(&w).map(|p| format!("{w} : {p}")))
+            .collect();
+        used.sort();
+        used.dedup();
+        used
+    }
+
     /// `word : phones` lines for the built-in voice, sorted so the same
     /// lexicon always gives the same voice identity.
     pub fn phone_entries(&self) -> String {

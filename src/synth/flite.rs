@@ -55,13 +55,6 @@ pub fn phone_checker() -> impl FnMut(&str) -> std::result::Result<(), String> {
     }
 }
 
-fn short_hash(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes())[..6]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 pub fn in_voice_dictionary(word: &str) -> bool {
     static ENGINE: std::sync::OnceLock<Option<flite_rs::Engine>> = std::sync::OnceLock::new();
@@ -97,11 +90,10 @@ impl Flite {
                 .add_lex_entries(phones)
                 .map_err(|e| Error::Other(format!("the lexicon's phones were refused by voice `{voice}`: {e} (check the [phones] entries against the phone set in the README)")))?;
         }
-        let version = if phones.trim().is_empty() {
-            ENGINE_VERSION.to_string()
-        } else {
-            format!("{ENGINE_VERSION} lexicon {}", short_hash(phones))
-        };
+        // The lexicon's phones are not part of the voice's identity: each
+        // chapter's cache key holds the entries for the words it uses, so a
+        // new entry re-narrates only the chapters that say that word.
+        let version = ENGINE_VERSION.to_string();
         Ok(Flite {
             engine,
             voice: voice.to_string(),

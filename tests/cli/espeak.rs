@@ -40,10 +40,9 @@ fn build(input: &Path, out: &Path, extra: &[&str]) -> Manifest {
     );
     let dir = std::fs::read_dir(out)
         .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+        .map(|e| e.unwrap().path())
+        .find(|p| p.join("manifest.json").exists())
+        .expect("a package was built");
     let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }

@@ -1,0 +1,171 @@
+//! The chapter audio cache: mastered chapter WAVs keyed by everything that
+//! decides their sound, shared by every leaflet in an output folder, so
+//! unchanged chapters (in this leaflet or another) are never narrated again.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::audio::{self, master};
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::script::ChapterScript;
+use crate::synth::SynthId;
+
+/// Bump when the way audio is made changes, so old entries are not reused.
+pub const CACHE_SCHEMA: u32 = 1;
+/// The cache folder, inside the output folder's working folder.
+pub const CACHE_DIR: &str = ".audio-leaflet/cache";
+
+/// What a cached chapter is: enough to write the manifest without reading
+/// the audio again.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Entry {
+    pub samples: u64,
+    pub sample_rate: u32,
+    pub loudness_lufs: f64,
+    pub true_peak_dbtp: f64,
+}
+
+/// The identity of a chapter's audio.
+#[derive(Serialize)]
+struct KeyParts<'a> {
+    schema: u32,
+    synth: &'a SynthId,
+    mastering: (f64, f64, u32, u32),
+    phones: &'a [String],
+    utterances: &'a [crate::script::Utterance],
+}
+
+pub fn key(chapter: &ChapterScript, synth: &SynthId, phones: &[String]) -> String {
+    let parts = KeyParts {
+        schema: CACHE_SCHEMA,
+        synth,
+        mastering: (
+            master::TARGET_LUFS,
+            master::MAX_TRUE_PEAK_DBTP,
+            master::LEAD_IN_MS,
+            master::TAIL_MS,
+        ),
+        phones,
+        utterances: &chapter.utterances,
+    };
+    let json = serde_json::to_vec(&parts).expect("key parts serialise");
+    Sha256::digest(&json)
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+type Slot = Arc<OnceLock<std::result::Result<Entry, String>>>;
+
+/// The cache of one output folder. Requests for the same key at the same
+/// time wait for one narration instead of making two.
+pub struct Cache {
+    dir: PathBuf,
+    force: bool,
+    in_flight: Mutex<HashMap<String, Slot>>,
+}
+
+impl Cache {
+    /// `create`: make the folder now (a build with nothing to do does not).
+    pub fn open(out: &Path, force: bool, create: bool) -> Result<Cache> {
+        let dir = out.join(CACHE_DIR);
+        if create {
+            fsutil::create_dir_all(&dir)?;
+        }
+        Ok(Cache {
+            dir,
+            force,
+            in_flight: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn wav_path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.wav"))
+    }
+
+    fn meta_path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.json"))
+    }
+
+    /// A usable entry: its description and its audio both there, and the
+    /// audio as long as described (a torn entry counts as missing).
+    fn lookup(&self, key: &str) -> Option<Entry> {
+        let text = std::fs::read_to_string(self.meta_path(key)).ok()?;
+        let entry: Entry = serde_json::from_str(&text).ok()?;
+        let len = std::fs::metadata(self.wav_path(key)).ok()?.len();
+        (len == 44 + entry.samples * 2).then_some(entry)
+    }
+
+    /// The entry for `key`, making it with `make` when there is none. The
+    /// flag says whether it was made now (narrated) or found (reused).
+    pub fn get_or_make(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> Result<master::Mastered>,
+    ) -> Result<(Entry, bool)> {
+        let slot = {
+            let mut map = self.in_flight.lock().expect("cache lock");
+            Arc::clone(map.entry(key.to_string()).or_default())
+        };
+        let mut made = false;
+        let result = slot.get_or_init(|| {
+            if !self.force {
+                if let Some(entry) = self.lookup(key) {
+                    return Ok(entry);
+                }
+            }
+            made = true;
+            let mastered = make().map_err(|e| e.to_string())?;
+            self.store(key, mastered).map_err(|e| e.to_string())
+        });
+        match result {
+            Ok(entry) => Ok((entry.clone(), made)),
+            Err(why) => Err(Error::Other(why.clone())),
+        }
+    }
+
+    /// Write the audio first and its description last: an entry is only
+    /// there once both are complete.
+    fn store(&self, key: &str, m: master::Mastered) -> std::result::Result<Entry, Error> {
+        audio::write_wav(&self.wav_path(key), &m.pcm)?;
+        let entry = Entry {
+            samples: m.pcm.samples.len() as u64,
+            sample_rate: m.pcm.sample_rate,
+            loudness_lufs: m.loudness_lufs,
+            true_peak_dbtp: m.true_peak_dbtp,
+        };
+        let json = serde_json::to_vec_pretty(&entry).expect("entry serialises");
+        fsutil::write_bytes_atomic(&self.meta_path(key), &json)?;
+        Ok(entry)
+    }
+}
+
+/// Remove cache entries that no package in `out` uses. Returns how many
+/// entries and bytes were freed.
+pub fn clean(out: &Path, used: &std::collections::HashSet<String>) -> Result<(usize, u64)> {
+    let dir = out.join(CACHE_DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok((0, 0));
+    };
+    let (mut count, mut bytes) = (0, 0);
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let key = name.split('.').next().unwrap_or("");
+        if used.contains(key) {
+            continue;
+        }
+        bytes += entry.metadata().map_or(0, |m| m.len());
+        std::fs::remove_file(&path).map_err(|source| Error::Write { path, source })?;
+        if name.ends_with(".wav") {
+            count += 1;
+        }
+    }
+    Ok((count, bytes))
+}
