@@ -115,10 +115,8 @@ impl Cache {
         };
         let mut made = false;
         let result = slot.get_or_init(|| {
-            if !self.force {
-                if let Some(entry) = self.lookup(key) {
-                    return Ok(entry);
-                }
+            if let Some(entry) = self.lookup(key).filter(|_| !self.force) {
+                return Ok(entry);
             }
             made = true;
             let mastered = make().map_err(|e| e.to_string())?;

@@ -325,7 +325,10 @@ fn package_leaflet(
     for (chapter, a) in book.chapters.iter().zip(audio) {
         link_or_copy(&cache.wav_path(&a.key), &stage.dir.join(&chapter.file))?;
     }
-    let packagers = package::select(&config.formats)?;
+    let mut packagers = package::select(&config.formats)?;
+    if reuse_joined_file(&target, &stage.dir, &book)? {
+        packagers.retain(|p| p.name() != "wav");
+    }
     package::write_all(&book, &stage.dir, &packagers)?;
     if config.check {
         let problems = package::check::check(&stage.dir);
@@ -350,6 +353,35 @@ fn package_leaflet(
         reused: audio.len() - synthesized,
         audio_s: book.total_s(),
     })
+}
+
+/// `leaflet.wav` is the one large output that is not a chapter. When the old
+/// package's joined file was made from the same chapter audio, titles and
+/// voice, link it (and its cue sheet) into the new package instead of
+/// writing the same bytes again.
+fn reuse_joined_file(old: &Path, stage: &Path, book: &Book) -> Result<bool> {
+    let Ok(text) = std::fs::read_to_string(old.join(package::MANIFEST_FILE)) else {
+        return Ok(false);
+    };
+    let Ok(previous) = serde_json::from_str::<package::Manifest>(&text) else {
+        return Ok(false);
+    };
+    let now = package::Manifest::from_book(book);
+    let same_chapters = previous.chapters.len() == now.chapters.len()
+        && previous.chapters.iter().zip(&now.chapters).all(|(a, b)| {
+            !a.audio_key.is_empty()
+                && (&a.audio_key, &a.title, &a.file) == (&b.audio_key, &b.title, &b.file)
+        });
+    let same = same_chapters
+        && (&previous.title, &previous.voice, &previous.audio) == (&now.title, &now.voice, &now.audio);
+    let files = [package::JOINED_WAV, package::CUE_SHEET];
+    if !same || !files.iter().all(|f| old.join(f).is_file()) {
+        return Ok(false);
+    }
+    for f in files {
+        link_or_copy(&old.join(f), &stage.join(f))?;
+    }
+    Ok(true)
 }
 
 /// The cache's file, linked into the package where the file system allows
