@@ -34,7 +34,8 @@ fn is_pattern(path: &Path) -> bool {
 
 fn glob(pattern: &Path) -> Result<Vec<PathBuf>> {
     let text = pattern.to_string_lossy();
-    let paths = glob::glob(&text).map_err(|e| Error::Other(format!("bad pattern `{text}`: {e}")))?;
+    let paths =
+        glob::glob(&text).map_err(|e| Error::Other(format!("bad pattern `{text}`: {e}")))?;
     let mut found: Vec<PathBuf> = paths.flatten().filter(|p| p.is_file()).collect();
     found.sort();
     Ok(found)

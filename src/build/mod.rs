@@ -96,7 +96,9 @@ pub fn run(config: &Config) -> Result<Report> {
         .collect();
     // Nothing is written, not even the lock, unless there is a leaflet to build.
     let any = prepared.iter().any(|(_, p)| p.is_ok());
-    let _lock = any.then(|| lock::lock(&config.out, config.quiet)).transpose()?;
+    let _lock = any
+        .then(|| lock::lock(&config.out, config.quiet))
+        .transpose()?;
     if any {
         stage::recover(&config.out)?;
     }
@@ -202,7 +204,12 @@ pub fn clean(out: &Path) -> Result<(usize, u64)> {
 }
 
 /// Narrate (or find) every chapter of one leaflet and package it.
-fn finish(config: &Config, cache: &Cache, p: &Prepared, progress: &progress::Progress) -> Result<Built> {
+fn finish(
+    config: &Config,
+    cache: &Cache,
+    p: &Prepared,
+    progress: &progress::Progress,
+) -> Result<Built> {
     let bar = progress.leaflet(&p.slug, p.script.chapters.len());
     let synth = p.synth.as_ref();
     let announcing = p.script.chapters.iter().position(|c| {
@@ -373,7 +380,8 @@ fn reuse_joined_file(old: &Path, stage: &Path, book: &Book) -> Result<bool> {
                 && (&a.audio_key, &a.title, &a.file) == (&b.audio_key, &b.title, &b.file)
         });
     let same = same_chapters
-        && (&previous.title, &previous.voice, &previous.audio) == (&now.title, &now.voice, &now.audio);
+        && (&previous.title, &previous.voice, &previous.audio)
+            == (&now.title, &now.voice, &now.audio);
     let files = [package::JOINED_WAV, package::CUE_SHEET];
     if !same || !files.iter().all(|f| old.join(f).is_file()) {
         return Ok(false);
@@ -390,10 +398,12 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
     if std::fs::hard_link(from, to).is_ok() {
         return Ok(());
     }
-    std::fs::copy(from, to).map(|_| ()).map_err(|source| Error::Write {
-        path: to.to_path_buf(),
-        source,
-    })
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|source| Error::Write {
+            path: to.to_path_buf(),
+            source,
+        })
 }
 
 /// Whether the program writes a file of this name into a package (so a
@@ -607,7 +617,12 @@ mod tests {
             .collect();
         let (chapter, first) =
             settle_listening_time(&config, &cache, &Fake, &script, &audio, 0).unwrap();
-        let total = first.seconds() + audio.iter().flatten().map(ChapterAudio::seconds).sum::<f64>();
+        let total = first.seconds()
+            + audio
+                .iter()
+                .flatten()
+                .map(ChapterAudio::seconds)
+                .sum::<f64>();
         let said = &chapter.utterances[1].text;
         let expected = script::listening_time(total, "en");
         assert!(said.contains(&expected), "{said} / {total}s");

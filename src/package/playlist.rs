@@ -48,7 +48,7 @@ mod tests {
             words: 3,
             loudness_lufs: -18.0,
             true_peak_dbtp: -3.0,
-                    audio_key: String::new(),
+            audio_key: String::new(),
         };
         let book = Book {
             title: "T".into(),

@@ -55,7 +55,6 @@ pub fn phone_checker() -> impl FnMut(&str) -> std::result::Result<(), String> {
     }
 }
 
-
 pub fn in_voice_dictionary(word: &str) -> bool {
     static ENGINE: std::sync::OnceLock<Option<flite_rs::Engine>> = std::sync::OnceLock::new();
     ENGINE

@@ -12,5 +12,6 @@ mod package_check;
 mod pdf_text;
 mod player;
 mod reading;
+mod rebuild;
 mod script;
 mod util;

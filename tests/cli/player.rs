@@ -37,7 +37,7 @@ fn book(language: &str, chapters: &[(u8, &str, u64)]) -> Book {
                 words: 10,
                 loudness_lufs: -18.0,
                 true_peak_dbtp: -3.0,
-                    audio_key: String::new(),
+                audio_key: String::new(),
             })
             .collect(),
     }
