@@ -25,7 +25,9 @@ where
         fill(&mut buf).map_err(werr)?;
         buf.flush().map_err(werr)?;
     }
-    tmp.as_file().sync_all().map_err(werr)?;
+    // No fsync: the rename is what makes a file appear whole to readers and
+    // after a killed process; flushing every file to the disk as well would
+    // cost more than the rest of a rebuild.
     readable_by_all(tmp.as_file()).map_err(werr)?;
     tmp.persist(path).map_err(|e| werr(e.error))?;
     Ok(())

@@ -201,27 +201,42 @@ fn copy_chapter<W: io::Write + ?Sized>(
     sample_rate: u32,
     out: &mut riff::Samples<'_, W>,
 ) -> io::Result<()> {
-    let mut reader = open_chapter(path, sample_rate)?;
+    let reader = open_chapter(path, sample_rate)?;
     if u64::from(reader.duration()) != expected {
         return Err(io::Error::other(format!(
             "the chapter `{}` changed while it was being joined",
             path.display()
         )));
     }
-    let mut block = Vec::with_capacity(BLOCK);
-    let mut samples = reader.samples::<i16>();
+    // The reader stands at the start of the samples; they are copied as
+    // bytes, already in the joined file's order (mono 16-bit little-endian,
+    // checked above).
+    let mut data = io::Read::take(reader.into_inner(), expected * 2);
+    let mut block = vec![0u8; BLOCK * 2];
+    let mut copied = 0u64;
     loop {
-        block.clear();
-        for sample in samples.by_ref().take(BLOCK) {
-            block.push(sample.map_err(|e| {
-                io::Error::other(format!("cannot read the chapter `{}`: {e}", path.display()))
-            })?);
+        let n = io::Read::read(&mut data, &mut block)?;
+        if n == 0 {
+            break;
         }
-        if block.is_empty() {
-            return Ok(());
+        let whole = n - n % 2;
+        out.write_le_bytes(&block[..whole])?;
+        if whole < n {
+            // An odd read: finish the sample before going on.
+            let mut rest = [block[n - 1], 0];
+            io::Read::read_exact(&mut data, &mut rest[1..])?;
+            out.write_le_bytes(&rest)?;
+            copied += 2;
         }
-        out.write(&block)?;
+        copied += whole as u64;
     }
+    if copied != expected * 2 {
+        return Err(io::Error::other(format!(
+            "the chapter `{}` ended early: build the leaflet again",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Titles on one line, without control characters (a NUL would end a `labl`

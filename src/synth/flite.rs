@@ -64,9 +64,11 @@ pub fn in_voice_dictionary(word: &str) -> bool {
 }
 
 pub struct Flite {
-    engine: flite_rs::Engine,
-    /// The engine's version and which pronunciations it was taught: both
-    /// change what it says, so both are part of its identity.
+    /// Made on first use: parsing the voice data takes time that a rebuild
+    /// which finds every chapter in the cache should not spend.
+    engine: std::sync::OnceLock<std::result::Result<flite_rs::Engine, String>>,
+    phones: String,
+    sample_rate: u32,
     version: String,
     voice: String,
     rate_wpm: u32,
@@ -75,30 +77,49 @@ pub struct Flite {
 impl Flite {
     /// `phones`: `word : phones` lines from the lexicon, taught to the voice.
     pub fn new(voice: &str, rate_wpm: Option<u32>, phones: &str) -> Result<Flite> {
-        let mut engine = flite_rs::Engine::try_new()
-            .map_err(|e| Error::Other(format!("the built-in voice data is damaged: {e}")))?;
-        if !engine.select_voice(voice) {
-            return Err(Error::UnknownVoice {
-                name: voice.to_string(),
-            });
-        }
-        let rate_wpm = rate_wpm.unwrap_or(NATURAL_WPM);
-        engine.set_duration_stretch(NATURAL_WPM as f32 / rate_wpm as f32);
-        if !phones.trim().is_empty() {
-            engine
-                .add_lex_entries(phones)
-                .map_err(|e| Error::Other(format!("the lexicon's phones were refused by voice `{voice}`: {e} (check the [phones] entries against the phone set in the README)")))?;
-        }
+        let &(_, sample_rate, _) =
+            VOICES
+                .iter()
+                .find(|v| v.0 == voice)
+                .ok_or_else(|| Error::UnknownVoice {
+                    name: voice.to_string(),
+                })?;
         // The lexicon's phones are not part of the voice's identity: each
         // chapter's cache key holds the entries for the words it uses, so a
         // new entry re-narrates only the chapters that say that word.
-        let version = ENGINE_VERSION.to_string();
         Ok(Flite {
-            engine,
+            engine: std::sync::OnceLock::new(),
+            phones: phones.to_string(),
+            sample_rate,
+            version: ENGINE_VERSION.to_string(),
             voice: voice.to_string(),
-            rate_wpm,
-            version,
+            rate_wpm: rate_wpm.unwrap_or(NATURAL_WPM),
         })
+    }
+
+    fn engine(&self) -> Result<&flite_rs::Engine> {
+        self.engine
+            .get_or_init(|| self.make_engine())
+            .as_ref()
+            .map_err(|why| Error::Other(why.clone()))
+    }
+
+    fn make_engine(&self) -> std::result::Result<flite_rs::Engine, String> {
+        let mut engine = flite_rs::Engine::try_new()
+            .map_err(|e| format!("the built-in voice data is damaged: {e}"))?;
+        if !engine.select_voice(&self.voice) {
+            return Err(format!("the built-in voice `{}` is missing", self.voice));
+        }
+        engine.set_duration_stretch(NATURAL_WPM as f32 / self.rate_wpm as f32);
+        if !self.phones.trim().is_empty() {
+            engine.add_lex_entries(&self.phones).map_err(|e| {
+                format!(
+                    "the lexicon's phones were refused by voice `{}`: {e} (check the [phones] entries against the phone set in the README)",
+                    self.voice
+                )
+            })?;
+        }
+        Ok(engine)
     }
 }
 
@@ -113,11 +134,11 @@ impl Synthesizer for Flite {
     }
 
     fn sample_rate(&self) -> u32 {
-        self.engine.sample_rate()
+        self.sample_rate
     }
 
     fn synthesize(&self, text: &str) -> Result<Pcm> {
-        let audio = self.engine.synthesize(text);
+        let audio = self.engine()?.synthesize(text);
         Ok(Pcm {
             samples: audio.samples,
             sample_rate: audio.sample_rate,

@@ -26,7 +26,6 @@ const FMT_BODY: u64 = 16;
 const CUE_POINT: u64 = 24;
 const CHUNK_HEADER: u64 = 8;
 /// Samples converted to bytes at a time while streaming.
-const BLOCK: usize = 4096;
 
 /// A chapter mark: where it is, in samples from the start, and what it says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,7 +119,6 @@ impl CueWav {
         let mut samples = Samples {
             out: &mut *out,
             left: self.samples,
-            bytes: Vec::new(),
         };
         fill(&mut samples)?;
         if samples.left != 0 {
@@ -165,25 +163,23 @@ impl CueWav {
 pub struct Samples<'a, W: Write + ?Sized> {
     out: &'a mut W,
     left: u32,
-    bytes: Vec<u8>,
 }
 
 impl<W: Write + ?Sized> Samples<'_, W> {
-    /// Append samples; more than the header declared is an error.
-    pub fn write(&mut self, samples: &[i16]) -> io::Result<()> {
-        if samples.len() as u64 > u64::from(self.left) {
+    /// Append samples, already in the file's byte order (16-bit little-endian) as a
+    /// chapter WAV's data chunk holds them, so they are copied without
+    /// decoding. More samples than the header declared is an error.
+    pub fn write_le_bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let per = BYTES_PER_SAMPLE as usize;
+        let samples = bytes.len() / per;
+        if bytes.len() % per != 0 || samples as u64 > u64::from(self.left) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                "more samples were given than the header declares",
+                "a part sample, or more samples than the header declares",
             ));
         }
-        for block in samples.chunks(BLOCK) {
-            self.bytes.clear();
-            self.bytes
-                .extend(block.iter().flat_map(|s| s.to_le_bytes()));
-            self.out.write_all(&self.bytes)?;
-        }
-        self.left -= samples.len() as u32;
+        self.out.write_all(bytes)?;
+        self.left -= samples as u32;
         Ok(())
     }
 }
@@ -220,6 +216,10 @@ fn list_body_len(marks: &[Mark]) -> u64 {
 mod tests {
     use super::*;
 
+    fn le(samples: &[i16]) -> Vec<u8> {
+        samples.iter().flat_map(|s| s.to_le_bytes()).collect()
+    }
+
     fn marks(list: &[(u32, &str)]) -> Vec<Mark> {
         list.iter()
             .map(|&(sample, label)| Mark {
@@ -231,7 +231,7 @@ mod tests {
 
     fn write(wav: &CueWav, samples: &[i16]) -> io::Result<Vec<u8>> {
         let mut out = Vec::new();
-        wav.write(&mut out, |s| s.write(samples))?;
+        wav.write(&mut out, |s| s.write_le_bytes(&le(samples)))?;
         Ok(out)
     }
 
@@ -283,7 +283,7 @@ mod tests {
         wav.write(&mut out, |s| {
             // In uneven pieces, as a stream of chapters would come.
             for piece in samples.chunks(3333) {
-                s.write(piece)?;
+                s.write_le_bytes(&le(piece))?;
             }
             Ok(())
         })

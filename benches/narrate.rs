@@ -1,0 +1,32 @@
+//! The narration alone: a leaflet's chapter scripts spoken by the embedded
+//! voice on one thread, with no mastering and no packaging. `scripts/bench.sh`
+//! compares a full build against this to find the parallel speed-up and what
+//! mastering and packaging add. Prints the seconds taken.
+//!
+//! Run: `cargo bench --bench narrate -- LEAFLET`
+
+use std::time::Instant;
+
+use audio_leaflet::{leaflet, script, synth};
+
+fn main() {
+    let path = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .unwrap_or_else(|| "examples/carpal-tunnel.txt".into());
+    let source = leaflet::read(std::path::Path::new(&path), None).expect("the leaflet reads");
+    let options = script::Options::with_built_in_lexicon();
+    let script = script::write(&source.leaflet, &options);
+    let voice = synth::open(synth::DEFAULT_VOICE, None, &options.lexicon.phone_entries())
+        .expect("the built-in voice opens");
+    let started = Instant::now();
+    let mut seconds = 0.0;
+    for chapter in &script.chapters {
+        let pcm = voice
+            .synthesize_utterances(&chapter.utterances)
+            .expect("narration works");
+        seconds += pcm.duration_s();
+    }
+    let took = started.elapsed().as_secs_f64();
+    println!("narrate_only_s={took:.4} audio_s={seconds:.1}");
+}
