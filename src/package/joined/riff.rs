@@ -25,8 +25,6 @@ const FMT_BODY: u64 = 16;
 /// One cue point: id, position, chunk id, chunk start, block start, sample offset.
 const CUE_POINT: u64 = 24;
 const CHUNK_HEADER: u64 = 8;
-/// Samples converted to bytes at a time while streaming.
-
 /// A chapter mark: where it is, in samples from the start, and what it says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mark {
@@ -172,7 +170,7 @@ impl<W: Write + ?Sized> Samples<'_, W> {
     pub fn write_le_bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
         let per = BYTES_PER_SAMPLE as usize;
         let samples = bytes.len() / per;
-        if bytes.len() % per != 0 || samples as u64 > u64::from(self.left) {
+        if !bytes.len().is_multiple_of(per) || samples as u64 > u64::from(self.left) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "a part sample, or more samples than the header declares",
