@@ -13,8 +13,23 @@ pub enum Error {
     },
     #[error("`{path}` is empty: there is no leaflet text to read")]
     Empty { path: PathBuf },
-    #[error("`{path}` is not a text file ({why}): give the text of the leaflet, as .txt or .md")]
+    /// `why` finishes the sentence: what the file is and what to do.
+    #[error("`{path}` {why}")]
     NotText { path: PathBuf, why: String },
+    #[error("`{path}` is {} MB, more than the {} MB a leaflet can be: is it the right file?", *.bytes as f64 / 1e6, *.limit / 1_000_000)]
+    TooLarge {
+        path: PathBuf,
+        bytes: u64,
+        limit: u64,
+    },
+    #[error(
+        "`{path}` has {count} sections, more than the {limit} a leaflet can have: split it into several leaflets"
+    )]
+    TooManyChapters {
+        path: PathBuf,
+        count: usize,
+        limit: usize,
+    },
     #[error("`{path}` has no readable text after cleaning: check it is a leaflet")]
     NoContent { path: PathBuf },
     #[error("cannot write `{path}`: {source} (check the output folder exists and is writable)")]

@@ -15,6 +15,10 @@ pub fn expand(inputs: &[PathBuf]) -> Vec<PathBuf> {
             let mut found = Vec::new();
             walk(input, &mut found);
             found.sort();
+            if found.is_empty() {
+                // Reading the folder itself reports that it holds no leaflets.
+                out.push(input.clone());
+            }
             out.extend(found);
         } else if !input.exists() && is_pattern(input) {
             match glob(input) {

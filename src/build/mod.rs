@@ -77,7 +77,7 @@ struct Prepared {
 /// only a problem that stops everything (a bad option, a locked or unwritable
 /// output folder, Ctrl-C) is an `Err`.
 pub fn run(config: &Config) -> Result<Report> {
-    package::select(&config.formats)?;
+    check_config(config)?;
     let mut voices = synth::Voices::new(config.rate_wpm, config.script.lexicon.phone_entries());
     if let Some(name) = &config.voice {
         voices.get(name)?;
@@ -127,6 +127,30 @@ pub fn run(config: &Config) -> Result<Report> {
     progress.finish();
     interrupted()?;
     Ok(Report { leaflets })
+}
+
+/// Everything that can be known wrong before any work starts.
+fn check_config(config: &Config) -> Result<()> {
+    package::select(&config.formats)?;
+    synth::check_rate(config.rate_wpm)?;
+    if config.out.exists() && !config.out.is_dir() {
+        return Err(Error::Other(format!(
+            "the output folder `{}` is a file: give a folder with --out",
+            config.out.display()
+        )));
+    }
+    if let Some(lang) = &config.lang {
+        let code = lang.len() == 2 && lang.chars().all(|c| c.is_ascii_alphabetic());
+        if !code {
+            return Err(Error::Other(format!(
+                "--lang {lang}: give a two-letter language code such as en or es"
+            )));
+        }
+        if config.voice.is_none() {
+            synth::voice_for_language(&lang.to_ascii_lowercase())?;
+        }
+    }
+    Ok(())
 }
 
 fn prepare(

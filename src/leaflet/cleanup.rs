@@ -166,7 +166,18 @@ pub fn is_address_like(token: &str) -> bool {
         || t.starts_with("www.")
         || t.starts_with("mailto:")
         || (t.contains('@') && t.contains('.'))
-        || (t.contains('/') && t.contains('.') && !t.contains(' ') && t.len() > 6)
+        || looks_like_domain_path(&t)
+}
+
+/// "example.org/page": a domain (letters, a dot, letters) before the slash.
+fn looks_like_domain_path(t: &str) -> bool {
+    let Some((host, _)) = t.split_once('/') else {
+        return false;
+    };
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && labels.last().is_some_and(|l| l.len() >= 2 && l.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
 /// A canonical form of a web or email address: no scheme, no `www.`, no

@@ -15,10 +15,27 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<Decoded> {
             path: path.to_path_buf(),
         });
     }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return utf16_with_bom(bytes)
+            .map(|text| Decoded {
+                text: text.replace("\r\n", "\n").replace('\r', "\n"),
+                warnings: Vec::new(),
+            })
+            .ok_or_else(|| Error::NotText {
+                path: path.to_path_buf(),
+                why: "starts like UTF-16 text but is not: save it as UTF-8 and try again".into(),
+            });
+    }
+    if let Some(kind) = known_binary(bytes) {
+        return Err(Error::NotText {
+            path: path.to_path_buf(),
+            why: kind.into(),
+        });
+    }
     if bytes.contains(&0) {
         return Err(Error::NotText {
             path: path.to_path_buf(),
-            why: "it holds binary data (NUL bytes)".into(),
+            why: "is not a text file: it holds binary data (NUL bytes); give the text of the leaflet, as .txt or .md".into(),
         });
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -38,13 +55,79 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<Decoded> {
         .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
         .count();
     if controls * 20 > text.chars().count() {
+        let why = if warnings.is_empty() {
+            "is not a text file: it is mostly control characters; give the text of the leaflet, as .txt or .md"
+        } else {
+            "is in an encoding that is neither UTF-8 nor Windows-1252: save it as UTF-8 and try again"
+        };
         return Err(Error::NotText {
             path: path.to_path_buf(),
-            why: "it is mostly control characters".into(),
+            why: why.into(),
+        });
+    }
+    if let Some((line, chars)) = longest_line(&text).filter(|&(_, n)| n > MAX_LINE_CHARS) {
+        return Err(Error::NotText {
+            path: path.to_path_buf(),
+            why: format!(
+                "has a line (line {line}) of {chars} characters, more than a leaflet's lines can be ({MAX_LINE_CHARS}): is this really the leaflet's text?"
+            ),
         });
     }
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     Ok(Decoded { text, warnings })
+}
+
+/// Longer than any paragraph a leaflet prints on one line, even one saved
+/// from a web page with each paragraph on a line.
+pub const MAX_LINE_CHARS: usize = 100_000;
+
+/// The line number and length of the longest line.
+fn longest_line(text: &str) -> Option<(usize, usize)> {
+    text.split(['\n', '\r'])
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.chars().count()))
+        .max_by_key(|&(_, n)| n)
+}
+
+/// Windows' "Unicode" text: UTF-16 with a byte-order mark.
+fn utf16_with_bom(bytes: &[u8]) -> Option<String> {
+    let (le, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units = body.chunks_exact(2).map(|p| {
+        if le {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        }
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()
+}
+
+/// Files staff may pick by mistake, known by their first bytes.
+fn known_binary(bytes: &[u8]) -> Option<&'static str> {
+    let starts = |magic: &[u8]| bytes.starts_with(magic);
+    if starts(b"%PDF") {
+        Some(
+            "is a PDF: extract its text first (for example `pdftotext leaflet.pdf leaflet.txt`) and give the .txt",
+        )
+    } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WAVE") {
+        Some("is a WAV sound file, not a leaflet: give the leaflet's text (.txt or .md)")
+    } else if starts(b"PK\x03\x04") {
+        Some("is a zip file, such as a Word .docx: save the leaflet as plain text (.txt) first")
+    } else if starts(b"\xD0\xCF\x11\xE0") {
+        Some("is an old Word or Office file: save the leaflet as plain text (.txt) first")
+    } else if starts(b"\x89PNG") || starts(b"\xFF\xD8\xFF") || starts(b"GIF8") {
+        Some("is a picture, not a leaflet: give the leaflet's text (.txt or .md)")
+    } else if starts(b"ID3") || starts(b"OggS") || starts(b"fLaC") {
+        Some("is a sound file, not a leaflet: give the leaflet's text (.txt or .md)")
+    } else {
+        None
+    }
 }
 
 /// Windows-1252: Latin-1 except for the printable characters at 0x80-0x9F.

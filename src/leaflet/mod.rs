@@ -112,11 +112,33 @@ pub struct Source {
 }
 
 /// Read and parse a leaflet file. Errors name the file and say what to do.
+/// The largest leaflet file read: far more than any leaflet (the longest
+/// real ones are under 100 KB), small enough to refuse a wrong file quickly.
+pub const MAX_BYTES: u64 = 5_000_000;
+/// The most chapters a leaflet may have: file names and players count them
+/// in a few digits, and no real leaflet comes near.
+pub const MAX_CHAPTERS: usize = 500;
+
 pub fn read(path: &Path, lang: Option<&str>) -> Result<Source> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    let rerr = |source| Error::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(rerr)?;
+    if meta.is_dir() {
+        return Err(Error::NotText {
+            path: path.to_path_buf(),
+            why: "is a folder with no leaflets (.txt or .md files) in it: give leaflet files, or a folder that holds them".into(),
+        });
+    }
+    if meta.len() > MAX_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            bytes: meta.len(),
+            limit: MAX_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(rerr)?;
     let decoded = decode::decode(path, &bytes)?;
     let stem = path
         .file_stem()
@@ -124,6 +146,13 @@ pub fn read(path: &Path, lang: Option<&str>) -> Result<Source> {
         .unwrap_or_default();
     let mut leaflet = parse(&decoded.text, Format::from_path(path), &stem, lang);
     leaflet.warnings.extend(decoded.warnings);
+    if leaflet.chapters.len() > MAX_CHAPTERS {
+        return Err(Error::TooManyChapters {
+            path: path.to_path_buf(),
+            count: leaflet.chapters.len(),
+            limit: MAX_CHAPTERS,
+        });
+    }
     if leaflet.chapters.iter().all(|c| c.blocks.is_empty()) && leaflet.chapters.len() <= 1 {
         let has_words = leaflet.chapters.iter().any(|c| c.words() > 0);
         if !has_words {

@@ -181,7 +181,17 @@ impl Segmenter<'_> {
         let mut title = String::new();
         let mut labels = Vec::new();
         let mut organisation: Vec<String> = Vec::new();
-        while i < lines.len() && !is_prose(&lines[i].text) && title.is_empty() {
+        // A long first line is a title too when a blank line sets it apart
+        // and it does not end a sentence.
+        let stands_alone = |i: usize| {
+            lines.get(i + 1).is_none_or(Line::is_blank)
+                && !ends_sentence(&lines[i].text)
+                && lines[i].text.chars().count() <= 120
+        };
+        while i < lines.len()
+            && (!is_prose(&lines[i].text) || (stands_alone(i) && i == next_filled(lines, 0)))
+            && title.is_empty()
+        {
             let (group, next) = self.cover_group(i);
             if !group
                 .split_whitespace()

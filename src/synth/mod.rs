@@ -144,15 +144,19 @@ impl Voices {
     }
 }
 
+/// `--rate` within what the voices can do.
+pub fn check_rate(rate_wpm: Option<u32>) -> Result<()> {
+    let (min, max) = RATE_RANGE;
+    match rate_wpm {
+        Some(wpm) if !(min..=max).contains(&wpm) => Err(Error::BadRate { wpm, min, max }),
+        _ => Ok(()),
+    }
+}
+
 /// Open the named voice at the given rate (words per minute; `None` keeps the
 /// voice's natural rate).
 pub fn open(name: &str, rate_wpm: Option<u32>, phones: &str) -> Result<Box<dyn Synthesizer>> {
-    if let Some(wpm) = rate_wpm {
-        let (min, max) = RATE_RANGE;
-        if !(min..=max).contains(&wpm) {
-            return Err(Error::BadRate { wpm, min, max });
-        }
-    }
+    check_rate(rate_wpm)?;
     if flite::has_voice(name) {
         return Ok(Box::new(flite::Flite::new(name, rate_wpm, phones)?));
     }

@@ -1,5 +1,6 @@
 //! Integration tests: the command line and the library, a module per feature.
 
+mod bad_input;
 mod build;
 mod correcting;
 mod coverage;
