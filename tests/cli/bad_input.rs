@@ -457,3 +457,29 @@ fn output_problems_are_clear_and_the_old_package_survives() {
     );
     assert_eq!(package_files(&package), good);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.txt");
+    let page = std::fs::read_to_string(repo("examples/carpal-tunnel.txt")).unwrap();
+    std::fs::write(&big, format!("{page}\x0c").repeat(80)).unwrap();
+    for args in [&["chapters", "--markdown"][..], &["script"][..]] {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("audio-leaflet"))
+            .args(args)
+            .arg(&big)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read one line, as `| head -1` does, then close the pipe.
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        assert!(!first.is_empty());
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
