@@ -480,6 +480,10 @@ fn a_reader_that_stops_early_is_not_an_error() {
         let out = child.wait_with_output().unwrap();
         assert!(!first.is_empty());
         assert_eq!(out.status.code(), Some(0), "{args:?}");
-        assert!(out.stderr.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

@@ -2,41 +2,15 @@
 //! true to the Schematron rules inside them, and walked by a real DAISY reader.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use audio_leaflet::package::Manifest;
 use roxmltree::{Document, Node, ParsingOptions};
 
-use crate::util::{bin, repo, shared_leaflet};
+use crate::util::{build_package as build, manifest, repo, shared_leaflet};
 
 /// Schemas from the DAISY Consortium (see ../shared/daisy202/README.md).
 const SCHEMAS: &str = "../shared/daisy202/d202";
-
-/// Build one leaflet and return its package folder.
-fn build(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
-    let output = bin()
-        .arg("build")
-        .arg(input)
-        .arg("--out")
-        .arg(out)
-        .args(["--report", "json"])
-        .args(extra)
-        .env("SOURCE_DATE_EPOCH", "1772582400")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    PathBuf::from(report["leaflets"][0]["output"].as_str().unwrap())
-}
-
-fn manifest(dir: &Path) -> Manifest {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap()
-}
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))

@@ -6,27 +6,7 @@ use std::process::Command;
 
 use audio_leaflet::package::Manifest;
 
-use crate::util::{bin, repo};
-
-/// Build one leaflet and return its package folder.
-fn build(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
-    let output = bin()
-        .arg("build")
-        .arg(input)
-        .arg("--out")
-        .arg(out)
-        .args(["--report", "json"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    PathBuf::from(report["leaflets"][0]["output"].as_str().unwrap())
-}
+use crate::util::{bin, build_package as build, repo};
 
 fn build_example(out: &Path) -> PathBuf {
     build(&repo("examples/carpal-tunnel.txt"), out, &[])

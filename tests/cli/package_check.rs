@@ -1,29 +1,10 @@
 //! Listening quality and `audio-leaflet check`: the built package is sound,
 //! every chapter is mastered alike, and a damaged package is caught.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use audio_leaflet::package::Manifest;
-
-use crate::util::{bin, repo, shared_leaflet};
-
-fn build(input: &Path, out: &Path) -> PathBuf {
-    let o = bin()
-        .arg("build")
-        .arg(input)
-        .args(["--quiet", "--report", "json", "--out"])
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    PathBuf::from(report["leaflets"][0]["output"].as_str().unwrap())
-}
-
-fn manifest(dir: &Path) -> Manifest {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap()
-}
+use crate::util::{bin, build_package, manifest, repo, shared_leaflet};
 
 fn check(dir: &Path) -> (bool, String) {
     let o = bin().arg("check").arg(dir).output().unwrap();
@@ -57,7 +38,7 @@ fn ffmpeg_loudness(wav: &Path) -> (f64, f64) {
 #[test]
 fn the_reference_leaflet_is_mastered_evenly_as_ffmpeg_measures_it() {
     let out = tempfile::tempdir().unwrap();
-    let dir = build(&shared_leaflet("osseointegration.txt"), out.path());
+    let dir = build_package(&shared_leaflet("osseointegration.txt"), out.path(), &[]);
     let m = manifest(&dir);
     assert_eq!(m.chapters.len(), 15);
     let mut measured = Vec::new();
@@ -115,7 +96,7 @@ fn the_reference_leaflet_is_mastered_evenly_as_ffmpeg_measures_it() {
 #[test]
 fn check_names_each_problem_and_fails() {
     let out = tempfile::tempdir().unwrap();
-    let dir = build(&repo("examples/carpal-tunnel.txt"), out.path());
+    let dir = build_package(&repo("examples/carpal-tunnel.txt"), out.path(), &[]);
     let m = manifest(&dir);
     assert!(check(&dir).0);
     assert!(

@@ -30,3 +30,32 @@ pub fn titles(path: &Path) -> Vec<String> {
         .map(|c| c.title)
         .collect()
 }
+
+/// Build one leaflet into `out` and return its package folder; the test
+/// fails with the build's own message if the build does. Dates are pinned
+/// so that builds compare byte for byte.
+pub fn build_package(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
+    let output = bin()
+        .arg("build")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .args(["--quiet", "--report", "json"])
+        .args(extra)
+        .env("SOURCE_DATE_EPOCH", "1772582400")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    PathBuf::from(report["leaflets"][0]["output"].as_str().unwrap())
+}
+
+/// A package's manifest.
+pub fn manifest(dir: &Path) -> audio_leaflet::package::Manifest {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
