@@ -258,21 +258,32 @@ fn spawn_build(inputs: &[PathBuf], out: &Path) -> std::process::Child {
         .unwrap()
 }
 
+/// Build a batch, then start building an edited batch into the same folder
+/// and return, once `chapters` of its chapters are narrated, the first
+/// build's files, the running build and the edited inputs.
+fn interrupted_batch(
+    dir: &Path,
+    out: &Path,
+    chapters: usize,
+) -> (BTreeMap<String, Vec<u8>>, std::process::Child, Vec<PathBuf>) {
+    let v1 = batch(dir, "first");
+    let refs: Vec<&Path> = v1.iter().map(PathBuf::as_path).collect();
+    build(&refs, out, &[]);
+    let good = snapshot(out);
+    let entries_before = cache_entries(out);
+    let v2 = batch(dir, "second");
+    let child = spawn_build(&v2, out);
+    wait_for("chapters of the second build", || {
+        cache_entries(out) >= entries_before + chapters
+    });
+    (good, child, v2)
+}
+
 #[test]
 fn a_killed_build_keeps_the_old_packages_and_the_rerun_matches_a_clean_build() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let v1 = batch(dir.path(), "first");
-    let refs: Vec<&Path> = v1.iter().map(PathBuf::as_path).collect();
-    build(&refs, &out, &[]);
-    let good = snapshot(&out);
-    let entries_before = cache_entries(&out);
-
-    let v2 = batch(dir.path(), "second");
-    let mut child = spawn_build(&v2, &out);
-    wait_for("some chapters of the second build", || {
-        cache_entries(&out) >= entries_before + 4
-    });
+    let (good, mut child, v2) = interrupted_batch(dir.path(), &out, 4);
     child.kill().unwrap(); // SIGKILL: no chance to tidy up
     child.wait().unwrap();
     assert_eq!(
@@ -307,16 +318,7 @@ fn a_killed_build_keeps_the_old_packages_and_the_rerun_matches_a_clean_build() {
 fn ctrl_c_stops_with_130_and_leaves_nothing_half_written() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let v1 = batch(dir.path(), "first");
-    let refs: Vec<&Path> = v1.iter().map(PathBuf::as_path).collect();
-    build(&refs, &out, &[]);
-    let good = snapshot(&out);
-    let entries_before = cache_entries(&out);
-    let v2 = batch(dir.path(), "second");
-    let mut child = spawn_build(&v2, &out);
-    wait_for("the second build to start", || {
-        cache_entries(&out) > entries_before
-    });
+    let (good, mut child, _) = interrupted_batch(dir.path(), &out, 1);
     Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
