@@ -94,11 +94,14 @@ impl Report {
             }
             if l.ok {
                 out.push_str(&format!(
-                    "built {}: {} chapters, {} of audio in {:.1}s -> {}\n",
+                    "built {}: {} chapter{}, {} of audio in {:.1}s ({} narrated, {} reused) -> {}\n",
                     l.input,
                     l.chapters,
+                    if l.chapters == 1 { "" } else { "s" },
                     minutes(l.audio_s),
                     l.elapsed_s,
+                    l.synthesized,
+                    l.reused,
                     l.output.as_deref().unwrap_or("")
                 ));
             } else {
