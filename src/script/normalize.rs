@@ -47,7 +47,7 @@ macro_rules! pattern {
 
 /// The whole pipeline for one utterance.
 pub fn spoken(text: &str, lang: Lang, lexicon: &Lexicon) -> String {
-    let mut t = typography(text);
+    let mut t = markup(&typography(text));
     t = emails(&t, lang);
     t = web_addresses(&t, lang);
     t = phone_numbers(&t, lang);
@@ -97,6 +97,144 @@ pub fn typography(text: &str) -> String {
     // Dashes between words are a pause.
     pattern!(DASH, r"\s+[–—-]+\s+");
     DASH.replace_all(&out, ", ").into_owned()
+}
+
+/// HTML elements, whose tags are markup and never read.
+const HTML_ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "bdi",
+    "bdo",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "mark",
+    "meta",
+    "nav",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "param",
+    "picture",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "script",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+];
+
+/// Markup left in text copied from a web page or a Markdown file: HTML tags
+/// and comment marks, `**` and `[text](address)`. An HTML element's tag goes
+/// whole; other words in angle brackets ("<water>") are read without them; a
+/// link is read as its text and its address. What is left never holds a tag:
+/// the replacements have no `<` or `>`, and a `<` that starts no tag here has
+/// no `>` after it.
+pub fn markup(text: &str) -> String {
+    pattern!(COMMENT, r"<!--|-->");
+    pattern!(TAG, r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>|<[/!?][^>]*>");
+    pattern!(LINK, r"\[([^\[\]]*)\]\(([^()\s]*)\)");
+    pattern!(STRONG, r"\*{2,}");
+    let t = COMMENT.replace_all(text, " ");
+    let t = TAG.replace_all(&t, |c: &Captures| {
+        let Some(name) = c.get(2).map(|m| m.as_str()) else {
+            return " ".to_string();
+        };
+        if HTML_ELEMENTS.contains(&name.to_ascii_lowercase().as_str()) {
+            return " ".to_string();
+        }
+        let rest = c[3].trim_end_matches('/').replace('<', " ");
+        format!(" {name}{rest} ")
+    });
+    let t = LINK.replace_all(&t, "$1 ($2)");
+    let t = t.replace("](", "] (");
+    STRONG.replace_all(&t, " ").into_owned()
 }
 
 /// "words that are words stay words; runs of consonants are spelt".

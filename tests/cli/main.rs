@@ -1,11 +1,15 @@
 //! Integration tests: the command line and the library, a module per feature.
 
 mod build;
+// The fuzz targets' checks, shared with the fuzz crate.
+#[path = "../../fuzz/src/lib.rs"]
+mod checks;
 mod correcting;
 mod coverage;
 mod daisy;
 mod errors;
 mod espeak;
+mod hostile;
 mod joined;
 mod markdown;
 mod package_check;
