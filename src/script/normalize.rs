@@ -63,11 +63,12 @@ pub fn spoken(text: &str, lang: Lang, lexicon: &Lexicon) -> String {
     t = lexicon.apply(&t);
     t = acronyms(&t, lexicon);
     t = long_digit_runs(&t);
-    squeeze(&t)
+    squeeze(&apart_from_words(&t))
 }
 
 /// Quotes, apostrophes, dashes, fractions and white space the voice would
-/// stumble on, made plain.
+/// stumble on, made plain; trade marks (®, ™), which are only decoration,
+/// dropped.
 pub fn typography(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -89,7 +90,7 @@ pub fn typography(text: &str) -> String {
             '…' => out.push_str("..."),
             'ﬁ' => out.push_str("fi"),
             'ﬂ' => out.push_str("fl"),
-            '\u{ad}' | '\u{200b}' | '\u{feff}' => {}
+            '\u{ad}' | '\u{200b}' | '\u{feff}' | '®' | '™' => {}
             c if c.is_control() || c.is_whitespace() => out.push(' '),
             c => out.push(c),
         }
@@ -687,8 +688,7 @@ fn unit_name(unit: &str, one: bool, lang: Lang) -> &'static str {
     }
 }
 
-/// Symbols: currency, temperature, comparison, and the ones that are only
-/// decoration (®, ™).
+/// Symbols: currency, temperature and comparison.
 pub fn symbols(text: &str, lang: Lang) -> String {
     pattern!(POUNDS, r"£(\d+)(?:\.(\d{2}))?\b");
     pattern!(PENCE, r"\b(\d{1,2})p\b");
@@ -731,7 +731,6 @@ pub fn symbols(text: &str, lang: Lang) -> String {
     let t = t
         .replace(" & ", &and)
         .replace('&', &and)
-        .replace(['®', '™'], "")
         .replace('©', &format!(" {} ", lang.word("copyright", "copyright")))
         .replace('%', &format!(" {}", lang.word("per cent", "por ciento")));
     pattern!(PER_CENT_GAP, r"(\d) +(per cent|por ciento)");
@@ -796,6 +795,13 @@ pub fn long_digit_runs(text: &str) -> String {
     pattern!(LONG, r"\d{5,}");
     LONG.replace_all(text, |c: &Captures| spaced(&c[0]))
         .into_owned()
+}
+
+/// A `<` that a rule left against a word ("<<5" is "<less than 5") is set
+/// apart, so the voice is never given what looks like an HTML tag.
+fn apart_from_words(text: &str) -> String {
+    pattern!(TOUCHING, r"<([A-Za-z/!?])");
+    TOUCHING.replace_all(text, "< $1").into_owned()
 }
 
 fn squeeze(text: &str) -> String {

@@ -242,6 +242,12 @@ fn markup_is_not_read_but_its_words_are() {
         ("a<a<b>>", "a >"),
         ("levels <5 and > 3", "levels less than 5 and more than 3"),
         ("Settings > Display", "Settings > Display"),
+        // What later rules make of the text cannot make a tag either.
+        (
+            "<<5 or <+44 20 7946 0000 >",
+            "< less than 5 or < plus 4 4, 2 0, 7 9 4 6, 0 0 0 0 >",
+        ),
+        ("*®* [a]™(b) <®/p>", "a (b)"),
     ]);
 }
 
