@@ -15,6 +15,7 @@ mod markdown;
 mod package_check;
 mod pdf_text;
 mod player;
+mod properties;
 mod reading;
 mod script;
 mod util;
