@@ -85,6 +85,8 @@ fn join_across_page_breaks(lines: &mut Vec<Line>) {
 
 /// Numbered headings ("2.1 Diet") sit below their parent; a heading that
 /// repeats under several sections ("How much do I need?") is a subheading.
+/// As in Markdown, levels go to 6 and the shallowest section is level 1: a
+/// subsection with no section above it is a section.
 fn set_heading_levels(chapters: &mut [Chapter]) {
     static NUMBERED: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^\d{1,2}((?:\.\d{1,2})+)\.?\s").unwrap());
@@ -94,10 +96,14 @@ fn set_heading_levels(chapters: &mut [Chapter]) {
     }
     for c in chapters.iter_mut().skip(1) {
         if let Some(m) = NUMBERED.captures(&c.title) {
-            c.level = 1 + m[1].matches('.').count() as u8;
+            c.level = (1 + m[1].matches('.').count()).min(6) as u8;
         } else if counts[&c.title.to_lowercase()] > 1 {
             c.level = 2;
         }
+    }
+    let shallowest = chapters.iter().skip(1).map(|c| c.level).min().unwrap_or(1);
+    for c in chapters.iter_mut().skip(1) {
+        c.level -= shallowest - 1;
     }
 }
 
@@ -425,16 +431,28 @@ impl Segmenter<'_> {
         let text = cleanup::strip_reference_numbers(&squeeze(&text), &mut self.dropped);
         let text = inline_bullets_as_commas(&text);
         let text = cleanup::space_numbers_from_words(&text);
-        let text = cleanup::strip_bracket_citations(&text, &mut self.dropped);
+        // A citation that opened the block leaves a space at its start.
+        let text = squeeze(&cleanup::strip_bracket_citations(&text, &mut self.dropped));
         for word in text.split_whitespace() {
             if cleanup::is_address_like(word) {
                 self.addresses.insert(cleanup::address_key(word));
             }
         }
         let block = match kind {
-            Kind::Paragraph => Block::Paragraph(text),
             Kind::ListItem => Block::ListItem(text),
-            Kind::Caption => Block::Caption(text),
+            // Whether a block is a caption is read from its final text, as
+            // the Markdown reader reads it, so that both readers agree.
+            Kind::Paragraph | Kind::Caption => match cleanup::CAPTION.captures(&text) {
+                Some(c) if c.name("rest").is_some_and(|r| r.as_str().trim().is_empty()) => {
+                    self.dropped.push(Dropped {
+                        text,
+                        reason: "figure label with no caption text".into(),
+                    });
+                    return;
+                }
+                Some(_) => Block::Caption(text),
+                None => Block::Paragraph(text),
+            },
         };
         self.chapters
             .last_mut()

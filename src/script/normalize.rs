@@ -47,7 +47,7 @@ macro_rules! pattern {
 
 /// The whole pipeline for one utterance.
 pub fn spoken(text: &str, lang: Lang, lexicon: &Lexicon) -> String {
-    let mut t = typography(text);
+    let mut t = markup(&typography(text));
     t = emails(&t, lang);
     t = web_addresses(&t, lang);
     t = phone_numbers(&t, lang);
@@ -63,11 +63,12 @@ pub fn spoken(text: &str, lang: Lang, lexicon: &Lexicon) -> String {
     t = lexicon.apply(&t);
     t = acronyms(&t, lexicon);
     t = long_digit_runs(&t);
-    squeeze(&t)
+    squeeze(&apart_from_words(&t))
 }
 
 /// Quotes, apostrophes, dashes, fractions and white space the voice would
-/// stumble on, made plain.
+/// stumble on, made plain; trade marks (®, ™), which are only decoration,
+/// dropped.
 pub fn typography(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -89,7 +90,7 @@ pub fn typography(text: &str) -> String {
             '…' => out.push_str("..."),
             'ﬁ' => out.push_str("fi"),
             'ﬂ' => out.push_str("fl"),
-            '\u{ad}' | '\u{200b}' | '\u{feff}' => {}
+            '\u{ad}' | '\u{200b}' | '\u{feff}' | '®' | '™' => {}
             c if c.is_control() || c.is_whitespace() => out.push(' '),
             c => out.push(c),
         }
@@ -97,6 +98,144 @@ pub fn typography(text: &str) -> String {
     // Dashes between words are a pause.
     pattern!(DASH, r"\s+[–—-]+\s+");
     DASH.replace_all(&out, ", ").into_owned()
+}
+
+/// HTML elements, whose tags are markup and never read.
+const HTML_ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "bdi",
+    "bdo",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "mark",
+    "meta",
+    "nav",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "param",
+    "picture",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "script",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+];
+
+/// Markup left in text copied from a web page or a Markdown file: HTML tags
+/// and comment marks, `**` and `[text](address)`. An HTML element's tag goes
+/// whole; other words in angle brackets ("<water>") are read without them; a
+/// link is read as its text and its address. What is left never holds a tag:
+/// the replacements have no `<` or `>`, and a `<` that starts no tag here has
+/// no `>` after it.
+pub fn markup(text: &str) -> String {
+    pattern!(COMMENT, r"<!--|-->");
+    pattern!(TAG, r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>|<[/!?][^>]*>");
+    pattern!(LINK, r"\[([^\[\]]*)\]\(([^()\s]*)\)");
+    pattern!(STRONG, r"\*{2,}");
+    let t = COMMENT.replace_all(text, " ");
+    let t = TAG.replace_all(&t, |c: &Captures| {
+        let Some(name) = c.get(2).map(|m| m.as_str()) else {
+            return " ".to_string();
+        };
+        if HTML_ELEMENTS.contains(&name.to_ascii_lowercase().as_str()) {
+            return " ".to_string();
+        }
+        let rest = c[3].trim_end_matches('/').replace('<', " ");
+        format!(" {name}{rest} ")
+    });
+    let t = LINK.replace_all(&t, "$1 ($2)");
+    let t = t.replace("](", "] (");
+    STRONG.replace_all(&t, " ").into_owned()
 }
 
 /// "words that are words stay words; runs of consonants are spelt".
@@ -549,8 +688,7 @@ fn unit_name(unit: &str, one: bool, lang: Lang) -> &'static str {
     }
 }
 
-/// Symbols: currency, temperature, comparison, and the ones that are only
-/// decoration (®, ™).
+/// Symbols: currency, temperature and comparison.
 pub fn symbols(text: &str, lang: Lang) -> String {
     pattern!(POUNDS, r"£(\d+)(?:\.(\d{2}))?\b");
     pattern!(PENCE, r"\b(\d{1,2})p\b");
@@ -593,7 +731,6 @@ pub fn symbols(text: &str, lang: Lang) -> String {
     let t = t
         .replace(" & ", &and)
         .replace('&', &and)
-        .replace(['®', '™'], "")
         .replace('©', &format!(" {} ", lang.word("copyright", "copyright")))
         .replace('%', &format!(" {}", lang.word("per cent", "por ciento")));
     pattern!(PER_CENT_GAP, r"(\d) +(per cent|por ciento)");
@@ -658,6 +795,13 @@ pub fn long_digit_runs(text: &str) -> String {
     pattern!(LONG, r"\d{5,}");
     LONG.replace_all(text, |c: &Captures| spaced(&c[0]))
         .into_owned()
+}
+
+/// A `<` that a rule left against a word ("<<5" is "<less than 5") is set
+/// apart, so the voice is never given what looks like an HTML tag.
+fn apart_from_words(text: &str) -> String {
+    pattern!(TOUCHING, r"<([A-Za-z/!?])");
+    TOUCHING.replace_all(text, "< $1").into_owned()
 }
 
 fn squeeze(text: &str) -> String {

@@ -2,16 +2,21 @@
 
 mod bad_input;
 mod build;
+// The fuzz targets' checks, shared with the fuzz crate.
+#[path = "../../fuzz/src/lib.rs"]
+mod checks;
 mod correcting;
 mod coverage;
 mod daisy;
 mod errors;
 mod espeak;
+mod hostile;
 mod joined;
 mod markdown;
 mod package_check;
 mod pdf_text;
 mod player;
+mod properties;
 mod reading;
 mod rebuild;
 mod script;

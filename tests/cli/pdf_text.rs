@@ -270,3 +270,39 @@ fn spanish_questions_open_with_an_inverted_mark_and_are_headings() {
     );
     assert_eq!(l.language, "es");
 }
+
+fn parse(text: &str) -> Leaflet {
+    leaflet::parse(text, leaflet::Format::PdfText, "file", None)
+}
+
+#[test]
+fn heading_levels_start_at_one_and_stop_at_six() {
+    let body = "You should eat well and drink plenty of water every day after it.";
+    let l = parse(&format!(
+        "Diet leaflet\n\nThis leaflet tells you about your diet.\n\n\
+         2.1 Diet\n{body}\n\n2.1.1.1.1.1.1 Drinks\n{body}\n"
+    ));
+    assert_eq!(
+        outline(&l),
+        [
+            ("Diet leaflet", 1),
+            ("2.1 Diet", 1),
+            ("2.1.1.1.1.1.1 Drinks", 5)
+        ]
+    );
+}
+
+#[test]
+fn a_block_opening_with_a_figure_label_is_a_caption_wherever_it_starts() {
+    // After a short line, not only after a blank line or a full stop; and
+    // after a citation, which is dropped.
+    let l = parse("Eye care\n\nWard 5\nFigure 1 shows the ward\n\n[3] Figure 2: a drop.\n");
+    assert_eq!(
+        l.chapters[0].blocks,
+        [
+            Block::Paragraph("Ward 5".into()),
+            Block::Caption("Figure 1 shows the ward".into()),
+            Block::Caption("Figure 2: a drop.".into()),
+        ]
+    );
+}

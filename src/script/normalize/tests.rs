@@ -222,6 +222,36 @@ fn typography_is_plain_and_dashes_pause() {
 }
 
 #[test]
+fn markup_is_not_read_but_its_words_are() {
+    table(&[
+        (
+            "Why <b>fasting</b> & \"rest\" matter?",
+            "Why fasting and \"rest\" matter?",
+        ),
+        (
+            "Fish & chips </script><!-- \"quoted\"",
+            "Fish and chips \"quoted\"",
+        ),
+        (
+            "Drinks & <water> before 7am",
+            "Drinks and water before 7 a m",
+        ),
+        ("a <br/>b <IMG src=\"x.png\"> c", "a b c"),
+        ("Do **not** drive", "Do not drive"),
+        ("see [our page](x.org)", "see our page (x dot org)"),
+        ("a<a<b>>", "a >"),
+        ("levels <5 and > 3", "levels less than 5 and more than 3"),
+        ("Settings > Display", "Settings > Display"),
+        // What later rules make of the text cannot make a tag either.
+        (
+            "<<5 or <+44 20 7946 0000 >",
+            "< less than 5 or < plus 4 4, 2 0, 7 9 4 6, 0 0 0 0 >",
+        ),
+        ("*®* [a]™(b) <®/p>", "a (b)"),
+    ]);
+}
+
+#[test]
 fn no_group_of_five_digits_is_left() {
     for text in ["MID code: 20230803_010/NR", "LN005673", "text 85258"] {
         let s = say(text);
