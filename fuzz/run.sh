@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run one fuzz target with the settings used for this project's campaigns:
-#   bash fuzz/run.sh TARGET SECONDS
+#   bash fuzz/run.sh TARGET SECONDS [MORE LIBFUZZER FLAGS]
 # One process only (the machine is shared), a hang of 10 s is a finding,
 # inputs up to 16 KiB (the real leaflets are 5 to 12 KiB). The toolchain is
 # stable, so cargo fuzz's nightly flags need RUSTC_BOOTSTRAP=1. No sanitizer:
@@ -18,4 +18,4 @@ cd "$root/fuzz/logs/$target"
 cargo fuzz run --fuzz-dir "$root/fuzz" --sanitizer none "$target" \
     "$root/fuzz/corpus/$target" -- \
     -jobs=1 -workers=1 -max_total_time="$seconds" -timeout=10 -max_len=16384 \
-    -rss_limit_mb=2048 -dict="$root/fuzz/leaflet.dict" -print_final_stats=1
+    -rss_limit_mb=2048 -dict="$root/fuzz/leaflet.dict" -print_final_stats=1 "${@:3}"
