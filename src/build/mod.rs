@@ -351,13 +351,14 @@ fn package_leaflet(
     interrupted()?;
     let target = config.out.join(&p.slug);
     let mut book = make_book(&p.source, script, &p.slug, p.synth.as_ref(), audio);
-    book.date = build_date(&target, &book.source_sha256);
+    let previous = previous_manifest(&target);
+    book.date = build_date(previous.as_ref(), &book.source_sha256);
     let stage = stage::Stage::new(&config.out, &p.slug)?;
     for (chapter, a) in book.chapters.iter().zip(audio) {
         link_or_copy(&cache.wav_path(&a.key), &stage.dir.join(&chapter.file))?;
     }
     let mut packagers = package::select(&config.formats)?;
-    if reuse_joined_file(&target, &stage.dir, &book)? {
+    if reuse_joined_file(previous.as_ref(), &target, &stage.dir, &book)? {
         packagers.retain(|p| p.name() != "wav");
     }
     package::write_all(&book, &stage.dir, &packagers)?;
@@ -390,11 +391,13 @@ fn package_leaflet(
 /// package's joined file was made from the same chapter audio, titles and
 /// voice, link it (and its cue sheet) into the new package instead of
 /// writing the same bytes again.
-fn reuse_joined_file(old: &Path, stage: &Path, book: &Book) -> Result<bool> {
-    let Ok(text) = std::fs::read_to_string(old.join(package::MANIFEST_FILE)) else {
-        return Ok(false);
-    };
-    let Ok(previous) = serde_json::from_str::<package::Manifest>(&text) else {
+fn reuse_joined_file(
+    previous: Option<&package::Manifest>,
+    old: &Path,
+    stage: &Path,
+    book: &Book,
+) -> Result<bool> {
+    let Some(previous) = previous else {
         return Ok(false);
     };
     let now = package::Manifest::from_book(book);
@@ -543,15 +546,18 @@ fn unique_slug(base: &str, taken: &mut HashSet<String>) -> String {
     slug
 }
 
+/// The manifest of the package a build replaces, if it has a readable one.
+fn previous_manifest(dir: &Path) -> Option<package::Manifest> {
+    let text = std::fs::read_to_string(dir.join(package::MANIFEST_FILE)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
 /// The date a package records: the earlier build's when the leaflet has not
 /// changed (so a rebuild is byte-identical), else `SOURCE_DATE_EPOCH` or today.
-fn build_date(dir: &Path, source_sha256: &str) -> String {
-    let earlier = std::fs::read_to_string(dir.join(package::MANIFEST_FILE))
-        .ok()
-        .and_then(|text| serde_json::from_str::<package::Manifest>(&text).ok())
-        .filter(|m| m.source.sha256 == source_sha256 && !m.date.is_empty());
+fn build_date(previous: Option<&package::Manifest>, source_sha256: &str) -> String {
+    let earlier = previous.filter(|m| m.source.sha256 == source_sha256 && !m.date.is_empty());
     if let Some(m) = earlier {
-        return m.date;
+        return m.date.clone();
     }
     let now = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
