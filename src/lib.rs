@@ -11,6 +11,7 @@ pub mod error;
 pub mod fsutil;
 pub mod leaflet;
 pub mod package;
+pub mod plain;
 pub mod script;
 pub mod slug;
 pub mod synth;

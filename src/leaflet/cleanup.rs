@@ -80,7 +80,7 @@ fn shape(text: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_digit() { '#' } else { c })
         .collect();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::plain::squeeze(&folded)
 }
 
 fn running_lines(pages: &[Vec<&str>]) -> HashSet<String> {

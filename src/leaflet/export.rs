@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::{Block, Leaflet};
+use crate::plain::squeeze as one_line;
 
 /// Render a leaflet. Front matter carries what a heading cannot: the language
 /// and the organisation (both read back by [`super::read`]).
@@ -38,10 +39,6 @@ pub fn to_markdown(leaflet: &Leaflet) -> String {
         }
     }
     out
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Backslash-escape what Markdown would read as markup, so the text comes back

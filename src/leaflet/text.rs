@@ -12,6 +12,7 @@ use regex::Regex;
 
 use super::cleanup::{self, Line};
 use super::{Block, Chapter, Dropped, Leaflet};
+use crate::plain::squeeze;
 
 /// Glyphs that PDF extractors leave where a bullet was drawn.
 const BULLETS: &[char] = &[
@@ -703,8 +704,4 @@ fn starts_lower(text: &str) -> bool {
 
 fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
-}
-
-fn squeeze(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::{Book, Packager, round_ms};
 use crate::error::Result;
+use crate::plain::squeeze as one_line;
 
 pub const PLAYER_FILE: &str = "index.html";
 pub const CHAPTERS_VTT_FILE: &str = "chapters.vtt";
@@ -70,10 +71,6 @@ fn vtt_time(samples: u64, rate: u64) -> String {
         ms / 1000 % 60,
         ms % 1000
     )
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The page. Every piece of leaflet text goes through [`escape`]; the chapter data goes

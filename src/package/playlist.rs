@@ -1,6 +1,7 @@
 //! `playlist.m3u8`: an extended M3U playlist of the chapters, in order.
 
 use super::{Book, SingleFile};
+use crate::plain::squeeze as one_line;
 
 pub const PLAYLIST_FILE: &str = "playlist.m3u8";
 
@@ -25,11 +26,6 @@ impl SingleFile for Playlist {
         }
         Ok(())
     }
-}
-
-/// Titles must not break the one-entry-per-line format.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

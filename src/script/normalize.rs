@@ -805,7 +805,7 @@ fn apart_from_words(text: &str) -> String {
 }
 
 fn squeeze(text: &str) -> String {
-    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = crate::plain::squeeze(text);
     t.replace(" ,", ",").replace(",,", ",").replace(" .", ".")
 }
 

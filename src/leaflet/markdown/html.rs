@@ -5,7 +5,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::units::{Kind, Unit, squeeze};
+use super::units::{Kind, Unit};
+use crate::plain::squeeze;
 
 /// Elements whose content is code or data, never text for a listener.
 const CODE: &[&str] = &[

@@ -5,6 +5,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::html;
 use crate::leaflet::Dropped;
+use crate::plain::squeeze;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
@@ -277,8 +278,4 @@ impl Walker {
         self.buf.clear();
         text
     }
-}
-
-pub fn squeeze(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
