@@ -1,0 +1,139 @@
+//! Kokoro-82M v1.0 (int8 ONNX): phoneme ids and a voice's style row in,
+//! 24 kHz samples out. One model serves every Kokoro voice; a voice is a
+//! 510 x 256 table of style vectors, one row per utterance length.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use ort::value::Tensor;
+
+use super::onnx::{SessionPool, failed};
+use crate::error::{Error, Result};
+
+pub const SAMPLE_RATE: u32 = 24_000;
+/// Phonemes the model takes at once (ids without the two pads).
+pub const MAX_PHONEMES: usize = 510;
+const STYLE_DIM: usize = 256;
+const STYLE_ROWS: usize = 510;
+
+/// The Kokoro graph, shared by all the Kokoro voices.
+pub struct KokoroModel {
+    pool: SessionPool,
+}
+
+impl KokoroModel {
+    pub fn new(onnxruntime: &Path, model: &Path) -> KokoroModel {
+        KokoroModel {
+            pool: SessionPool::new(onnxruntime, model, 1),
+        }
+    }
+
+    /// `ids`: phoneme ids with the 0 pad at each end; `style`: the voice's
+    /// row for this length; `speed`: 1.0 is the voice's own pace.
+    pub fn synthesize_ids(&self, ids: &[i64], style: &[f32], speed: f32) -> Result<Vec<f32>> {
+        if ids.len() <= 2 {
+            return Ok(Vec::new());
+        }
+        self.pool.with_stoppable(|session, run| {
+            let tokens = Tensor::from_array(([1usize, ids.len()], ids.to_vec()))
+                .map_err(failed("Kokoro's input"))?;
+            let style = Tensor::from_array(([1usize, STYLE_DIM], style.to_vec()))
+                .map_err(failed("Kokoro's input"))?;
+            let speed = Tensor::from_array(([1usize], vec![speed])).map_err(failed("Kokoro's input"))?;
+            let outputs = session
+                .run_with_options(
+                    ort::inputs! {"tokens" => tokens, "style" => style, "speed" => speed},
+                    run,
+                )
+                .map_err(failed("the Kokoro voice model failed"))?;
+            let (_, audio) = outputs[0]
+                .try_extract_tensor::<f32>()
+                .map_err(failed("the Kokoro voice model's output"))?;
+            Ok(audio.to_vec())
+        })
+    }
+}
+
+/// A Kokoro voice pack (`voices/NAME.bin`), read when first needed.
+pub struct VoicePack {
+    path: PathBuf,
+    rows: OnceLock<std::result::Result<Vec<f32>, String>>,
+}
+
+impl VoicePack {
+    pub fn new(path: &Path) -> VoicePack {
+        VoicePack {
+            path: path.to_path_buf(),
+            rows: OnceLock::new(),
+        }
+    }
+
+    fn rows(&self) -> Result<&[f32]> {
+        self.rows
+            .get_or_init(|| {
+                let bytes = std::fs::read(&self.path)
+                    .map_err(|e| format!("cannot read {}: {e}", self.path.display()))?;
+                if bytes.len() != STYLE_ROWS * STYLE_DIM * 4 {
+                    return Err(format!(
+                        "{} is {} bytes, not the {} of a Kokoro voice pack",
+                        self.path.display(),
+                        bytes.len(),
+                        STYLE_ROWS * STYLE_DIM * 4
+                    ));
+                }
+                Ok(bytes
+                    .chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect())
+            })
+            .as_deref()
+            .map_err(|why| Error::Other(why.clone()))
+    }
+
+    /// The style for an utterance of `phonemes` phonemes (Kokoro's own
+    /// choice: row `phonemes - 1`).
+    pub fn style(&self, phonemes: usize) -> Result<&[f32]> {
+        let row = phonemes.clamp(1, STYLE_ROWS) - 1;
+        Ok(&self.rows()?[row * STYLE_DIM..(row + 1) * STYLE_DIM])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn smoke() {
+        let dir = Path::new("/tmp/voices");
+        let m = KokoroModel::new(
+            &dir.join("onnxruntime/libonnxruntime.so.1.31.1"),
+            &dir.join("kokoro/kokoro-v1.0.int8.onnx"),
+        );
+        let vocab: std::collections::HashMap<String, i64> = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("hibari/vocab.json")).unwrap(),
+        )
+        .unwrap();
+        let ps = "həlˈQ ðˈɛː, ðɪs ɪz ə tˈɛst.";
+        let mut ids = vec![0i64];
+        ids.extend(ps.chars().filter_map(|c| vocab.get(&c.to_string()).copied()));
+        ids.push(0);
+        let pack = VoicePack::new(&dir.join("kokoro/voices/bf_emma.bin"));
+        let t = std::time::Instant::now();
+        let audio = m
+            .synthesize_ids(&ids, pack.style(ids.len() - 2).unwrap(), 1.0)
+            .unwrap();
+        eprintln!("{} samples in {:?}", audio.len(), t.elapsed());
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: SAMPLE_RATE,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create("/tmp/kokoro-smoke.wav", spec).unwrap();
+        for s in audio {
+            w.write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16).unwrap();
+        }
+        w.finalize().unwrap();
+    }
+}
