@@ -10,7 +10,13 @@
 # - Debian's chromium and npm, and the npm packages pinned in
 #   tests/browser/package-lock.json, for the web player's browser tests
 #   (playwright-core downloads no browser: the tests run Debian's chromium);
-# - Debian's ffmpeg and sox, which read leaflet.wav and measure loudness.
+# - Debian's ffmpeg and sox, which read leaflet.wav and measure loudness;
+# - for `--features desktop-voice` (`audio-leaflet say`): Debian's
+#   libspeechd-dev (speech-dispatcher's client library and headers, which the
+#   tts crate links) and libclang-dev (bindgen reads those headers with
+#   libclang when speech-dispatcher-sys builds), and speech-dispatcher itself,
+#   whose sd_generic module and ALSA output plugin tests/say.rs runs in a
+#   private daemon.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "setup: cargo is missing: install Rust from rustup" >&2; exit 1; }
@@ -25,6 +31,9 @@ python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 command -v npm >/dev/null || missing+=(npm)
 command -v ffprobe >/dev/null || missing+=(ffmpeg)
 command -v sox >/dev/null || missing+=(sox)
+command -v speech-dispatcher >/dev/null || missing+=(speech-dispatcher)
+[ -e /usr/include/speech-dispatcher/libspeechd.h ] || missing+=(libspeechd-dev)
+compgen -G '/usr/lib/llvm-*/lib/libclang.so' >/dev/null || missing+=(libclang-dev)
 if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then
         echo "setup: ${missing[*]} missing: run \`sudo apt-get install ${missing[*]}\`" >&2

@@ -5,5 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cargo test
+# `audio-leaflet say` (--features desktop-voice) against a private speech-dispatcher.
+cargo test --features desktop-voice --test say
 bash scripts/browser-tests.sh
 bash scripts/bench.sh --quick

@@ -37,6 +37,9 @@ pub enum Command {
     Chapters(ChaptersArgs),
     /// Show exactly what will be spoken, chapter by chapter.
     Script(ScriptArgs),
+    /// Read the spoken script aloud now with the desktop's own voice (speech-dispatcher),
+    /// to hear a fix without building; needs a build with --features desktop-voice.
+    Say(SayArgs),
     /// List the voices you can choose with --voice.
     Voices,
     /// Check that built packages are complete and consistent (build does this itself).
@@ -145,6 +148,35 @@ pub struct ScriptArgs {
     pub speech: SpeechArgs,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct SayArgs {
+    /// The leaflet file.
+    #[arg(required_unless_present = "list_voices")]
+    pub input: Option<PathBuf>,
+    /// Say only this chapter (chapters are numbered from 1).
+    #[arg(long, value_name = "N")]
+    pub chapter: Option<usize>,
+    /// The leaflet's language as a two-letter code; detected when not given.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+    /// Speaking speed in words per minute (80 to 300, as for `build`; about 160 is the
+    /// natural speed), mapped onto the speech service's rate scale.
+    #[arg(long, value_name = "WPM")]
+    pub rate: Option<u32>,
+    /// A voice of the speech service by name (see --list-voices; default: its own, or for a
+    /// leaflet not in English the first voice of the leaflet's language).
+    #[arg(long, value_name = "NAME")]
+    pub voice: Option<String>,
+    /// List the speech service's voices instead of speaking.
+    #[arg(long, conflicts_with_all = ["chapter", "voice", "rate"])]
+    pub list_voices: bool,
+    /// Go straight on after each sentence instead of waiting the script's pauses.
+    #[arg(long)]
+    pub no_pauses: bool,
+    #[command(flatten)]
+    pub speech: SpeechArgs,
+}
+
 /// How the script is spoken: shared by `build` and `script`.
 #[derive(Debug, clap::Args)]
 pub struct SpeechArgs {
@@ -176,6 +208,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Build(args) => run_build(args),
         Command::Chapters(args) => run_chapters(args),
         Command::Script(args) => run_script(args),
+        Command::Say(args) => run_say(args),
         Command::Voices => run_voices(),
         Command::Check(args) => run_check(args),
         Command::Clean(args) => run_clean(args),
@@ -350,6 +383,62 @@ fn run_script(args: ScriptArgs) -> Result<i32> {
     }
     emit(&out)?;
     Ok(0)
+}
+
+/// `say`: the same script as `script` prints, spoken by the desktop's voice.
+fn run_say(args: SayArgs) -> Result<i32> {
+    use crate::say;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    if !say::AVAILABLE {
+        return Err(say::SayError::NotBuilt.into());
+    }
+    if args.list_voices {
+        let voices = say::voices()?;
+        let w = voices
+            .iter()
+            .map(|v| v.name.len())
+            .max()
+            .unwrap_or(0)
+            .max(5);
+        let mut out = format!("{:<w$} language\n", "voice");
+        for v in &voices {
+            writeln!(out, "{:<w$} {}", v.name, v.language)?;
+        }
+        emit(&out)?;
+        return Ok(0);
+    }
+    let input = args.input.context("give the leaflet to read")?;
+    let leaflet = read(&input, args.lang.as_deref())?;
+    let mut script = script::write(&leaflet, &args.speech.options()?);
+    say::fill_listening_time(&mut script, args.rate);
+    let chapters = match args.chapter {
+        Some(n) => {
+            let count = script.chapters.len();
+            let i = n
+                .checked_sub(1)
+                .filter(|&i| i < count)
+                .ok_or(crate::Error::NoSuchChapter { index: n, count })
+                .with_context(|| format!("in `{}`", input.display()))?;
+            &script.chapters[i..=i]
+        }
+        None => &script.chapters[..],
+    };
+    let options = say::Options {
+        rate_wpm: args.rate,
+        voice: args.voice,
+        language: leaflet.language.clone(),
+        pauses: !args.no_pauses,
+    };
+    static STOP: AtomicBool = AtomicBool::new(false);
+    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
+    let mut show = |c: &script::ChapterScript| eprintln!("Chapter {}: {}", c.index, c.title);
+    match say::say(chapters, &options, &STOP, &mut show)? {
+        say::Outcome::Finished => Ok(0),
+        say::Outcome::Stopped => {
+            eprintln!("stopped");
+            Ok(130)
+        }
+    }
 }
 
 fn run_clean(args: CleanArgs) -> Result<i32> {

@@ -12,6 +12,7 @@ pub mod fsutil;
 pub mod leaflet;
 pub mod package;
 pub mod plain;
+pub mod say;
 pub mod script;
 pub mod slug;
 pub mod synth;
