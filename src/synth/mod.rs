@@ -2,6 +2,7 @@
 
 mod espeak;
 mod flite;
+pub mod hibari;
 pub use flite::{in_voice_dictionary, phone_checker};
 
 pub use espeak::PROGRAM_ENV as ESPEAK_PROGRAM_ENV;
