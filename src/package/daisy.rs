@@ -514,6 +514,7 @@ mod tests {
             source_file: "knee.txt".into(),
             source_sha256: String::new(),
             backend: "flite".into(),
+            model_sha256: String::new(),
             voice: "kal16".into(),
             rate_wpm: 160,
             sample_rate: 16_000,

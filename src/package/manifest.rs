@@ -38,6 +38,10 @@ pub struct VoiceEntry {
     pub backend: String,
     pub name: String,
     pub rate_wpm: u32,
+    /// The sha256 of the natural voices' model files (for Kokoro voices, the
+    /// model's and then the voice pack's, joined by `+`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub model_sha256: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -85,6 +89,7 @@ impl Manifest {
                 backend: book.backend.clone(),
                 name: book.voice.clone(),
                 rate_wpm: book.rate_wpm,
+                model_sha256: book.model_sha256.clone(),
             },
             audio: AudioEntry {
                 format: "wav".into(),

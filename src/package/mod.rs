@@ -33,6 +33,8 @@ pub struct Book {
     pub source_file: String,
     pub source_sha256: String,
     pub backend: String,
+    /// The natural voices' model hash (empty for the others).
+    pub model_sha256: String,
     pub voice: String,
     pub rate_wpm: u32,
     pub sample_rate: u32,

@@ -56,6 +56,7 @@ mod tests {
             source_file: "t.txt".into(),
             source_sha256: String::new(),
             backend: "flite".into(),
+            model_sha256: String::new(),
             voice: "kal16".into(),
             rate_wpm: 175,
             sample_rate: 16_000,

@@ -18,16 +18,30 @@ pub struct ChapterCheck {
     /// Words the voice's own dictionary lacks: it will guess them from their
     /// spelling.
     pub unknown: Vec<String>,
+    /// Words a natural voice's lexicons lack, so its pronunciation network
+    /// guessed them (only when a natural voice was asked about).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guessed: Vec<String>,
 }
 
-/// Check each chapter. `in_voice_dictionary` answers for the voice in use
-/// (`None` when the voice cannot tell).
+/// What the voice in use can tell about its own reading of the words.
+#[derive(Clone, Copy, Default)]
+pub struct VoiceKnowledge<'a> {
+    /// Whether the voice's dictionary has a (lower-case) word.
+    pub in_dictionary: Option<&'a dyn Fn(&str) -> bool>,
+    /// The words of an utterance that the voice had to guess.
+    pub guessed: Option<&'a dyn Fn(&str) -> Vec<String>>,
+}
+
+/// Check each chapter. `voice` answers for the voice in use (what it cannot
+/// tell is `None`).
 pub fn check(
     leaflet: &Leaflet,
     script: &Script,
     lexicon: &Lexicon,
-    in_voice_dictionary: Option<&dyn Fn(&str) -> bool>,
+    voice: VoiceKnowledge,
 ) -> Vec<ChapterCheck> {
+    let in_voice_dictionary = voice.in_dictionary;
     leaflet
         .chapters
         .iter()
@@ -65,12 +79,19 @@ pub fn check(
                     }
                 }
             }
+            let mut guessed = BTreeSet::new();
+            if let Some(guess) = voice.guessed {
+                for u in &spoken.utterances {
+                    guessed.extend(guess(&u.text).into_iter().map(|w| w.to_lowercase()));
+                }
+            }
             ChapterCheck {
                 index: spoken.index,
                 title: spoken.title.clone(),
                 acronyms: acronyms.into_iter().collect(),
                 mixed: mixed.into_iter().collect(),
                 unknown: unknown.into_iter().collect(),
+                guessed: guessed.into_iter().collect(),
             }
         })
         .collect()
@@ -118,7 +139,11 @@ pub fn render(checks: &[ChapterCheck]) -> String {
     let mut out = String::new();
     let mut any = false;
     for c in checks {
-        if c.acronyms.is_empty() && c.mixed.is_empty() && c.unknown.is_empty() {
+        if c.acronyms.is_empty()
+            && c.mixed.is_empty()
+            && c.unknown.is_empty()
+            && c.guessed.is_empty()
+        {
             continue;
         }
         any = true;
@@ -132,6 +157,10 @@ pub fn render(checks: &[ChapterCheck]) -> String {
             (
                 "not in the voice's dictionary (guessed from spelling)",
                 &c.unknown,
+            ),
+            (
+                "not in the natural voice's lexicons (guessed by its network: check these)",
+                &c.guessed,
             ),
         ];
         for (label, words) in lines {

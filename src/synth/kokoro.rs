@@ -39,7 +39,8 @@ impl KokoroModel {
                 .map_err(failed("Kokoro's input"))?;
             let style = Tensor::from_array(([1usize, STYLE_DIM], style.to_vec()))
                 .map_err(failed("Kokoro's input"))?;
-            let speed = Tensor::from_array(([1usize], vec![speed])).map_err(failed("Kokoro's input"))?;
+            let speed =
+                Tensor::from_array(([1usize], vec![speed])).map_err(failed("Kokoro's input"))?;
             let outputs = session
                 .run_with_options(
                     ort::inputs! {"tokens" => tokens, "style" => style, "speed" => speed},
@@ -110,13 +111,15 @@ mod tests {
             &dir.join("onnxruntime/libonnxruntime.so.1.31.1"),
             &dir.join("kokoro/kokoro-v1.0.int8.onnx"),
         );
-        let vocab: std::collections::HashMap<String, i64> = serde_json::from_str(
-            &std::fs::read_to_string(dir.join("hibari/vocab.json")).unwrap(),
-        )
-        .unwrap();
+        let vocab: std::collections::HashMap<String, i64> =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("hibari/vocab.json")).unwrap())
+                .unwrap();
         let ps = "həlˈQ ðˈɛː, ðɪs ɪz ə tˈɛst.";
         let mut ids = vec![0i64];
-        ids.extend(ps.chars().filter_map(|c| vocab.get(&c.to_string()).copied()));
+        ids.extend(
+            ps.chars()
+                .filter_map(|c| vocab.get(&c.to_string()).copied()),
+        );
         ids.push(0);
         let pack = VoicePack::new(&dir.join("kokoro/voices/bf_emma.bin"));
         let t = std::time::Instant::now();
@@ -132,7 +135,8 @@ mod tests {
         };
         let mut w = hound::WavWriter::create("/tmp/kokoro-smoke.wav", spec).unwrap();
         for s in audio {
-            w.write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16).unwrap();
+            w.write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16)
+                .unwrap();
         }
         w.finalize().unwrap();
     }

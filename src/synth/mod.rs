@@ -2,12 +2,18 @@
 
 mod espeak;
 mod flite;
+pub mod g2p;
 pub mod hibari;
+pub mod install;
+pub mod kokoro;
+pub mod neural;
+pub mod onnx;
 pub use flite::{in_voice_dictionary, phone_checker};
 
 pub use espeak::PROGRAM_ENV as ESPEAK_PROGRAM_ENV;
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -36,6 +42,10 @@ pub struct SynthId {
     pub version: String,
     /// Speaking rate in words per minute.
     pub rate_wpm: u32,
+    /// The sha256 of the model files (natural voices; empty for the others,
+    /// whose voice data is part of the program or its version).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub model_sha256: String,
 }
 
 /// A voice. `&self`, so one instance is shared by every worker thread.
@@ -69,6 +79,14 @@ pub struct VoiceInfo {
     pub language: String,
     pub sample_rate: u32,
     pub description: String,
+    /// British, American... (empty when the voice's language says it).
+    pub accent: String,
+    /// female or male, where known.
+    pub sex: String,
+    /// fast (many times real time) or slow (about real time).
+    pub speed: String,
+    /// Whether it can be used now; natural voices need installing.
+    pub installed: bool,
 }
 
 pub const DEFAULT_VOICE: &str = "kal16";
@@ -84,12 +102,26 @@ pub struct VoiceList {
     pub notes: Vec<String>,
 }
 
-/// The built-in voices, then the espeak-ng voices when the program is installed.
-pub fn voices() -> VoiceList {
+/// The built-in voices, the natural voices (installed or not), then the
+/// espeak-ng voices when the program is installed.
+pub fn voices(voices_dir: &Path) -> VoiceList {
+    let mut all = flite::voices();
+    all.extend(neural::voices(voices_dir));
     let mut list = VoiceList {
-        voices: flite::voices(),
+        voices: all,
         notes: Vec::new(),
     };
+    if !list
+        .voices
+        .iter()
+        .any(|v| v.backend != "flite" && v.installed)
+    {
+        list.notes.push(format!(
+            "the natural voices are not installed in {}: run `{}` (about 170 MB) to use them",
+            voices_dir.display(),
+            install::INSTALL_COMMAND
+        ));
+    }
     match espeak::list("its voices") {
         Ok(found) => list
             .voices
@@ -104,11 +136,12 @@ pub fn voices() -> VoiceList {
     list
 }
 
-/// The default voice for a language (two-letter code): the built-in voice for
-/// English, else espeak-ng's plain voice for the language (`es` gives `espeak-es`).
-pub fn voice_for_language(lang: &str) -> Result<String> {
+/// The default voice for a language (two-letter code): for English the
+/// natural voice `heart` when it is installed, else the built-in voice; else
+/// espeak-ng's plain voice for the language (`es` gives `espeak-es`).
+pub fn voice_for_language(lang: &str, voices_dir: &Path) -> Result<String> {
     if lang.eq_ignore_ascii_case("en") {
-        return Ok(DEFAULT_VOICE.to_string());
+        return Ok(default_english_voice(voices_dir).to_string());
     }
     let found = espeak::list(&format!("language `{lang}`"))?;
     espeak::for_language(&found, lang)
@@ -118,28 +151,61 @@ pub fn voice_for_language(lang: &str) -> Result<String> {
         })
 }
 
+/// The English voice used when none is asked for: `heart` once the natural
+/// voices are installed, else the built-in `kal16`.
+pub fn default_english_voice(voices_dir: &Path) -> &'static str {
+    if neural::is_installed(neural::HEART, voices_dir) {
+        neural::HEART
+    } else {
+        DEFAULT_VOICE
+    }
+}
+
+/// What a voice needs from the lexicon besides the script itself.
+#[derive(Debug, Clone, Default)]
+pub struct Pronunciations {
+    /// `word : phones` lines for the built-in voice.
+    pub phones: String,
+    /// Word -> phonemes (Kokoro's symbols) for the natural voices.
+    pub phonemes: HashMap<String, String>,
+}
+
 /// Voices opened so far in a build, each once, shared by all its leaflets.
 pub struct Voices {
     rate_wpm: Option<u32>,
-    /// Lexicon phones for the built-in voice.
-    phones: String,
+    pronunciations: Pronunciations,
+    voices_dir: PathBuf,
     open: HashMap<String, Arc<dyn Synthesizer>>,
 }
 
 impl Voices {
-    pub fn new(rate_wpm: Option<u32>, phones: String) -> Voices {
+    pub fn new(
+        rate_wpm: Option<u32>,
+        pronunciations: Pronunciations,
+        voices_dir: PathBuf,
+    ) -> Voices {
         Voices {
             rate_wpm,
-            phones,
+            pronunciations,
+            voices_dir,
             open: HashMap::new(),
         }
+    }
+
+    pub fn voices_dir(&self) -> &Path {
+        &self.voices_dir
     }
 
     pub fn get(&mut self, name: &str) -> Result<Arc<dyn Synthesizer>> {
         if let Some(s) = self.open.get(name) {
             return Ok(Arc::clone(s));
         }
-        let s: Arc<dyn Synthesizer> = Arc::from(open(name, self.rate_wpm, &self.phones)?);
+        let s: Arc<dyn Synthesizer> = Arc::from(open(
+            name,
+            self.rate_wpm,
+            &self.pronunciations,
+            &self.voices_dir,
+        )?);
         self.open.insert(name.to_string(), Arc::clone(&s));
         Ok(s)
     }
@@ -156,10 +222,27 @@ pub fn check_rate(rate_wpm: Option<u32>) -> Result<()> {
 
 /// Open the named voice at the given rate (words per minute; `None` keeps the
 /// voice's natural rate).
-pub fn open(name: &str, rate_wpm: Option<u32>, phones: &str) -> Result<Box<dyn Synthesizer>> {
+pub fn open(
+    name: &str,
+    rate_wpm: Option<u32>,
+    pronunciations: &Pronunciations,
+    voices_dir: &Path,
+) -> Result<Box<dyn Synthesizer>> {
     check_rate(rate_wpm)?;
     if flite::has_voice(name) {
-        return Ok(Box::new(flite::Flite::new(name, rate_wpm, phones)?));
+        return Ok(Box::new(flite::Flite::new(
+            name,
+            rate_wpm,
+            &pronunciations.phones,
+        )?));
+    }
+    if neural::has_voice(name) {
+        return Ok(Box::new(neural::Neural::open(
+            name,
+            rate_wpm,
+            voices_dir,
+            pronunciations.phonemes.clone(),
+        )?));
     }
     if name.starts_with(espeak::PREFIX) {
         return Ok(Box::new(espeak::Espeak::open(name, rate_wpm)?));

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use ort::environment::Environment;
-use ort::session::{RunOptions, Session};
 use ort::session::builder::GraphOptimizationLevel;
+use ort::session::{RunOptions, Session};
 
 use crate::error::{Error, Result};
 
@@ -122,6 +122,8 @@ impl SessionPool {
         if stopped() {
             return Err(Error::Interrupted);
         }
+        // The library must be loaded before any other ONNX Runtime call.
+        runtime(&self.library)?;
         let options = Arc::new(RunOptions::new().map_err(failed("ONNX Runtime"))?);
         ACTIVE
             .lock()

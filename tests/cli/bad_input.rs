@@ -466,6 +466,7 @@ fn a_reader_that_stops_early_is_not_an_error() {
     std::fs::write(&big, format!("{page}\x0c").repeat(80)).unwrap();
     for args in [&["chapters", "--markdown"][..], &["script"][..]] {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("audio-leaflet"))
+            .env("AUDIO_LEAFLET_VOICES", crate::util::NO_VOICES)
             .args(args)
             .arg(&big)
             .stdout(std::process::Stdio::piped())

@@ -245,7 +245,13 @@ fn a_missing_espeak_program_says_how_to_install_it() {
 
 #[test]
 fn one_process_speaks_a_run_of_utterances_with_their_pauses() {
-    let voice = synth::open("espeak-es", None, "").unwrap();
+    let voice = synth::open(
+        "espeak-es",
+        None,
+        &synth::Pronunciations::default(),
+        std::path::Path::new(crate::util::NO_VOICES),
+    )
+    .unwrap();
     let id = voice.id();
     assert_eq!(
         (id.backend.as_str(), id.voice.as_str()),

@@ -13,6 +13,7 @@ mod espeak;
 mod hostile;
 mod joined;
 mod markdown;
+mod natural;
 mod package_check;
 mod pdf_text;
 mod player;

@@ -247,6 +247,7 @@ fn batch(dir: &Path, tag: &str) -> Vec<PathBuf> {
 
 fn spawn_build(inputs: &[PathBuf], out: &Path) -> std::process::Child {
     Command::new(assert_cmd::cargo::cargo_bin("audio-leaflet"))
+        .env("AUDIO_LEAFLET_VOICES", crate::util::NO_VOICES)
         .arg("build")
         .args(inputs)
         .args(["--quiet", "--jobs", "1", "--out"])
@@ -350,6 +351,7 @@ fn a_second_build_into_the_same_folder_waits_for_the_first() {
         .unwrap();
     lock.lock().unwrap();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("audio-leaflet"))
+        .env("AUDIO_LEAFLET_VOICES", crate::util::NO_VOICES)
         .arg("build")
         .arg(&input)
         .arg("--out")

@@ -4,8 +4,40 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// The program, with no natural voices: the tests of the built-in voice
+/// must not change when the natural voices are installed on the machine.
+/// The natural-voice tests point `AUDIO_LEAFLET_VOICES` at them instead.
 pub fn bin() -> Command {
-    Command::cargo_bin("audio-leaflet").expect("the binary is built")
+    let mut cmd = Command::cargo_bin("audio-leaflet").expect("the binary is built");
+    cmd.env("AUDIO_LEAFLET_VOICES", NO_VOICES);
+    cmd
+}
+
+pub const NO_VOICES: &str = "/nonexistent/audio-leaflet-voices";
+
+/// The installed natural voices, as `scripts/test.sh` installs them
+/// (`AUDIO_LEAFLET_TEST_VOICES`, else `target/voices`). `None` (with a line
+/// saying the test was skipped) when they are not installed, unless
+/// `AUDIO_LEAFLET_REQUIRE_VOICES=1` says they must be, as in CI.
+pub fn natural_voices(test: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("AUDIO_LEAFLET_TEST_VOICES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo("target/voices"));
+    if dir.join("hibari/installed.json").exists() && dir.join("kokoro/installed.json").exists() {
+        return Some(dir);
+    }
+    if std::env::var("AUDIO_LEAFLET_REQUIRE_VOICES").as_deref() == Ok("1") {
+        panic!(
+            "{test}: the natural voices are not installed in {}: run `audio-leaflet voices install --voices-dir {}`",
+            dir.display(),
+            dir.display()
+        );
+    }
+    eprintln!(
+        "{test}: skipped, the natural voices are not installed in {}",
+        dir.display()
+    );
+    None
 }
 
 pub fn repo(rel: &str) -> PathBuf {
