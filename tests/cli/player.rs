@@ -22,6 +22,7 @@ fn book(language: &str, chapters: &[(u8, &str, u64)]) -> Book {
         source_file: "leaflet.txt".into(),
         source_sha256: String::new(),
         backend: "flite".into(),
+        model_sha256: String::new(),
         voice: "kal16".into(),
         rate_wpm: 160,
         sample_rate: RATE,
