@@ -17,8 +17,13 @@ fn main() {
     let source = leaflet::read(std::path::Path::new(&path), None).expect("the leaflet reads");
     let options = script::Options::with_built_in_lexicon();
     let script = script::write(&source.leaflet, &options);
-    let voice = synth::open(synth::DEFAULT_VOICE, None, &options.lexicon.phone_entries())
-        .expect("the built-in voice opens");
+    let voice = synth::open(
+        synth::DEFAULT_VOICE,
+        None,
+        &options.lexicon.pronunciations(),
+        std::path::Path::new("/nonexistent"),
+    )
+    .expect("the built-in voice opens");
     let started = Instant::now();
     let mut seconds = 0.0;
     for chapter in &script.chapters {

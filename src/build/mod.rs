@@ -644,6 +644,7 @@ mod tests {
             check: false,
             formats: Vec::new(),
             script: script::Options::with_built_in_lexicon(),
+            voices_dir: PathBuf::from("/nonexistent"),
         };
         let cache = Cache::open(out.path(), false, true).unwrap();
         let script = script::write(&leaflet, &config.script);

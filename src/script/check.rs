@@ -24,13 +24,16 @@ pub struct ChapterCheck {
     pub guessed: Vec<String>,
 }
 
+/// The words of an utterance that a voice had to guess.
+pub type Guesses<'a> = &'a dyn Fn(&str) -> Vec<String>;
+
 /// What the voice in use can tell about its own reading of the words.
 #[derive(Clone, Copy, Default)]
 pub struct VoiceKnowledge<'a> {
     /// Whether the voice's dictionary has a (lower-case) word.
     pub in_dictionary: Option<&'a dyn Fn(&str) -> bool>,
     /// The words of an utterance that the voice had to guess.
-    pub guessed: Option<&'a dyn Fn(&str) -> Vec<String>>,
+    pub guessed: Option<Guesses<'a>>,
 }
 
 /// Check each chapter. `voice` answers for the voice in use (what it cannot
