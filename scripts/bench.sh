@@ -11,7 +11,11 @@
 #   no mastering or packaging: the parallel speed-up and what the rest costs;
 # - a rebuild with nothing changed, and after one chapter was edited;
 # - peak memory (/usr/bin/time) of one leaflet (the most demanding of the shared
-#   leaflets, each built alone) and of a batch of 50 (copies of them with small edits).
+#   leaflets, each built alone) and of a batch of 50 (copies of them with small edits);
+# - the natural voices, when installed in target/voices (scripts/test.sh installs
+#   them): seconds of audio per CPU-second of `heart` and `bf_emma` (1 job), and
+#   the speed-up from 1 to 2 jobs, on the example leaflet (--quick: `heart` on a
+#   short fixture).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=false
@@ -114,3 +118,36 @@ printf '%-52s %11s%%  < %s%%\n' "  as a share of the full build (2 jobs)" "$(per
 printf '%-52s %9s KB\n' "peak memory, one leaflet (largest: $one_name)" "$mem_one"
 printf '%-52s %9s KB\n' "peak memory, batch of $count leaflets" "$mem_batch"
 printf '%-52s %11sx  <= 1.5x\n' "  batch / one" "$(ratio "$mem_batch" "$mem_one")"
+
+# The natural voices: audio seconds per CPU-second with 1 job, and the speed-up
+# from 1 to 2 jobs, each a full narration (--force) of the same leaflet.
+voices=target/voices
+if [ -f "$voices/hibari/installed.json" ] && [ -f "$voices/kokoro/installed.json" ]; then
+    natural_text=examples/carpal-tunnel.txt
+    natural_voices="heart bf_emma"
+    if $quick; then
+        natural_text=tests/fixtures/natural-voice-short.md
+        natural_voices="heart"
+    fi
+    printf '\n%-52s %12s  %s\n' "natural voices ($(basename "$natural_text"))" "value" "target"
+    for v in $natural_voices; do
+        declare -A wall=()
+        for jobs in 1 2; do
+            rm -rf "$work/nat"
+            timing=$( { /usr/bin/time -f 'TIME %e %U %S' env AUDIO_LEAFLET_VOICES="$voices" \
+                "$bin" build "$natural_text" --out "$work/nat" --quiet --voice "$v" \
+                --jobs "$jobs" --report json > "$work/nat.json"; } 2>&1 | grep '^TIME')
+            read -r _ w u sy <<<"$timing"
+            wall[$jobs]=$w
+            if [ "$jobs" = 1 ]; then
+                audio=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["leaflets"][0]["audio_s"])' "$work/nat.json")
+                cpu=$(awk -v a="$u" -v b="$sy" 'BEGIN { print a + b }')
+                printf '%-52s %11sx\n' "$v: seconds of audio per CPU-second (1 job)" "$(ratio "$audio" "$cpu")"
+            fi
+        done
+        printf '%-52s %11sx  >= 1.8x\n' "$v: speed-up with 2 jobs (1 job / 2 jobs)" "$(ratio "${wall[1]}" "${wall[2]}")"
+        unset wall
+    done
+else
+    echo "natural voices: not installed in $voices (run \`audio-leaflet voices install --voices-dir $voices\`): not measured"
+fi

@@ -167,3 +167,47 @@ pub fn clean(out: &Path, used: &std::collections::HashSet<String>) -> Result<(us
     }
     Ok((count, bytes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::script::Utterance;
+
+    fn synth(model_sha256: &str) -> SynthId {
+        SynthId {
+            backend: "kokoro".into(),
+            voice: "bf_emma".into(),
+            version: "kokoro-82m-v1.0-int8".into(),
+            rate_wpm: 170,
+            model_sha256: model_sha256.into(),
+        }
+    }
+
+    #[test]
+    fn the_key_follows_the_model_hash() {
+        let chapter = ChapterScript {
+            index: 1,
+            level: 1,
+            title: "Contact us".into(),
+            utterances: vec![Utterance {
+                text: "Call the clinic.".into(),
+                pause_after_ms: 600,
+            }],
+        };
+        let a = key(&chapter, &synth("aaaa+bbbb"), &[]);
+        assert_eq!(a, key(&chapter, &synth("aaaa+bbbb"), &[]));
+        assert_ne!(
+            a,
+            key(&chapter, &synth("aaaa+cccc"), &[]),
+            "a new voice pack"
+        );
+        assert_ne!(a, key(&chapter, &synth("dddd+bbbb"), &[]), "a new model");
+        // The built-in voice has no model hash: its keys are as before.
+        let flite = SynthId {
+            model_sha256: String::new(),
+            ..synth("")
+        };
+        let json = serde_json::to_string(&flite).unwrap();
+        assert!(!json.contains("model_sha256"), "{json}");
+    }
+}

@@ -315,7 +315,24 @@ impl Neural {
             .par_iter()
             .map(|p| self.speak_piece(loaded, p))
             .collect::<Result<_>>()?;
-        Ok(join_pieces(audio))
+        let mut joined = join_pieces(audio);
+        fade_edges(&mut joined, EDGE_FADE);
+        Ok(joined)
+    }
+}
+
+/// 5 ms at 24 kHz: the fade at each end of an utterance, so that it starts
+/// and stops at silence (no click where the pause begins).
+const EDGE_FADE: usize = 120;
+
+/// Fade the first and last `n` samples in and out (raised cosine).
+fn fade_edges(samples: &mut [f32], n: usize) {
+    let n = n.min(samples.len() / 2);
+    let len = samples.len();
+    for i in 0..n {
+        let w = 0.5 - 0.5 * (std::f32::consts::PI * (i as f32 + 0.5) / n as f32).cos();
+        samples[i] *= w;
+        samples[len - 1 - i] *= w;
     }
 }
 
@@ -467,6 +484,32 @@ impl Synthesizer for Neural {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utterances_start_and_end_at_silence() {
+        let mut loud = vec![0.8f32; 1000];
+        fade_edges(&mut loud, EDGE_FADE);
+        assert!(loud[0].abs() < 0.001 && loud[999].abs() < 0.001);
+        assert!((loud[500] - 0.8).abs() < 1e-6);
+        // Neighbouring samples never jump by more than the fade allows.
+        let steepest = loud
+            .windows(2)
+            .map(|w| (w[1] - w[0]).abs())
+            .fold(0.0, f32::max);
+        assert!(steepest < 0.8 * 3.2 / EDGE_FADE as f32, "{steepest}");
+        let mut tiny = vec![1.0f32; 3];
+        fade_edges(&mut tiny, EDGE_FADE);
+        assert!(tiny.iter().all(|s| s.is_finite()));
+    }
+
+    #[test]
+    fn pieces_are_crossfaded_without_a_step() {
+        let a = vec![0.5f32; 1000];
+        let b = vec![0.5f32; 1000];
+        let joined = join_pieces(vec![a, b]);
+        assert_eq!(joined.len(), 2000 - 120);
+        assert!(joined.iter().all(|s| (s - 0.5).abs() < 1e-6));
+    }
 
     #[test]
     fn short_phonemes_are_one_piece() {
