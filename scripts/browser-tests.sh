@@ -5,6 +5,9 @@
 # npm packages. Screenshots go to $PLAYER_SCREENSHOTS (default /tmp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The built-in voice unless a measure names another: natural voices installed in
+# the user's own folder would otherwise become the default.
+export AUDIO_LEAFLET_VOICES=/nonexistent/audio-leaflet-voices
 if [ ! -d tests/browser/node_modules ]; then
     echo "browser-tests: tests/browser/node_modules is missing: run \`bash scripts/setup.sh\`" >&2
     exit 1

@@ -584,6 +584,16 @@ fn open_zip(path: &Path) -> Result<zip::ZipArchive<fs::File>> {
     zip::ZipArchive::new(file).map_err(|e| bad_package(path, &e.to_string()))
 }
 
+/// Copy one archive entry to `target`, making its folder.
+fn write_entry(entry: &mut impl Read, target: &Path) -> Result<()> {
+    if let Some(parent) = target.parent() {
+        fs::create_dir_all(parent).map_err(write_err(parent))?;
+    }
+    let mut out = fs::File::create(target).map_err(write_err(target))?;
+    std::io::copy(entry, &mut out).map_err(write_err(target))?;
+    Ok(())
+}
+
 /// Copy the entries `pick` names (archive name -> relative target) out of a wheel.
 fn extract_zip(path: &Path, into: &Path, pick: impl Fn(&str) -> Option<String>) -> Result<()> {
     let mut archive = open_zip(path)?;
@@ -594,12 +604,7 @@ fn extract_zip(path: &Path, into: &Path, pick: impl Fn(&str) -> Option<String>) 
         let Some(rel) = pick(entry.name()) else {
             continue;
         };
-        let target = into.join(&rel);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(write_err(parent))?;
-        }
-        let mut out = fs::File::create(&target).map_err(write_err(&target))?;
-        std::io::copy(&mut entry, &mut out).map_err(write_err(&target))?;
+        write_entry(&mut entry, &into.join(&rel))?;
     }
     Ok(())
 }
@@ -624,12 +629,7 @@ fn extract_tgz(path: &Path, into: &Path, pick: impl Fn(&str) -> Option<String>) 
         let Some(rel) = pick(&name) else {
             continue;
         };
-        let target = into.join(&rel);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(write_err(parent))?;
-        }
-        let mut out = fs::File::create(&target).map_err(write_err(&target))?;
-        std::io::copy(&mut entry, &mut out).map_err(write_err(&target))?;
+        write_entry(&mut entry, &into.join(&rel))?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::util::{bin, fixture, manifest, natural_voices};
+use crate::util::{bin, build_with_voices, fixture, manifest, natural_voices};
 
 const LEAFLET: &str = "natural-voice-short.md";
 
@@ -21,25 +21,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 /// Build the short fixture with a natural voice; returns the package folder
 /// and the JSON report.
 fn build(voices: &Path, out: &Path, extra: &[&str]) -> (PathBuf, serde_json::Value) {
-    let output = bin()
-        .env("AUDIO_LEAFLET_VOICES", voices)
-        .env("SOURCE_DATE_EPOCH", "1772582400")
-        .arg("build")
-        .arg(fixture(LEAFLET))
-        .arg("--out")
-        .arg(out)
-        .args(["--quiet", "--report", "json"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let dir = PathBuf::from(report["leaflets"][0]["output"].as_str().unwrap());
-    (dir, report)
+    build_with_voices(&fixture(LEAFLET), out, extra, voices)
 }
 
 fn chapter_wavs(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -371,4 +353,45 @@ fn script_check_lists_the_words_the_natural_voice_guessed() {
         .map(|v| v.as_str().unwrap())
         .collect();
     assert_eq!(guessed, ["zorbitrexamab"], "{json}");
+}
+
+#[test]
+fn ctrl_c_stops_a_kokoro_build_within_about_a_second() {
+    let Some(voices) = natural_voices("Ctrl-C") else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("audio-leaflet"))
+        .env("AUDIO_LEAFLET_VOICES", &voices)
+        .arg("build")
+        .arg(crate::util::repo("examples/carpal-tunnel.txt"))
+        .args(["--voice", "bf_emma", "--quiet", "--force", "--out"])
+        .arg(out.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Well into narration: Kokoro takes about a minute of CPU for this leaflet.
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the build ended too soon to test"
+    );
+    let sent = std::time::Instant::now();
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    let took = sent.elapsed();
+    assert_eq!(status.code(), Some(130));
+    // One second is the aim; the margin is for a loaded test machine.
+    assert!(took.as_secs_f64() < 2.5, "took {took:?} to stop");
+    let leftovers: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -67,7 +67,18 @@ pub fn titles(path: &Path) -> Vec<String> {
 /// fails with the build's own message if the build does. Dates are pinned
 /// so that builds compare byte for byte.
 pub fn build_package(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
+    build_with_voices(input, out, extra, Path::new(NO_VOICES)).0
+}
+
+/// The same with the natural voices in `voices`; also returns the report.
+pub fn build_with_voices(
+    input: &Path,
+    out: &Path,
+    extra: &[&str],
+    voices: &Path,
+) -> (PathBuf, serde_json::Value) {
     let output = bin()
+        .env("AUDIO_LEAFLET_VOICES", voices)
         .arg("build")
         .arg(input)
         .arg("--out")
@@ -83,7 +94,8 @@ pub fn build_package(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
         String::from_utf8_lossy(&output.stderr)
     );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    PathBuf::from(report["leaflets"][0]["output"].as_str().unwrap())
+    let dir = PathBuf::from(report["leaflets"][0]["output"].as_str().unwrap());
+    (dir, report)
 }
 
 /// A package's manifest.
