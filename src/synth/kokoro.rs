@@ -104,40 +104,27 @@ mod tests {
     use super::*;
 
     #[test]
-    #[ignore]
-    fn smoke() {
-        let dir = Path::new("/tmp/voices");
-        let m = KokoroModel::new(
-            &dir.join("onnxruntime/libonnxruntime.so.1.31.1"),
-            &dir.join("kokoro/kokoro-v1.0.int8.onnx"),
-        );
-        let vocab: std::collections::HashMap<String, i64> =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("hibari/vocab.json")).unwrap())
-                .unwrap();
-        let ps = "həlˈQ ðˈɛː, ðɪs ɪz ə tˈɛst.";
-        let mut ids = vec![0i64];
-        ids.extend(
-            ps.chars()
-                .filter_map(|c| vocab.get(&c.to_string()).copied()),
-        );
-        ids.push(0);
-        let pack = VoicePack::new(&dir.join("kokoro/voices/bf_emma.bin"));
-        let t = std::time::Instant::now();
-        let audio = m
-            .synthesize_ids(&ids, pack.style(ids.len() - 2).unwrap(), 1.0)
-            .unwrap();
-        eprintln!("{} samples in {:?}", audio.len(), t.elapsed());
-        let spec = hound::WavSpec {
-            channels: 1,
-            sample_rate: SAMPLE_RATE,
-            bits_per_sample: 16,
-            sample_format: hound::SampleFormat::Int,
-        };
-        let mut w = hound::WavWriter::create("/tmp/kokoro-smoke.wav", spec).unwrap();
-        for s in audio {
-            w.write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16)
-                .unwrap();
-        }
-        w.finalize().unwrap();
+    fn a_voice_pack_of_the_wrong_size_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bf_emma.bin");
+        std::fs::write(&path, [0u8; 1024]).unwrap();
+        let err = VoicePack::new(&path).style(10).unwrap_err().to_string();
+        assert!(err.contains("bf_emma.bin") && err.contains("1024 bytes"), "{err}");
+    }
+
+    #[test]
+    fn the_style_row_follows_the_utterance_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pack.bin");
+        let bytes: Vec<u8> = (0..STYLE_ROWS * STYLE_DIM)
+            .flat_map(|i| ((i / STYLE_DIM) as f32).to_le_bytes())
+            .collect();
+        std::fs::write(&path, bytes).unwrap();
+        let pack = VoicePack::new(&path);
+        assert_eq!(pack.style(1).unwrap()[0], 0.0);
+        assert_eq!(pack.style(42).unwrap()[255], 41.0);
+        // Past the table's end the last row is used.
+        assert_eq!(pack.style(9999).unwrap()[0], (STYLE_ROWS - 1) as f32);
+        assert_eq!(pack.style(42).unwrap().len(), STYLE_DIM);
     }
 }
