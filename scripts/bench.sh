@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks.
-#   scripts/bench.sh          the full set, printed as a table (takes a few minutes)
+#   scripts/bench.sh          the full set, printed as a table (takes about 20 minutes
+#                             with the natural voices installed, a few without)
 #   scripts/bench.sh --quick  each benchmark once on small inputs, to check they run (CI)
 #
 # Full mode, all in one run so the ratios compare like with like:
@@ -14,8 +15,8 @@
 #   leaflets, each built alone) and of a batch of 50 (copies of them with small edits);
 # - the natural voices, when installed in target/voices (scripts/test.sh installs
 #   them): seconds of audio per CPU-second of `heart` and `bf_emma` (1 job), and
-#   the speed-up from 1 to 2 jobs, on the example leaflet (--quick: `heart` on a
-#   short fixture).
+#   the speed-up from 1 to 2 jobs, on the reference leaflet (about 13 minutes
+#   more, most of it bf_emma; --quick: `heart` on a short fixture).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The built-in voice unless a measure names another: natural voices installed in
@@ -126,8 +127,10 @@ printf '%-52s %11sx  <= 1.5x\n' "  batch / one" "$(ratio "$mem_batch" "$mem_one"
 # from 1 to 2 jobs, each a full narration (--force) of the same leaflet.
 voices=target/voices
 if [ -f "$voices/hibari/installed.json" ] && [ -f "$voices/kokoro/installed.json" ]; then
-    # voice:leaflet pairs: heart is fast enough for the reference leaflet.
-    natural_runs="heart:$reference bf_emma:examples/carpal-tunnel.txt"
+    # voice:leaflet pairs. bf_emma narrates the reference leaflet in about 8
+    # minutes on one core: a short leaflet's first chapter (narrated last, as
+    # it announces the total time) would be most of the 2-job run's tail.
+    natural_runs="heart:$reference bf_emma:$reference"
     $quick && natural_runs="heart:tests/fixtures/natural-voice-short.md"
     printf '\n%-52s %12s  %s\n' "natural voices" "value" "target"
     for run in $natural_runs; do

@@ -42,13 +42,17 @@ fn samples_hash(wav: &Path) -> String {
     sha256_hex(&samples)[..16].to_string()
 }
 
-/// Golden hashes were recorded on this project's machines (x86-64 with
-/// AVX-512); ONNX Runtime picks other kernels on other processors, where
-/// only determinism is checked.
+/// Golden hashes were recorded on this project's machines (AMD x86-64 with
+/// AVX-512, VNNI and BF16); ONNX Runtime picks other kernels on other
+/// processors, where only determinism is checked.
 fn golden_applies() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        std::arch::is_x86_feature_detected!("avx512f")
+        let amd = std::fs::read_to_string("/proc/cpuinfo")
+            .is_ok_and(|info| info.contains("AuthenticAMD"));
+        amd && std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512vnni")
+            && std::arch::is_x86_feature_detected!("avx512bf16")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
