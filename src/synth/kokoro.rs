@@ -109,7 +109,10 @@ mod tests {
         let path = dir.path().join("bf_emma.bin");
         std::fs::write(&path, [0u8; 1024]).unwrap();
         let err = VoicePack::new(&path).style(10).unwrap_err().to_string();
-        assert!(err.contains("bf_emma.bin") && err.contains("1024 bytes"), "{err}");
+        assert!(
+            err.contains("bf_emma.bin") && err.contains("1024 bytes"),
+            "{err}"
+        );
     }
 
     #[test]
