@@ -117,7 +117,7 @@ pub fn voices(voices_dir: &Path) -> VoiceList {
         .any(|v| v.backend != "flite" && v.installed)
     {
         list.notes.push(format!(
-            "the natural voices are not installed in {}: run `{}` (about 170 MB) to use them",
+            "the natural voices are not installed in {}: run `{}` (about 150 MB) to use them",
             voices_dir.display(),
             install::INSTALL_COMMAND
         ));
