@@ -102,6 +102,11 @@ impl Cache {
         (len == 44 + entry.samples * 2).then_some(entry)
     }
 
+    /// Whether a usable entry for `key` is there (never with `--force`).
+    pub fn has(&self, key: &str) -> bool {
+        !self.force && self.lookup(key).is_some()
+    }
+
     /// The entry for `key`, making it with `make` when there is none. The
     /// flag says whether it was made now (narrated) or found (reused).
     pub fn get_or_make(

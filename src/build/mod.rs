@@ -247,6 +247,20 @@ fn finish(
             .iter()
             .any(|u| u.text.contains(script::LISTENING_TIME))
     });
+    // The announcing chapter can only be finished last, when the total time
+    // is known; on a leaflet's first build (no chapter in the cache) its other
+    // utterances are spoken alongside the other chapters, so that only the
+    // announcement is left for the end. Rebuilds skip this: the chapter is
+    // usually in the cache.
+    let first_build = announcing.is_some()
+        && synth.utterances_independent()
+        && !p
+            .script
+            .chapters
+            .iter()
+            .enumerate()
+            .any(|(i, c)| Some(i) != announcing && cache.has(&chapter_key(config, synth, c)));
+    let premade = Premade::default();
     let others: Vec<Result<Option<ChapterAudio>>> = p
         .script
         .chapters
@@ -254,9 +268,12 @@ fn finish(
         .enumerate()
         .map(|(i, chapter)| {
             if Some(i) == announcing {
+                if first_build {
+                    ahead_of_time(synth, chapter, &premade)?;
+                }
                 return Ok(None);
             }
-            let audio = chapter_audio(config, cache, synth, chapter)?;
+            let audio = chapter_audio(config, cache, synth, chapter, &premade)?;
             bar.chapter_done();
             Ok(Some(audio))
         })
@@ -264,7 +281,8 @@ fn finish(
     let mut audio: Vec<Option<ChapterAudio>> = others.into_iter().collect::<Result<_>>()?;
     let mut script = p.script.clone();
     if let Some(at) = announcing {
-        let (chapter, a) = settle_listening_time(config, cache, synth, &script, &audio, at)?;
+        let (chapter, a) =
+            settle_listening_time(config, cache, synth, &script, &audio, at, &premade)?;
         script.chapters[at] = chapter;
         audio[at] = Some(a);
         bar.chapter_done();
@@ -275,23 +293,57 @@ fn finish(
     Ok(built)
 }
 
-fn chapter_audio(
-    config: &Config,
-    cache: &Cache,
+/// Utterances spoken ahead of their chapter, by text.
+type Premade = std::sync::Mutex<std::collections::HashMap<String, synth::Pcm>>;
+
+/// Speak a chapter's utterances that do not wait for the listening time.
+fn ahead_of_time(
     synth: &dyn Synthesizer,
     chapter: &ChapterScript,
-) -> Result<ChapterAudio> {
-    interrupted()?;
+    premade: &Premade,
+) -> Result<()> {
+    chapter
+        .utterances
+        .par_iter()
+        .filter(|u| !u.text.contains(script::LISTENING_TIME))
+        .try_for_each(|u| {
+            interrupted()?;
+            let pcm = synth.synthesize(&u.text).map_err(|e| Error::Narrate {
+                index: chapter.index,
+                title: chapter.title.clone(),
+                why: e.to_string(),
+            })?;
+            premade
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(u.text.clone(), pcm);
+            Ok(())
+        })
+}
+
+/// The cache key of a chapter's audio.
+fn chapter_key(config: &Config, synth: &dyn Synthesizer, chapter: &ChapterScript) -> String {
     let mut spoken = String::new();
     for u in &chapter.utterances {
         spoken.push_str(&u.text);
         spoken.push(' ');
     }
     let phones = config.script.lexicon.phones_used_in(&spoken);
-    let key = cache::key(chapter, &synth.id(), &phones);
+    cache::key(chapter, &synth.id(), &phones)
+}
+
+fn chapter_audio(
+    config: &Config,
+    cache: &Cache,
+    synth: &dyn Synthesizer,
+    chapter: &ChapterScript,
+    premade: &Premade,
+) -> Result<ChapterAudio> {
+    interrupted()?;
+    let key = chapter_key(config, synth, chapter);
     let (entry, made) = cache.get_or_make(&key, || {
         interrupted()?;
-        narrate(synth, chapter)
+        narrate_using(synth, chapter, premade)
     })?;
     Ok(ChapterAudio { key, entry, made })
 }
@@ -308,6 +360,7 @@ fn settle_listening_time(
     script: &Script,
     audio: &[Option<ChapterAudio>],
     at: usize,
+    premade: &Premade,
 ) -> Result<(ChapterScript, ChapterAudio)> {
     let others: f64 = audio.iter().flatten().map(ChapterAudio::seconds).sum();
     let template = &script.chapters[at];
@@ -319,7 +372,7 @@ fn settle_listening_time(
         for u in &mut chapter.utterances {
             u.text = u.text.replace(script::LISTENING_TIME, &time);
         }
-        let mut a = chapter_audio(config, cache, synth, &chapter)?;
+        let mut a = chapter_audio(config, cache, synth, &chapter, premade)?;
         made_any |= a.made;
         let said = script::listening_time(others + a.seconds(), &script.language);
         if said == time {
@@ -335,13 +388,51 @@ fn settle_listening_time(
 
 /// Speak a chapter: each utterance, then its pause; then master it.
 pub fn narrate(synth: &dyn Synthesizer, chapter: &ChapterScript) -> Result<Mastered> {
-    let raw = synth
-        .synthesize_utterances(&chapter.utterances)
-        .map_err(|e| Error::Narrate {
-            index: chapter.index,
-            title: chapter.title.clone(),
-            why: e.to_string(),
-        })?;
+    narrate_using(synth, chapter, &Premade::default())
+}
+
+/// The same, taking the utterances already spoken from `premade`.
+fn narrate_using(
+    synth: &dyn Synthesizer,
+    chapter: &ChapterScript,
+    premade: &Premade,
+) -> Result<Mastered> {
+    let failed = |e: Error| Error::Narrate {
+        index: chapter.index,
+        title: chapter.title.clone(),
+        why: e.to_string(),
+    };
+    // Copies: a retry of the same chapter (another listening time) can use
+    // them again. Only this chapter's utterances are looked at.
+    let ready: std::collections::HashMap<&str, synth::Pcm> = {
+        let map = premade.lock().unwrap_or_else(|p| p.into_inner());
+        chapter
+            .utterances
+            .iter()
+            .filter_map(|u| map.get(&u.text).map(|pcm| (u.text.as_str(), pcm.clone())))
+            .collect()
+    };
+    if ready.is_empty() || !synth.utterances_independent() {
+        let raw = synth
+            .synthesize_utterances(&chapter.utterances)
+            .map_err(failed)?;
+        return Ok(master(&raw));
+    }
+    let mut raw = synth::Pcm {
+        samples: Vec::new(),
+        sample_rate: synth.sample_rate(),
+    };
+    for u in &chapter.utterances {
+        let part = match ready.get(u.text.as_str()) {
+            Some(pcm) => pcm.clone(),
+            None => synth.synthesize(&u.text).map_err(failed)?,
+        };
+        if part.sample_rate != 0 {
+            raw.sample_rate = part.sample_rate;
+        }
+        raw.samples.extend_from_slice(&part.samples);
+        crate::audio::push_silence(&mut raw, u.pause_after_ms);
+    }
     Ok(master(&raw))
 }
 
@@ -652,10 +743,21 @@ mod tests {
             .chapters
             .iter()
             .enumerate()
-            .map(|(i, c)| (i > 0).then(|| chapter_audio(&config, &cache, &Fake, c).unwrap()))
+            .map(|(i, c)| {
+                (i > 0)
+                    .then(|| chapter_audio(&config, &cache, &Fake, c, &Premade::default()).unwrap())
+            })
             .collect();
-        let (chapter, first) =
-            settle_listening_time(&config, &cache, &Fake, &script, &audio, 0).unwrap();
+        let (chapter, first) = settle_listening_time(
+            &config,
+            &cache,
+            &Fake,
+            &script,
+            &audio,
+            0,
+            &Premade::default(),
+        )
+        .unwrap();
         let total = first.seconds()
             + audio
                 .iter()
@@ -667,7 +769,16 @@ mod tests {
         assert!(said.contains(&expected), "{said} / {total}s");
         assert!(total > 120.0, "the fake voice makes minutes of audio");
         // Asked again, everything comes from the cache.
-        let (_, again) = settle_listening_time(&config, &cache, &Fake, &script, &audio, 0).unwrap();
+        let (_, again) = settle_listening_time(
+            &config,
+            &cache,
+            &Fake,
+            &script,
+            &audio,
+            0,
+            &Premade::default(),
+        )
+        .unwrap();
         assert!(!again.made);
     }
 

@@ -215,6 +215,12 @@ impl Synthesizer for Espeak {
         }])
     }
 
+    /// One SSML document per chapter: its breaks and prosody are not the
+    /// same as utterances spoken one at a time.
+    fn utterances_independent(&self) -> bool {
+        false
+    }
+
     fn synthesize_utterances(&self, utterances: &[Utterance]) -> Result<Pcm> {
         if utterances.is_empty() {
             return Ok(Pcm {

@@ -54,6 +54,13 @@ pub trait Synthesizer: Send + Sync {
     fn sample_rate(&self) -> u32;
     fn synthesize(&self, text: &str) -> Result<Pcm>;
 
+    /// Whether speaking utterances one by one (`synthesize`, then the
+    /// pause) gives exactly what `synthesize_utterances` gives, so a build may
+    /// make some of a chapter's utterances ahead of the rest.
+    fn utterances_independent(&self) -> bool {
+        true
+    }
+
     /// Speak a run of utterances, each followed by its pause. Backends that
     /// pay a cost per call (a process to start) override this to do it once.
     fn synthesize_utterances(&self, utterances: &[Utterance]) -> Result<Pcm> {
