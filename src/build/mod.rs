@@ -308,11 +308,7 @@ fn ahead_of_time(
         .filter(|u| !u.text.contains(script::LISTENING_TIME))
         .try_for_each(|u| {
             interrupted()?;
-            let pcm = synth.synthesize(&u.text).map_err(|e| Error::Narrate {
-                index: chapter.index,
-                title: chapter.title.clone(),
-                why: e.to_string(),
-            })?;
+            let pcm = synth.synthesize(&u.text).map_err(narrate_failed(chapter))?;
             premade
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -397,11 +393,6 @@ fn narrate_using(
     chapter: &ChapterScript,
     premade: &Premade,
 ) -> Result<Mastered> {
-    let failed = |e: Error| Error::Narrate {
-        index: chapter.index,
-        title: chapter.title.clone(),
-        why: e.to_string(),
-    };
     // Copies: a retry of the same chapter (another listening time) can use
     // them again. Only this chapter's utterances are looked at.
     let ready: std::collections::HashMap<&str, synth::Pcm> = {
@@ -412,28 +403,26 @@ fn narrate_using(
             .filter_map(|u| map.get(&u.text).map(|pcm| (u.text.as_str(), pcm.clone())))
             .collect()
     };
-    if ready.is_empty() || !synth.utterances_independent() {
-        let raw = synth
-            .synthesize_utterances(&chapter.utterances)
-            .map_err(failed)?;
-        return Ok(master(&raw));
-    }
-    let mut raw = synth::Pcm {
-        samples: Vec::new(),
-        sample_rate: synth.sample_rate(),
+    let raw = if ready.is_empty() || !synth.utterances_independent() {
+        synth.synthesize_utterances(&chapter.utterances)
+    } else {
+        synth::join_utterances(&chapter.utterances, synth.sample_rate(), |_, u| match ready
+            .get(u.text.as_str())
+        {
+            Some(pcm) => Ok(pcm.samples.clone()),
+            None => Ok(synth.synthesize(&u.text)?.samples),
+        })
     };
-    for u in &chapter.utterances {
-        let part = match ready.get(u.text.as_str()) {
-            Some(pcm) => pcm.clone(),
-            None => synth.synthesize(&u.text).map_err(failed)?,
-        };
-        if part.sample_rate != 0 {
-            raw.sample_rate = part.sample_rate;
-        }
-        raw.samples.extend_from_slice(&part.samples);
-        crate::audio::push_silence(&mut raw, u.pause_after_ms);
+    Ok(master(&raw.map_err(narrate_failed(chapter))?))
+}
+
+/// A voice's failure, as the chapter's narration failing.
+fn narrate_failed(chapter: &ChapterScript) -> impl Fn(Error) -> Error + '_ {
+    move |e| Error::Narrate {
+        index: chapter.index,
+        title: chapter.title.clone(),
+        why: e.to_string(),
     }
-    Ok(master(&raw))
 }
 
 /// Stage the chapter files and every format, check them, then swap the
@@ -739,25 +728,17 @@ mod tests {
         };
         let cache = Cache::open(out.path(), false, true).unwrap();
         let script = script::write(&leaflet, &config.script);
+        let premade = Premade::default();
         let audio: Vec<Option<ChapterAudio>> = script
             .chapters
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                (i > 0)
-                    .then(|| chapter_audio(&config, &cache, &Fake, c, &Premade::default()).unwrap())
+                (i > 0).then(|| chapter_audio(&config, &cache, &Fake, c, &premade).unwrap())
             })
             .collect();
-        let (chapter, first) = settle_listening_time(
-            &config,
-            &cache,
-            &Fake,
-            &script,
-            &audio,
-            0,
-            &Premade::default(),
-        )
-        .unwrap();
+        let (chapter, first) =
+            settle_listening_time(&config, &cache, &Fake, &script, &audio, 0, &premade).unwrap();
         let total = first.seconds()
             + audio
                 .iter()
@@ -769,16 +750,8 @@ mod tests {
         assert!(said.contains(&expected), "{said} / {total}s");
         assert!(total > 120.0, "the fake voice makes minutes of audio");
         // Asked again, everything comes from the cache.
-        let (_, again) = settle_listening_time(
-            &config,
-            &cache,
-            &Fake,
-            &script,
-            &audio,
-            0,
-            &Premade::default(),
-        )
-        .unwrap();
+        let (_, again) =
+            settle_listening_time(&config, &cache, &Fake, &script, &audio, 0, &premade).unwrap();
         assert!(!again.made);
     }
 

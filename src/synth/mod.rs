@@ -64,17 +64,28 @@ pub trait Synthesizer: Send + Sync {
     /// Speak a run of utterances, each followed by its pause. Backends that
     /// pay a cost per call (a process to start) override this to do it once.
     fn synthesize_utterances(&self, utterances: &[Utterance]) -> Result<Pcm> {
-        let mut pcm = Pcm {
-            samples: Vec::new(),
-            sample_rate: self.sample_rate(),
-        };
-        for u in utterances {
-            let part = self.synthesize(&u.text)?;
-            pcm.samples.extend_from_slice(&part.samples);
-            crate::audio::push_silence(&mut pcm, u.pause_after_ms);
-        }
-        Ok(pcm)
+        join_utterances(utterances, self.sample_rate(), |_, u| {
+            Ok(self.synthesize(&u.text)?.samples)
+        })
     }
+}
+
+/// The speech of each utterance in order, each followed by its pause:
+/// `speak` gives utterance `i`'s samples.
+pub fn join_utterances(
+    utterances: &[Utterance],
+    sample_rate: u32,
+    mut speak: impl FnMut(usize, &Utterance) -> Result<Vec<i16>>,
+) -> Result<Pcm> {
+    let mut pcm = Pcm {
+        samples: Vec::new(),
+        sample_rate,
+    };
+    for (i, u) in utterances.iter().enumerate() {
+        pcm.samples.extend(speak(i, u)?);
+        crate::audio::push_silence(&mut pcm, u.pause_after_ms);
+    }
+    Ok(pcm)
 }
 
 /// A voice that can be chosen with `--voice`. Owned strings, because the

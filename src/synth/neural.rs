@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::g2p::G2p;
-use super::hibari::HibariModel;
+use super::hibari::{HibariModel, Vocab};
 use super::install::{self, Installed};
 use super::kokoro::{KokoroModel, VoicePack};
 use super::{Pcm, SynthId, Synthesizer, VoiceInfo};
@@ -162,7 +162,7 @@ enum Engine {
 
 struct Loaded {
     g2p: G2p,
-    vocab: HashMap<char, i64>,
+    vocab: Vocab,
     engine: Engine,
 }
 
@@ -247,7 +247,7 @@ impl Neural {
         self.runtime.verify(install::ONNXRUNTIME_LIBRARY, name)?;
         let mut g2p = G2p::load(&self.hibari.dir, &self.library(), self.spec.british)?;
         g2p.set_overrides(self.phonemes.clone());
-        let vocab = super::g2p::load_vocab(&self.hibari.dir)?;
+        let vocab = Vocab::load(&self.hibari.path("vocab.json"))?;
         let engine = match (&self.kokoro, self.spec.model) {
             (Some(k), Model::Kokoro) => {
                 k.verify(install::KOKORO_MODEL, name)?;
@@ -273,27 +273,13 @@ impl Neural {
             .map_or(1.0, |wpm| wpm as f32 / NATURAL_WPM as f32)
     }
 
-    /// The phoneme pieces of one utterance, each at most [`MAX_PHONEMES`].
-    pub fn phoneme_pieces(&self, text: &str) -> Result<Vec<String>> {
-        let loaded = self.load()?;
-        let phonemes = loaded.g2p.phonemize(text)?.phonemes;
-        Ok(split_phonemes(&phonemes, MAX_PHONEMES))
-    }
-
     /// The words of `text` the phonemizer had to guess (its lexicons lack them).
     pub fn guessed_words(&self, text: &str) -> Result<Vec<String>> {
         Ok(self.load()?.g2p.phonemize(text)?.oov_words)
     }
 
     fn speak_piece(&self, loaded: &Loaded, phonemes: &str) -> Result<Vec<f32>> {
-        let mut ids = Vec::with_capacity(phonemes.len() + 2);
-        ids.push(0i64);
-        ids.extend(
-            phonemes
-                .chars()
-                .filter_map(|c| loaded.vocab.get(&c).copied()),
-        );
-        ids.push(0);
+        let ids = loaded.vocab.ids(phonemes);
         match &loaded.engine {
             Engine::Kokoro { model, pack } => {
                 model.synthesize_ids(&ids, pack.style(ids.len() - 2)?, self.speed())
@@ -310,7 +296,8 @@ impl Neural {
 
     fn speak(&self, text: &str) -> Result<Vec<f32>> {
         let loaded = self.load()?;
-        let pieces = self.phoneme_pieces(text)?;
+        // Pieces of at most MAX_PHONEMES, spoken side by side.
+        let pieces = split_phonemes(&loaded.g2p.phonemize(text)?.phonemes, MAX_PHONEMES);
         let audio: Vec<Vec<f32>> = pieces
             .par_iter()
             .map(|p| self.speak_piece(loaded, p))
@@ -469,15 +456,7 @@ impl Synthesizer for Neural {
             .par_iter()
             .map(|u| self.speak(&u.text))
             .collect::<Result<_>>()?;
-        let mut pcm = Pcm {
-            samples: Vec::new(),
-            sample_rate: self.sample_rate(),
-        };
-        for (u, part) in utterances.iter().zip(parts) {
-            pcm.samples.extend(to_i16(&part));
-            crate::audio::push_silence(&mut pcm, u.pause_after_ms);
-        }
-        Ok(pcm)
+        super::join_utterances(utterances, self.sample_rate(), |i, _| Ok(to_i16(&parts[i])))
     }
 }
 

@@ -259,31 +259,6 @@ fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T> {
     serde_json::from_str(&read_text(path)?).map_err(|e| damaged(path, e))
 }
 
-/// Kokoro's phoneme symbols and their ids (vocab.json).
-pub fn load_vocab(hibari_dir: &Path) -> Result<HashMap<char, i64>> {
-    let path = hibari_dir.join("vocab.json");
-    let raw: HashMap<String, i64> = read_json(&path)?;
-    let mut vocab = HashMap::new();
-    for (k, v) in raw {
-        let mut cs = k.chars();
-        match (cs.next(), cs.next()) {
-            (Some(c), None) => {
-                vocab.insert(c, v);
-            }
-            _ => return Err(damaged(&path, format!("`{k}` is not one symbol"))),
-        }
-    }
-    Ok(vocab)
-}
-
-/// Check user-given phonemes against Kokoro's symbols; Err is the first unknown one.
-pub fn check_symbols(phonemes: &str, vocab: &HashMap<char, i64>) -> std::result::Result<(), char> {
-    match phonemes.chars().find(|c| !vocab.contains_key(c)) {
-        Some(c) => Err(c),
-        None => Ok(()),
-    }
-}
-
 fn future_context(ctx: Context, ps: Option<&str>, token: &Token) -> Context {
     let mut vowel = ctx.future_vowel;
     if let Some(ps) = ps.filter(|p| !p.is_empty()) {
