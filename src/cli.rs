@@ -85,10 +85,8 @@ pub struct BuildArgs {
     pub formats: Vec<String>,
     #[command(flatten)]
     pub speech: SpeechArgs,
-    /// The natural voices' folder (default: $AUDIO_LEAFLET_VOICES, else
-    /// ~/.local/share/audio-leaflet/voices).
-    #[arg(long, value_name = "DIR")]
-    pub voices_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub voices: VoicesDirArg,
     /// Print a report for other programs when done.
     #[arg(long, value_name = "FORMAT")]
     pub report: Option<ReportFormat>,
@@ -99,14 +97,28 @@ pub enum ReportFormat {
     Json,
 }
 
+/// `--voices-dir`, for every command that uses the natural voices.
+#[derive(Debug, clap::Args)]
+pub struct VoicesDirArg {
+    /// The natural voices' folder (default: $AUDIO_LEAFLET_VOICES, else
+    /// ~/.local/share/audio-leaflet/voices).
+    #[arg(long = "voices-dir", value_name = "DIR", global = true)]
+    pub dir: Option<PathBuf>,
+}
+
+impl VoicesDirArg {
+    /// The folder to use: the flag, else the environment, else the default.
+    pub fn resolve(&self) -> PathBuf {
+        synth::install::voices_dir(self.dir.as_deref())
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct VoicesArgs {
     #[command(subcommand)]
     pub action: Option<VoicesAction>,
-    /// The natural voices' folder (default: $AUDIO_LEAFLET_VOICES, else
-    /// ~/.local/share/audio-leaflet/voices).
-    #[arg(long, value_name = "DIR", global = true)]
-    pub voices_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub voices: VoicesDirArg,
     /// Print JSON for other programs.
     #[arg(long)]
     pub json: bool,
@@ -169,10 +181,8 @@ pub struct ScriptArgs {
     /// With --check: the voice to check for (default: the voice a build would use).
     #[arg(long, value_name = "NAME", requires = "check")]
     pub voice: Option<String>,
-    /// The natural voices' folder (default: $AUDIO_LEAFLET_VOICES, else
-    /// ~/.local/share/audio-leaflet/voices).
-    #[arg(long, value_name = "DIR")]
-    pub voices_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub voices: VoicesDirArg,
     /// With --check: print JSON for other programs.
     #[arg(long, requires = "check")]
     pub json: bool,
@@ -265,7 +275,7 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         check: !args.no_check,
         force: args.force,
         script: args.speech.options()?,
-        voices_dir: synth::install::voices_dir(args.voices_dir.as_deref()),
+        voices_dir: args.voices.resolve(),
         formats: args
             .formats
             .iter()
@@ -380,7 +390,7 @@ fn run_script(args: ScriptArgs) -> Result<i32> {
     let script = script::write(&leaflet, &options);
     if args.check {
         let english = leaflet.language == "en";
-        let voices_dir = synth::install::voices_dir(args.voices_dir.as_deref());
+        let voices_dir = args.voices.resolve();
         let voice = match &args.voice {
             Some(v) => v.clone(),
             None if english => synth::default_english_voice(&voices_dir).to_string(),
@@ -565,7 +575,7 @@ fn emit(text: &str) -> Result<()> {
 }
 
 fn run_voices(args: VoicesArgs) -> Result<i32> {
-    let dir = synth::install::voices_dir(args.voices_dir.as_deref());
+    let dir = args.voices.resolve();
     if let Some(VoicesAction::Install) = args.action {
         return run_voices_install(&dir);
     }
