@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use audio_leaflet::{leaflet, script, synth};
+use audio_leaflet::{build, leaflet, script, synth};
 
 fn main() {
     let path = std::env::args()
@@ -17,20 +17,15 @@ fn main() {
     let source = leaflet::read(std::path::Path::new(&path), None).expect("the leaflet reads");
     let options = script::Options::with_built_in_lexicon();
     let script = script::write(&source.leaflet, &options);
-    let voice = synth::open(
-        synth::DEFAULT_VOICE,
-        None,
-        &options.lexicon.pronunciations(),
-        std::path::Path::new("/nonexistent"),
-    )
-    .expect("the built-in voice opens");
+    let settings = build::voice_settings(&options, None, std::path::Path::new("/nonexistent"));
+    let voice = synth::open(synth::DEFAULT_VOICE, &settings).expect("the built-in voice opens");
     let started = Instant::now();
     let mut seconds = 0.0;
     for chapter in &script.chapters {
-        let pcm = voice
-            .synthesize_utterances(&chapter.utterances)
+        let speech = voice
+            .synthesize_utterances(&build::units(chapter))
             .expect("narration works");
-        seconds += pcm.duration_s();
+        seconds += speech.pcm.duration_s();
     }
     let took = started.elapsed().as_secs_f64();
     println!("narrate_only_s={took:.4} audio_s={seconds:.1}");

@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use serde::Serialize;
 
-use crate::build::{self, Config};
+use crate::build::{self, Request};
+use crate::commands;
 use crate::leaflet;
-use crate::package;
 use crate::script;
 use crate::synth;
 
@@ -232,16 +231,10 @@ pub struct SpeechArgs {
 
 impl SpeechArgs {
     fn options(&self) -> Result<script::Options> {
-        let lexicon = script::Lexicon::with_user_file(self.lexicon.as_deref())?;
-        lexicon.check_phones(synth::phone_checker())?;
-        lexicon.check_phonemes(synth::neural::check_phonemes)?;
-        let pauses = match &self.pauses {
-            Some(spec) => {
-                script::Pauses::parse(spec).map_err(|e| anyhow::anyhow!("--pauses {spec}: {e}"))?
-            }
-            None => script::Pauses::default(),
-        };
-        Ok(script::Options { pauses, lexicon })
+        Ok(build::speech_options(
+            self.lexicon.as_deref(),
+            self.pauses.as_deref(),
+        )?)
     }
 }
 
@@ -259,36 +252,32 @@ pub fn run(cli: Cli) -> Result<i32> {
 }
 
 fn run_build(args: BuildArgs) -> Result<i32> {
-    let jobs = match args.jobs {
-        Some(0) => anyhow::bail!("--jobs must be at least 1"),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    let config = Config {
+    let config = Request {
         inputs: args.inputs,
         out: args.out,
-        jobs,
+        jobs: args.jobs,
         voice: args.voice,
         rate_wpm: args.rate,
         lang: args.lang,
-        quiet: args.quiet,
         check: !args.no_check,
         force: args.force,
-        script: args.speech.options()?,
+        formats: args.formats,
+        lexicon: args.speech.lexicon,
+        pauses: args.speech.pauses,
         voices_dir: args.voices.resolve(),
-        formats: args
-            .formats
-            .iter()
-            .flat_map(|f| f.split(','))
-            .map(|f| f.trim().to_string())
-            .filter(|f| !f.is_empty())
-            .collect(),
-    };
-    let _ = ctrlc::set_handler(|| {
-        build::INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+    .validate()?;
+    let cancel = build::Cancel::new();
+    let on_interrupt = cancel.clone();
+    let _ = ctrlc::set_handler(move || {
+        on_interrupt.cancel();
         synth::onnx::stop_all();
     });
-    let report = build::run(&config)?;
+    let report = if args.quiet {
+        build::run(&config, &cancel, &build::Silent)?
+    } else {
+        build::run(&config, &cancel, &build::Bars::new())?
+    };
     match args.report {
         Some(ReportFormat::Json) => emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?,
         None if !args.quiet => eprint!("{}", report.human()),
@@ -302,31 +291,13 @@ fn run_build(args: BuildArgs) -> Result<i32> {
     Ok(if report.all_ok() { 0 } else { 1 })
 }
 
-#[derive(Serialize)]
-struct Outline<'a> {
-    title: &'a str,
-    language: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    organisation: Option<&'a str>,
-    chapters: Vec<OutlineChapter<'a>>,
-    /// Text that will not be read aloud, with the reason.
-    dropped: &'a [leaflet::Dropped],
-}
-
-#[derive(Serialize)]
-struct OutlineChapter<'a> {
-    index: usize,
-    level: u8,
-    title: &'a str,
-    words: usize,
-}
-
+/// Read a leaflet, telling staff what was odd about it.
 fn read(input: &Path, lang: Option<&str>) -> Result<leaflet::Leaflet> {
-    let source = leaflet::read(input, lang)?;
-    for w in &source.leaflet.warnings {
+    let leaflet = commands::read(input, lang)?;
+    for w in &leaflet.warnings {
         eprintln!("warning: {w}");
     }
-    Ok(source.leaflet)
+    Ok(leaflet)
 }
 
 fn run_chapters(args: ChaptersArgs) -> Result<i32> {
@@ -335,23 +306,7 @@ fn run_chapters(args: ChaptersArgs) -> Result<i32> {
         emit(&leaflet::to_markdown(&leaflet))?;
         return Ok(0);
     }
-    let outline = Outline {
-        title: &leaflet.title,
-        language: &leaflet.language,
-        organisation: leaflet.organisation.as_deref(),
-        dropped: &leaflet.dropped,
-        chapters: leaflet
-            .chapters
-            .iter()
-            .enumerate()
-            .map(|(i, c)| OutlineChapter {
-                index: i + 1,
-                level: c.level,
-                title: &c.title,
-                words: c.words(),
-            })
-            .collect(),
-    };
+    let outline = commands::chapters(&leaflet);
     let mut out = String::new();
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&outline)?)?;
@@ -366,7 +321,7 @@ fn run_chapters(args: ChaptersArgs) -> Result<i32> {
             )?;
         }
         if args.verbose {
-            write_dropped(&leaflet.dropped, &mut out)?;
+            write_dropped(&outline.dropped, &mut out)?;
         }
     }
     emit(&out)?;
@@ -387,42 +342,13 @@ fn write_dropped(dropped: &[leaflet::Dropped], out: &mut String) -> std::fmt::Re
 fn run_script(args: ScriptArgs) -> Result<i32> {
     let leaflet = read(&args.input, args.lang.as_deref())?;
     let options = args.speech.options()?;
-    let script = script::write(&leaflet, &options);
     if args.check {
-        let english = leaflet.language == "en";
-        let voices_dir = args.voices.resolve();
-        let voice = match &args.voice {
-            Some(v) => v.clone(),
-            None if english => synth::default_english_voice(&voices_dir).to_string(),
-            None => String::new(),
-        };
-        let knows: &dyn Fn(&str) -> bool = &synth::in_voice_dictionary;
-        let natural = if synth::neural::has_voice(&voice) {
-            Some(synth::neural::Neural::open(
-                &voice,
-                None,
-                &voices_dir,
-                options.lexicon.pronunciations().phonemes,
-            )?)
-        } else {
-            None
-        };
-        if let Some(n) = &natural {
-            // Loads the voice now, so a damaged one is reported, not skipped.
-            n.guessed_words("hello")?;
-        }
-        let guess = |text: &str| -> Vec<String> {
-            natural
-                .as_ref()
-                .and_then(|n| n.guessed_words(text).ok())
-                .unwrap_or_default()
-        };
-        let guessed: &dyn Fn(&str) -> Vec<String> = &guess;
-        let knowledge = script::check::VoiceKnowledge {
-            in_dictionary: (english && natural.is_none()).then_some(knows),
-            guessed: natural.is_some().then_some(guessed),
-        };
-        let checks = script::check::check(&leaflet, &script, &options.lexicon, knowledge);
+        let checks = commands::check_script(
+            &leaflet,
+            &options,
+            args.voice.as_deref(),
+            &args.voices.resolve(),
+        )?;
         let text = if args.json {
             format!(
                 "{}\n",
@@ -434,14 +360,10 @@ fn run_script(args: ScriptArgs) -> Result<i32> {
         emit(&text)?;
         return Ok(0);
     }
-    if let Some(n) = args.chapter {
-        let count = script.chapters.len();
-        let chapter = n
-            .checked_sub(1)
-            .and_then(|i| script.chapters.get(i))
-            .ok_or(crate::Error::NoSuchChapter { index: n, count })
-            .with_context(|| format!("in `{}`", args.input.display()))?;
-        emit(&chapter.text())?;
+    let script = commands::script(&leaflet, &options, args.chapter)
+        .with_context(|| format!("in `{}`", args.input.display()))?;
+    if args.chapter.is_some() {
+        emit(&script.chapters[0].text())?;
         return Ok(0);
     }
     let mut out = String::new();
@@ -513,7 +435,7 @@ fn run_say(args: SayArgs) -> Result<i32> {
 }
 
 fn run_clean(args: CleanArgs) -> Result<i32> {
-    let (entries, bytes) = build::clean(&args.out)?;
+    let (entries, bytes) = build::clean(&args.out, &build::Bars::new())?;
     emit(&format!(
         "removed {entries} unused chapter recording(s), {:.1} MB, from `{}`\n",
         bytes as f64 / 1e6,
@@ -523,43 +445,19 @@ fn run_clean(args: CleanArgs) -> Result<i32> {
 }
 
 fn run_check(args: CheckArgs) -> Result<i32> {
-    let mut packages = Vec::new();
-    for dir in &args.dirs {
-        if dir.join(package::MANIFEST_FILE).exists() {
-            packages.push(dir.clone());
-            continue;
-        }
-        let entries = std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read `{}`: give a package folder", dir.display()))?;
-        let mut inside: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.join(package::MANIFEST_FILE).exists())
-            .collect();
-        inside.sort();
-        if inside.is_empty() {
-            anyhow::bail!(
-                "`{}` holds no package (no manifest.json): give a leaflet's output folder",
-                dir.display()
-            );
-        }
-        packages.extend(inside);
-    }
+    let checked = commands::check(&args.dirs)?;
     let mut out = String::new();
-    let mut bad = 0;
-    for dir in &packages {
-        let problems = package::check::check(dir);
-        if problems.is_empty() {
-            writeln!(out, "ok: {}", dir.display())?;
-        } else {
-            bad += 1;
-            for p in &problems {
-                writeln!(out, "problem: {}: {p}", dir.display())?;
-            }
+    for c in &checked {
+        if c.problems.is_empty() {
+            writeln!(out, "ok: {}", c.dir.display())?;
+        }
+        for p in &c.problems {
+            writeln!(out, "problem: {}: {p}", c.dir.display())?;
         }
     }
     emit(&out)?;
-    Ok(if bad == 0 { 0 } else { 1 })
+    let bad = checked.iter().any(|c| !c.problems.is_empty());
+    Ok(if bad { 1 } else { 0 })
 }
 
 /// Write to stdout; a reader that stops early (`| head`) is not a failure.
@@ -579,14 +477,14 @@ fn run_voices(args: VoicesArgs) -> Result<i32> {
     if let Some(VoicesAction::Install) = args.action {
         return run_voices_install(&dir);
     }
-    let list = synth::voices(&dir);
+    let (list, default_voice) = commands::voices(&dir);
     let mut stdout = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut stdout, &list.voices)?;
         writeln!(stdout)?;
         return Ok(0);
     }
-    match write_voices(&list, &dir, &mut stdout) {
+    match write_voices(&list, default_voice, &mut stdout) {
         // `audio-leaflet voices | head` closing the pipe early is not a failure.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
         done => done.map(|()| 0).context("cannot print the voices"),
@@ -625,10 +523,9 @@ fn run_voices_install(dir: &Path) -> Result<i32> {
 
 fn write_voices(
     list: &synth::VoiceList,
-    voices_dir: &Path,
+    default_voice: &str,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    let default_voice = synth::default_english_voice(voices_dir);
     let dash = |s: &str| {
         if s.is_empty() {
             "-".to_string()

@@ -102,11 +102,7 @@ pub fn fill_listening_time(script: &mut Script, rate_wpm: Option<u32>) {
     let seconds = words as f64 * 60.0 / wpm + pauses_ms as f64 / 1000.0;
     let time = script::listening_time(seconds, &script.language);
     for chapter in &mut script.chapters {
-        for u in &mut chapter.utterances {
-            if u.text.contains(script::LISTENING_TIME) {
-                u.text = u.text.replace(script::LISTENING_TIME, &time);
-            }
-        }
+        chapter.fill_listening_time(&time);
     }
 }
 
@@ -379,6 +375,8 @@ mod tests {
     #[test]
     fn the_preview_announces_an_estimated_listening_time() {
         let utterance = |text: &str| script::Utterance {
+            role: script::Role::Paragraph,
+            display: text.into(),
             text: text.into(),
             pause_after_ms: 500,
         };

@@ -5,7 +5,7 @@
 
 use ebur128::{EbuR128, Mode};
 
-use crate::synth::Pcm;
+use super::{Pcm, Span};
 
 pub const TARGET_LUFS: f64 = -18.0;
 pub const MAX_TRUE_PEAK_DBTP: f64 = -1.5;
@@ -22,15 +22,31 @@ const SILENCE: i16 = 200;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mastered {
     pub pcm: Pcm,
+    /// Where each utterance is in the mastered samples.
+    pub marks: Vec<Span>,
     /// Measured on the samples written: integrated loudness and true peak.
     pub loudness_lufs: f64,
     pub true_peak_dbtp: f64,
 }
 
-/// Trim, pad, normalise and limit one chapter.
-pub fn master(pcm: &Pcm) -> Mastered {
-    let rate = pcm.sample_rate;
-    let body = trim(&pcm.samples);
+/// Trim, pad, normalise and limit one chapter; `marks` (spans of the
+/// unmastered samples) are moved to where the same sound is afterwards.
+pub fn master(pcm: &Pcm, marks: &[Span]) -> Mastered {
+    let (first, last) = trimmed(&pcm.samples);
+    let mut done = master_samples(&pcm.samples[first..last], pcm.sample_rate);
+    let lead = (pcm.sample_rate as u64 * LEAD_IN_MS as u64 / 1000) as usize;
+    let moved = |at: u64| (lead + (at as usize).clamp(first, last) - first) as u64;
+    done.marks = marks
+        .iter()
+        .map(|m| Span {
+            start: moved(m.start),
+            end: moved(m.end),
+        })
+        .collect();
+    done
+}
+
+fn master_samples(body: &[i16], rate: u32) -> Mastered {
     let lead = (rate as u64 * LEAD_IN_MS as u64 / 1000) as usize;
     let tail = (rate as u64 * TAIL_MS as u64 / 1000) as usize;
     let mut f: Vec<f32> = Vec::with_capacity(lead + body.len() + tail);
@@ -82,20 +98,22 @@ fn finish(f: &[f32], rate: u32) -> Mastered {
         measure_i16(&pcm).unwrap_or((f64::NEG_INFINITY, f64::NEG_INFINITY));
     Mastered {
         pcm,
+        marks: Vec::new(),
         loudness_lufs,
         true_peak_dbtp,
     }
 }
 
-/// The samples between the first and last that are not silence.
-fn trim(samples: &[i16]) -> &[i16] {
+/// The range from the first sample that is not silence to just after the
+/// last (empty for silence).
+fn trimmed(samples: &[i16]) -> (usize, usize) {
     let loud = |s: &i16| s.unsigned_abs() > SILENCE as u16;
     match (
         samples.iter().position(loud),
         samples.iter().rposition(loud),
     ) {
-        (Some(first), Some(last)) => &samples[first..=last],
-        _ => &[],
+        (Some(first), Some(last)) => (first, last + 1),
+        _ => (0, 0),
     }
 }
 
@@ -220,7 +238,7 @@ mod tests {
     #[test]
     fn quiet_and_loud_chapters_end_at_the_same_loudness_with_fixed_edges() {
         for amp in [0.02, 0.2, 0.9] {
-            let m = master(&tone(16_000, 3.0, amp, 1.3));
+            let m = master(&tone(16_000, 3.0, amp, 1.3), &[]);
             assert!(
                 (m.loudness_lufs - TARGET_LUFS).abs() < 0.5,
                 "{amp}: {}",
@@ -251,7 +269,7 @@ mod tests {
             pcm.samples[k * 7_000] = 30_000;
             pcm.samples[k * 7_000 + 1] = -30_000;
         }
-        let m = master(&pcm);
+        let m = master(&pcm, &[]);
         assert!(
             m.true_peak_dbtp <= MAX_TRUE_PEAK_DBTP + 0.05,
             "{}",
@@ -286,11 +304,64 @@ mod tests {
 
     #[test]
     fn silence_stays_silent() {
-        let m = master(&Pcm {
-            samples: vec![0; 16_000],
-            sample_rate: 16_000,
-        });
+        let m = master(
+            &Pcm {
+                samples: vec![0; 16_000],
+                sample_rate: 16_000,
+            },
+            &[],
+        );
         assert!(m.pcm.samples.iter().all(|&s| s == 0));
         assert_eq!(m.pcm.samples.len(), 8_000 + 16_000);
+    }
+
+    #[test]
+    fn marks_follow_the_trimmed_and_padded_sound() {
+        // 0.25 s of silence, a 1 s tone, 0.5 s pause, a 1 s tone, 0.25 s silence.
+        let rate = 16_000u32;
+        let tone = |n: usize| (0..n).map(|i| if i % 32 < 16 { 8000 } else { -8000 });
+        let mut samples = vec![0i16; 4_000];
+        samples.extend(tone(16_000));
+        samples.extend(std::iter::repeat_n(0, 8_000));
+        samples.extend(tone(16_000));
+        samples.extend(std::iter::repeat_n(0, 4_000));
+        let marks = [
+            Span {
+                start: 0,
+                end: 20_000,
+            },
+            Span {
+                start: 28_000,
+                end: 48_000,
+            },
+        ];
+        let m = master(
+            &Pcm {
+                samples,
+                sample_rate: rate,
+            },
+            &marks,
+        );
+        // The lead-in is 500 ms (8,000 samples); the first tone starts there.
+        assert_eq!(
+            m.marks[0],
+            Span {
+                start: 8_000,
+                end: 24_000
+            }
+        );
+        assert_eq!(
+            m.marks[1],
+            Span {
+                start: 32_000,
+                end: 48_000
+            }
+        );
+        let body = &m.pcm.samples[m.marks[1].start as usize..m.marks[1].end as usize];
+        assert!(
+            body.iter().all(|s| s.unsigned_abs() > 200),
+            "the tone, whole"
+        );
+        assert_eq!(m.pcm.samples.len(), 48_000 + 16_000, "then the 1 s tail");
     }
 }

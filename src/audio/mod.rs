@@ -1,19 +1,15 @@
-//! Audio helpers: joining utterances with pauses, and writing WAV files.
+//! Audio: samples and spans of them, mastering, and writing WAV files.
 
 pub mod master;
+mod pcm;
 
 use std::io::Cursor;
 use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::fsutil;
-use crate::synth::Pcm;
 
-/// Append `ms` milliseconds of silence.
-pub fn push_silence(pcm: &mut Pcm, ms: u32) {
-    let n = (pcm.sample_rate as u64 * ms as u64 / 1000) as usize;
-    pcm.samples.resize(pcm.samples.len() + n, 0);
-}
+pub use pcm::{Pcm, Span, Speech};
 
 /// Encode mono 16-bit PCM as a WAV file in memory.
 pub fn wav_bytes(pcm: &Pcm) -> Result<Vec<u8>, hound::Error> {

@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::audio::Span;
 use crate::audio::{self, master};
 use crate::error::{Error, Result};
 use crate::fsutil;
-use crate::script::ChapterScript;
-use crate::synth::SynthId;
+use crate::synth::{SynthId, Unit};
 
 /// Bump when the way audio is made changes, so old entries are not reused.
 pub const CACHE_SCHEMA: u32 = 1;
@@ -28,6 +28,21 @@ pub struct Entry {
     pub sample_rate: u32,
     pub loudness_lufs: f64,
     pub true_peak_dbtp: f64,
+    /// Where each utterance starts and ends in the audio, in samples. An
+    /// entry written before marks were kept has none and is made again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marks: Option<Vec<[u64; 2]>>,
+}
+
+impl Entry {
+    /// The utterances' spans (empty for an entry without marks).
+    pub fn spans(&self) -> Vec<Span> {
+        self.marks
+            .iter()
+            .flatten()
+            .map(|&[start, end]| Span { start, end })
+            .collect()
+    }
 }
 
 /// The identity of a chapter's audio.
@@ -37,10 +52,12 @@ struct KeyParts<'a> {
     synth: &'a SynthId,
     mastering: (f64, f64, u32, u32),
     phones: &'a [String],
-    utterances: &'a [crate::script::Utterance],
+    utterances: &'a [Unit],
 }
 
-pub fn key(chapter: &ChapterScript, synth: &SynthId, phones: &[String]) -> String {
+/// The key of a chapter's audio: a hash of everything that decides how it
+/// sounds (the same for a chapter whatever leaflet it is in).
+pub fn key(units: &[Unit], synth: &SynthId, phones: &[String]) -> String {
     let parts = KeyParts {
         schema: CACHE_SCHEMA,
         synth,
@@ -51,7 +68,7 @@ pub fn key(chapter: &ChapterScript, synth: &SynthId, phones: &[String]) -> Strin
             master::TAIL_MS,
         ),
         phones,
-        utterances: &chapter.utterances,
+        utterances: units,
     };
     let json = serde_json::to_vec(&parts).expect("key parts serialise");
     Sha256::digest(&json)
@@ -98,6 +115,7 @@ impl Cache {
     fn lookup(&self, key: &str) -> Option<Entry> {
         let text = std::fs::read_to_string(self.meta_path(key)).ok()?;
         let entry: Entry = serde_json::from_str(&text).ok()?;
+        entry.marks.as_ref()?;
         let len = std::fs::metadata(self.wav_path(key)).ok()?.len();
         (len == 44 + entry.samples * 2).then_some(entry)
     }
@@ -142,6 +160,7 @@ impl Cache {
             sample_rate: m.pcm.sample_rate,
             loudness_lufs: m.loudness_lufs,
             true_peak_dbtp: m.true_peak_dbtp,
+            marks: Some(m.marks.iter().map(|s| [s.start, s.end]).collect()),
         };
         let json = serde_json::to_vec_pretty(&entry).expect("entry serialises");
         fsutil::write_bytes_atomic(&self.meta_path(key), &json)?;
@@ -176,7 +195,6 @@ pub fn clean(out: &Path, used: &std::collections::HashSet<String>) -> Result<(us
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::script::Utterance;
 
     fn synth(model_sha256: &str) -> SynthId {
         SynthId {
@@ -190,15 +208,10 @@ mod tests {
 
     #[test]
     fn the_key_follows_the_model_hash() {
-        let chapter = ChapterScript {
-            index: 1,
-            level: 1,
-            title: "Contact us".into(),
-            utterances: vec![Utterance {
-                text: "Call the clinic.".into(),
-                pause_after_ms: 600,
-            }],
-        };
+        let chapter = [Unit {
+            text: "Call the clinic.".into(),
+            pause_after_ms: 600,
+        }];
         let a = key(&chapter, &synth("aaaa+bbbb"), &[]);
         assert_eq!(a, key(&chapter, &synth("aaaa+bbbb"), &[]));
         assert_ne!(

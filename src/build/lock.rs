@@ -16,7 +16,7 @@ pub struct OutputLock {
     _file: File,
 }
 
-pub fn lock(out: &Path, quiet: bool) -> Result<OutputLock> {
+pub fn lock(out: &Path, waiting: &dyn Fn()) -> Result<OutputLock> {
     let path = out.join(LOCK_FILE);
     fsutil::create_dir_all(path.parent().expect("the lock is in a folder"))?;
     let werr = |source| Error::Write {
@@ -33,12 +33,7 @@ pub fn lock(out: &Path, quiet: bool) -> Result<OutputLock> {
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
-            if !quiet {
-                eprintln!(
-                    "waiting: another build is writing to `{}`; this one starts when it ends",
-                    out.display()
-                );
-            }
+            waiting();
             file.lock().map_err(werr)?;
         }
         Err(TryLockError::Error(e)) => return Err(werr(e)),

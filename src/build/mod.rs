@@ -4,6 +4,8 @@
 //! only when complete. A failing leaflet is reported and the others finish.
 
 pub mod cache;
+mod cancel;
+mod config;
 mod inputs;
 mod lock;
 mod progress;
@@ -13,7 +15,6 @@ mod stage;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -22,47 +23,24 @@ use sha2::{Digest, Sha256};
 use crate::audio::master::{Mastered, master};
 use crate::error::{Error, Result};
 use crate::leaflet::{self, Leaflet};
-use crate::package::{self, Book, BookChapter};
+use crate::package::{self, Book, BookChapter, Passage};
 use crate::script::{self, ChapterScript, Script};
 use crate::slug::slugify;
-use crate::synth::{self, Synthesizer};
+use crate::synth::{self, Synthesizer, Unit};
 
 pub use cache::{CACHE_DIR, Cache};
+pub use cancel::Cancel;
+pub use config::{Config, LangCode, Request, speech_options, voice_settings};
 pub use lock::LOCK_FILE;
+pub use progress::{Bars, Observer, Silent};
 pub use report::{LeafletReport, Report};
 
-/// Set by Ctrl-C: work stops at the next chapter and nothing half-done stays.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-fn interrupted() -> Result<()> {
-    if INTERRUPTED.load(Ordering::SeqCst) {
-        Err(Error::Interrupted)
-    } else {
-        Ok(())
-    }
-}
-
-/// A validated build request.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub inputs: Vec<PathBuf>,
-    pub out: PathBuf,
-    pub jobs: usize,
-    /// The voice asked for; `None` picks one that speaks the leaflet's language.
-    pub voice: Option<String>,
-    pub rate_wpm: Option<u32>,
-    pub lang: Option<String>,
-    pub quiet: bool,
-    /// Narrate every chapter even when the cache has it.
-    pub force: bool,
-    /// Run `check` on each package before it replaces the old one.
-    pub check: bool,
-    /// Output formats by name (`--formats`); empty for all.
-    pub formats: Vec<String>,
-    /// Pauses and pronunciations for the script.
-    pub script: script::Options,
-    /// Where the natural voices are installed.
-    pub voices_dir: PathBuf,
+/// What every stage of one build shares.
+struct Job<'a> {
+    config: &'a Config,
+    cache: Cache,
+    cancel: &'a Cancel,
+    observer: &'a dyn Observer,
 }
 
 /// A leaflet read and scripted, ready to narrate.
@@ -78,13 +56,13 @@ struct Prepared {
 /// Build every input. Errors in one leaflet are recorded in its report entry;
 /// only a problem that stops everything (a bad option, a locked or unwritable
 /// output folder, Ctrl-C) is an `Err`.
-pub fn run(config: &Config) -> Result<Report> {
-    check_config(config)?;
-    let mut voices = synth::Voices::new(
+pub fn run(config: &Config, cancel: &Cancel, observer: &dyn Observer) -> Result<Report> {
+    synth::onnx::resume();
+    let mut voices = synth::Voices::new(voice_settings(
+        &config.script,
         config.rate_wpm,
-        config.script.lexicon.pronunciations(),
-        config.voices_dir.clone(),
-    );
+        &config.voices_dir,
+    ));
     if let Some(name) = &config.voice {
         voices.get(name)?;
     }
@@ -102,26 +80,30 @@ pub fn run(config: &Config) -> Result<Report> {
         .collect();
     // Nothing is written, not even the lock, unless there is a leaflet to build.
     let any = prepared.iter().any(|(_, p)| p.is_ok());
-    let _lock = any
-        .then(|| lock::lock(&config.out, config.quiet))
-        .transpose()?;
+    let waiting = || observer.waiting(&config.out);
+    let _lock = any.then(|| lock::lock(&config.out, &waiting)).transpose()?;
     if any {
         stage::recover(&config.out)?;
     }
-    let cache = Cache::open(&config.out, config.force, any)?;
+    let job = Job {
+        config,
+        cache: Cache::open(&config.out, config.force, any)?,
+        cancel,
+        observer,
+    };
     let chapters = prepared
         .iter()
         .filter_map(|(_, p)| p.as_ref().ok())
         .map(|p| p.script.chapters.len())
         .sum();
-    let progress = progress::Progress::new(config.quiet, chapters, prepared.len());
+    observer.started(prepared.len(), chapters);
     let leaflets: Vec<LeafletReport> = pool.install(|| {
         prepared
             .par_iter()
             .map(|(input, p)| match p {
                 Ok(p) => {
                     let started = Instant::now();
-                    match finish(config, &cache, p, &progress) {
+                    match job.finish(p) {
                         Ok(done) => LeafletReport::ok(input, done, p.took + started.elapsed()),
                         Err(e) => LeafletReport::failed(input, &e, p.took + started.elapsed()),
                     }
@@ -130,33 +112,9 @@ pub fn run(config: &Config) -> Result<Report> {
             })
             .collect()
     });
-    progress.finish();
-    interrupted()?;
+    observer.finished();
+    cancel.check()?;
     Ok(Report { leaflets })
-}
-
-/// Everything that can be known wrong before any work starts.
-fn check_config(config: &Config) -> Result<()> {
-    package::select(&config.formats)?;
-    synth::check_rate(config.rate_wpm)?;
-    if config.out.exists() && !config.out.is_dir() {
-        return Err(Error::Other(format!(
-            "the output folder `{}` is a file: give a folder with --out",
-            config.out.display()
-        )));
-    }
-    if let Some(lang) = &config.lang {
-        let code = lang.len() == 2 && lang.chars().all(|c| c.is_ascii_alphabetic());
-        if !code {
-            return Err(Error::Other(format!(
-                "--lang {lang}: give a two-letter language code such as en or es"
-            )));
-        }
-        if config.voice.is_none() {
-            synth::voice_for_language(&lang.to_ascii_lowercase(), &config.voices_dir)?;
-        }
-    }
-    Ok(())
 }
 
 fn prepare(
@@ -166,7 +124,7 @@ fn prepare(
     slugs: &mut HashSet<String>,
 ) -> Result<Prepared> {
     let started = Instant::now();
-    let source = leaflet::read(input, config.lang.as_deref())?;
+    let source = leaflet::read(input, config.lang.as_ref().map(LangCode::as_str))?;
     let voice = match &config.voice {
         Some(name) => name.clone(),
         None => synth::voice_for_language(&source.leaflet.language, voices.voices_dir())?,
@@ -208,9 +166,10 @@ impl ChapterAudio {
     }
 }
 
-/// Remove cache entries that no package in `out` uses (`audio-leaflet clean`).
-pub fn clean(out: &Path) -> Result<(usize, u64)> {
-    let _lock = lock::lock(out, false)?;
+/// Remove cache entries that no package in `out` uses (`audio-leaflet
+/// clean`): how many entries and bytes were freed.
+pub fn clean(out: &Path, observer: &dyn Observer) -> Result<(usize, u64)> {
+    let _lock = lock::lock(out, &|| observer.waiting(out))?;
     stage::recover(out)?;
     let mut used = HashSet::new();
     let entries = std::fs::read_dir(out).map_err(|source| Error::Read {
@@ -233,153 +192,205 @@ pub fn clean(out: &Path) -> Result<(usize, u64)> {
     cache::clean(out, &used)
 }
 
-/// Narrate (or find) every chapter of one leaflet and package it.
-fn finish(
-    config: &Config,
-    cache: &Cache,
-    p: &Prepared,
-    progress: &progress::Progress,
-) -> Result<Built> {
-    let bar = progress.leaflet(&p.slug, p.script.chapters.len());
-    let synth = p.synth.as_ref();
-    let announcing = p.script.chapters.iter().position(|c| {
-        c.utterances
-            .iter()
-            .any(|u| u.text.contains(script::LISTENING_TIME))
-    });
-    // The announcing chapter can only be finished last, when the total time
-    // is known; on a leaflet's first build (no chapter in the cache) its other
-    // utterances are spoken alongside the other chapters, so that only the
-    // announcement is left for the end. Rebuilds skip this: the chapter is
-    // usually in the cache.
-    let first_build = announcing.is_some()
-        && synth.utterances_independent()
-        && !p
-            .script
-            .chapters
-            .iter()
-            .enumerate()
-            .any(|(i, c)| Some(i) != announcing && cache.has(&chapter_key(config, synth, c)));
-    let premade = Premade::default();
-    let others: Vec<Result<Option<ChapterAudio>>> = p
-        .script
-        .chapters
-        .par_iter()
-        .enumerate()
-        .map(|(i, chapter)| {
-            if Some(i) == announcing {
-                if first_build {
-                    ahead_of_time(synth, chapter, &premade)?;
-                }
-                return Ok(None);
-            }
-            let audio = chapter_audio(config, cache, synth, chapter, &premade)?;
-            bar.chapter_done();
-            Ok(Some(audio))
+/// What the voice is told of a chapter: its utterances' text and pauses.
+pub fn units(chapter: &ChapterScript) -> Vec<Unit> {
+    chapter
+        .utterances
+        .iter()
+        .map(|u| Unit {
+            text: u.text.clone(),
+            pause_after_ms: u.pause_after_ms,
         })
-        .collect();
-    let mut audio: Vec<Option<ChapterAudio>> = others.into_iter().collect::<Result<_>>()?;
-    let mut script = p.script.clone();
-    if let Some(at) = announcing {
-        let (chapter, a) =
-            settle_listening_time(config, cache, synth, &script, &audio, at, &premade)?;
-        script.chapters[at] = chapter;
-        audio[at] = Some(a);
-        bar.chapter_done();
-    }
-    let audio: Vec<ChapterAudio> = audio.into_iter().flatten().collect();
-    bar.finish();
-    let built = package_leaflet(config, cache, p, &script, &audio)?;
-    Ok(built)
+        .collect()
 }
 
 /// Utterances spoken ahead of their chapter, by text.
 type Premade = std::sync::Mutex<std::collections::HashMap<String, synth::Pcm>>;
 
-/// Speak a chapter's utterances that do not wait for the listening time.
-fn ahead_of_time(
-    synth: &dyn Synthesizer,
-    chapter: &ChapterScript,
-    premade: &Premade,
-) -> Result<()> {
-    chapter
-        .utterances
-        .par_iter()
-        .filter(|u| !u.text.contains(script::LISTENING_TIME))
-        .try_for_each(|u| {
-            interrupted()?;
-            let pcm = synth.synthesize(&u.text).map_err(narrate_failed(chapter))?;
-            premade
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(u.text.clone(), pcm);
-            Ok(())
+impl Job<'_> {
+    /// Narrate (or find) every chapter of one leaflet and package it.
+    fn finish(&self, p: &Prepared) -> Result<Built> {
+        self.observer
+            .leaflet_started(&p.slug, p.script.chapters.len());
+        let synth = p.synth.as_ref();
+        let announcing = p
+            .script
+            .chapters
+            .iter()
+            .position(ChapterScript::announces_listening_time);
+        // The announcing chapter can only be finished last, when the total
+        // time is known; on a leaflet's first build (no chapter in the cache)
+        // its other utterances are spoken alongside the other chapters, so
+        // that only the announcement is left for the end. Rebuilds skip
+        // this: the chapter is usually in the cache.
+        let first_build =
+            announcing.is_some()
+                && synth.utterances_independent()
+                && !p.script.chapters.iter().enumerate().any(|(i, c)| {
+                    Some(i) != announcing && self.cache.has(&self.chapter_key(synth, c))
+                });
+        let premade = Premade::default();
+        let others: Vec<Result<Option<ChapterAudio>>> = p
+            .script
+            .chapters
+            .par_iter()
+            .enumerate()
+            .map(|(i, chapter)| {
+                if Some(i) == announcing {
+                    if first_build {
+                        self.ahead_of_time(synth, chapter, &premade)?;
+                    }
+                    return Ok(None);
+                }
+                let audio = self.chapter_audio(synth, chapter, &premade)?;
+                self.observer.chapter_done(&p.slug);
+                Ok(Some(audio))
+            })
+            .collect();
+        let mut audio: Vec<Option<ChapterAudio>> = others.into_iter().collect::<Result<_>>()?;
+        let mut script = p.script.clone();
+        if let Some(at) = announcing {
+            let (chapter, a) = self.settle_listening_time(synth, &script, &audio, at, &premade)?;
+            script.chapters[at] = chapter;
+            audio[at] = Some(a);
+            self.observer.chapter_done(&p.slug);
+        }
+        let audio: Vec<ChapterAudio> = audio.into_iter().flatten().collect();
+        self.observer.leaflet_done(&p.slug);
+        self.package_leaflet(p, &script, &audio)
+    }
+
+    /// Speak a chapter's utterances that do not wait for the listening time.
+    fn ahead_of_time(
+        &self,
+        synth: &dyn Synthesizer,
+        chapter: &ChapterScript,
+        premade: &Premade,
+    ) -> Result<()> {
+        chapter
+            .utterances
+            .par_iter()
+            .filter(|u| !u.text.contains(script::LISTENING_TIME))
+            .try_for_each(|u| {
+                self.cancel.check()?;
+                let pcm = synth.synthesize(&u.text).map_err(narrate_failed(chapter))?;
+                premade
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(u.text.clone(), pcm);
+                Ok(())
+            })
+    }
+
+    /// The cache key of a chapter's audio.
+    fn chapter_key(&self, synth: &dyn Synthesizer, chapter: &ChapterScript) -> String {
+        let mut spoken = String::new();
+        for u in &chapter.utterances {
+            spoken.push_str(&u.text);
+            spoken.push(' ');
+        }
+        let phones = self.config.script.lexicon.phones_used_in(&spoken);
+        cache::key(&units(chapter), &synth.id(), &phones)
+    }
+
+    fn chapter_audio(
+        &self,
+        synth: &dyn Synthesizer,
+        chapter: &ChapterScript,
+        premade: &Premade,
+    ) -> Result<ChapterAudio> {
+        self.cancel.check()?;
+        let key = self.chapter_key(synth, chapter);
+        let (entry, made) = self.cache.get_or_make(&key, || {
+            self.cancel.check()?;
+            narrate_using(synth, chapter, premade)
+        })?;
+        Ok(ChapterAudio { key, entry, made })
+    }
+
+    /// The announcement says how long the whole recording lasts, which is
+    /// only known once everything else is narrated, its own sentence
+    /// included. Try the time the other chapters suggest, then correct it
+    /// until the time said is the time it takes (once, nearly always: it is
+    /// said in whole minutes). Earlier versions are in the cache, so a
+    /// rebuild narrates none of this.
+    fn settle_listening_time(
+        &self,
+        synth: &dyn Synthesizer,
+        script: &Script,
+        audio: &[Option<ChapterAudio>],
+        at: usize,
+        premade: &Premade,
+    ) -> Result<(ChapterScript, ChapterAudio)> {
+        let others: f64 = audio.iter().flatten().map(ChapterAudio::seconds).sum();
+        let template = &script.chapters[at];
+        let own_estimate = estimate_seconds(template, synth);
+        let mut time = script::listening_time(others + own_estimate, &script.language);
+        let mut made_any = false;
+        for _ in 0..4 {
+            let mut chapter = template.clone();
+            chapter.fill_listening_time(&time);
+            let mut a = self.chapter_audio(synth, &chapter, premade)?;
+            made_any |= a.made;
+            let said = script::listening_time(others + a.seconds(), &script.language);
+            if said == time {
+                a.made = made_any;
+                return Ok((chapter, a));
+            }
+            time = said;
+        }
+        Err(Error::Other(
+            "the announced listening time did not settle: report this as a bug".into(),
+        ))
+    }
+
+    /// Stage the chapter files and every format, check them, then swap the
+    /// package in.
+    fn package_leaflet(
+        &self,
+        p: &Prepared,
+        script: &Script,
+        audio: &[ChapterAudio],
+    ) -> Result<Built> {
+        self.cancel.check()?;
+        let config = self.config;
+        let target = config.out.join(&p.slug);
+        let mut book = make_book(&p.source, script, &p.slug, p.synth.as_ref(), audio);
+        let previous = previous_manifest(&target);
+        book.date = build_date(previous.as_ref(), &book.source_sha256);
+        let stage = stage::Stage::new(&config.out, &p.slug)?;
+        for (chapter, a) in book.chapters.iter().zip(audio) {
+            link_or_copy(&self.cache.wav_path(&a.key), &stage.dir.join(&chapter.file))?;
+        }
+        let mut packagers = config.formats.clone();
+        if reuse_joined_file(previous.as_ref(), &target, &stage.dir, &book)? {
+            packagers.retain(|p| p.name() != "wav");
+        }
+        package::write_all(&book, &stage.dir, &packagers)?;
+        if config.check {
+            let problems = package::check::check(&stage.dir);
+            if !problems.is_empty() {
+                let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                return Err(Error::Other(format!(
+                    "the new package for `{}` failed its check, so the old one was kept: {}",
+                    p.input.display(),
+                    list.join("; ")
+                )));
+            }
+        }
+        self.cancel.check()?;
+        stage.commit(is_generated)?;
+        let synthesized = audio.iter().filter(|a| a.made).count();
+        Ok(Built {
+            warnings: p.source.leaflet.warnings.clone(),
+            slug: p.slug.clone(),
+            dir: target,
+            chapters: book.chapters.len(),
+            synthesized,
+            reused: audio.len() - synthesized,
+            audio_s: book.total_s(),
         })
-}
-
-/// The cache key of a chapter's audio.
-fn chapter_key(config: &Config, synth: &dyn Synthesizer, chapter: &ChapterScript) -> String {
-    let mut spoken = String::new();
-    for u in &chapter.utterances {
-        spoken.push_str(&u.text);
-        spoken.push(' ');
     }
-    let phones = config.script.lexicon.phones_used_in(&spoken);
-    cache::key(chapter, &synth.id(), &phones)
-}
-
-fn chapter_audio(
-    config: &Config,
-    cache: &Cache,
-    synth: &dyn Synthesizer,
-    chapter: &ChapterScript,
-    premade: &Premade,
-) -> Result<ChapterAudio> {
-    interrupted()?;
-    let key = chapter_key(config, synth, chapter);
-    let (entry, made) = cache.get_or_make(&key, || {
-        interrupted()?;
-        narrate_using(synth, chapter, premade)
-    })?;
-    Ok(ChapterAudio { key, entry, made })
-}
-
-/// The announcement says how long the whole recording lasts, which is only
-/// known once everything else is narrated, its own sentence included. Try
-/// the time the other chapters suggest, then correct it until the time said
-/// is the time it takes (once, nearly always: it is said in whole minutes).
-/// Earlier versions are in the cache, so a rebuild narrates none of this.
-fn settle_listening_time(
-    config: &Config,
-    cache: &Cache,
-    synth: &dyn Synthesizer,
-    script: &Script,
-    audio: &[Option<ChapterAudio>],
-    at: usize,
-    premade: &Premade,
-) -> Result<(ChapterScript, ChapterAudio)> {
-    let others: f64 = audio.iter().flatten().map(ChapterAudio::seconds).sum();
-    let template = &script.chapters[at];
-    let own_estimate = estimate_seconds(template, synth);
-    let mut time = script::listening_time(others + own_estimate, &script.language);
-    let mut made_any = false;
-    for _ in 0..4 {
-        let mut chapter = template.clone();
-        for u in &mut chapter.utterances {
-            u.text = u.text.replace(script::LISTENING_TIME, &time);
-        }
-        let mut a = chapter_audio(config, cache, synth, &chapter, premade)?;
-        made_any |= a.made;
-        let said = script::listening_time(others + a.seconds(), &script.language);
-        if said == time {
-            a.made = made_any;
-            return Ok((chapter, a));
-        }
-        time = said;
-    }
-    Err(Error::Other(
-        "the announced listening time did not settle: report this as a bug".into(),
-    ))
 }
 
 /// Speak a chapter: each utterance, then its pause; then master it.
@@ -393,27 +404,35 @@ fn narrate_using(
     chapter: &ChapterScript,
     premade: &Premade,
 ) -> Result<Mastered> {
+    let units = units(chapter);
     // Copies: a retry of the same chapter (another listening time) can use
     // them again. Only this chapter's utterances are looked at.
     let ready: std::collections::HashMap<&str, synth::Pcm> = {
         let map = premade.lock().unwrap_or_else(|p| p.into_inner());
-        chapter
-            .utterances
+        units
             .iter()
             .filter_map(|u| map.get(&u.text).map(|pcm| (u.text.as_str(), pcm.clone())))
             .collect()
     };
-    let raw = if ready.is_empty() || !synth.utterances_independent() {
-        synth.synthesize_utterances(&chapter.utterances)
+    let speech = if ready.is_empty() || !synth.utterances_independent() {
+        synth.synthesize_utterances(&units)
     } else {
-        synth::join_utterances(&chapter.utterances, synth.sample_rate(), |_, u| match ready
-            .get(u.text.as_str())
-        {
-            Some(pcm) => Ok(pcm.samples.clone()),
-            None => Ok(synth.synthesize(&u.text)?.samples),
+        synth::join_utterances(&units, synth.sample_rate(), |_, u| {
+            match ready.get(u.text.as_str()) {
+                Some(pcm) => Ok(pcm.samples.clone()),
+                None => Ok(synth.synthesize(&u.text)?.samples),
+            }
         })
     };
-    Ok(master(&raw.map_err(narrate_failed(chapter))?))
+    let speech = speech.map_err(narrate_failed(chapter))?;
+    if speech.marks.len() != units.len() {
+        return Err(narrate_failed(chapter)(Error::Other(format!(
+            "the voice marked {} utterances of {}",
+            speech.marks.len(),
+            units.len()
+        ))));
+    }
+    Ok(master(&speech.pcm, &speech.marks))
 }
 
 /// A voice's failure, as the chapter's narration failing.
@@ -423,54 +442,6 @@ fn narrate_failed(chapter: &ChapterScript) -> impl Fn(Error) -> Error + '_ {
         title: chapter.title.clone(),
         why: e.to_string(),
     }
-}
-
-/// Stage the chapter files and every format, check them, then swap the
-/// package in.
-fn package_leaflet(
-    config: &Config,
-    cache: &Cache,
-    p: &Prepared,
-    script: &Script,
-    audio: &[ChapterAudio],
-) -> Result<Built> {
-    interrupted()?;
-    let target = config.out.join(&p.slug);
-    let mut book = make_book(&p.source, script, &p.slug, p.synth.as_ref(), audio);
-    let previous = previous_manifest(&target);
-    book.date = build_date(previous.as_ref(), &book.source_sha256);
-    let stage = stage::Stage::new(&config.out, &p.slug)?;
-    for (chapter, a) in book.chapters.iter().zip(audio) {
-        link_or_copy(&cache.wav_path(&a.key), &stage.dir.join(&chapter.file))?;
-    }
-    let mut packagers = package::select(&config.formats)?;
-    if reuse_joined_file(previous.as_ref(), &target, &stage.dir, &book)? {
-        packagers.retain(|p| p.name() != "wav");
-    }
-    package::write_all(&book, &stage.dir, &packagers)?;
-    if config.check {
-        let problems = package::check::check(&stage.dir);
-        if !problems.is_empty() {
-            let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-            return Err(Error::Other(format!(
-                "the new package for `{}` failed its check, so the old one was kept: {}",
-                p.input.display(),
-                list.join("; ")
-            )));
-        }
-    }
-    interrupted()?;
-    stage.commit(is_generated)?;
-    let synthesized = audio.iter().filter(|a| a.made).count();
-    Ok(Built {
-        warnings: p.source.leaflet.warnings.clone(),
-        slug: p.slug.clone(),
-        dir: target,
-        chapters: book.chapters.len(),
-        synthesized,
-        reused: audio.len() - synthesized,
-        audio_s: book.total_s(),
-    })
 }
 
 /// `leaflet.wav` is the one large output that is not a chapter. When the old
@@ -571,6 +542,17 @@ fn make_book(
             true_peak_dbtp: pcm.entry.true_peak_dbtp,
             audio_key: pcm.key.clone(),
             words: chapter.words(),
+            passages: cs
+                .utterances
+                .iter()
+                .zip(pcm.entry.spans())
+                .map(|(u, span)| Passage {
+                    role: u.role,
+                    display: u.display.clone(),
+                    spoken: u.text.clone(),
+                    span,
+                })
+                .collect(),
         })
         .collect();
     Book {
@@ -712,33 +694,31 @@ mod tests {
         let text = "Knee care\n\nRest the knee and keep it raised for two days after the injection.\n\nExercises\nBend and straighten the knee ten times every hour while you are awake.\n";
         let leaflet = crate::leaflet::parse(text, crate::leaflet::Format::PdfText, "k", None);
         let out = tempfile::tempdir().unwrap();
-        let config = Config {
-            inputs: Vec::new(),
+        let config = Request {
             out: out.path().to_path_buf(),
-            jobs: 1,
-            voice: None,
-            rate_wpm: None,
-            lang: None,
-            quiet: true,
-            force: false,
-            check: false,
-            formats: Vec::new(),
-            script: script::Options::with_built_in_lexicon(),
+            jobs: Some(1),
             voices_dir: PathBuf::from("/nonexistent"),
+            ..Request::default()
+        }
+        .validate()
+        .unwrap();
+        let job = Job {
+            config: &config,
+            cache: Cache::open(out.path(), false, true).unwrap(),
+            cancel: &Cancel::new(),
+            observer: &Silent,
         };
-        let cache = Cache::open(out.path(), false, true).unwrap();
         let script = script::write(&leaflet, &config.script);
         let premade = Premade::default();
         let audio: Vec<Option<ChapterAudio>> = script
             .chapters
             .iter()
             .enumerate()
-            .map(|(i, c)| {
-                (i > 0).then(|| chapter_audio(&config, &cache, &Fake, c, &premade).unwrap())
-            })
+            .map(|(i, c)| (i > 0).then(|| job.chapter_audio(&Fake, c, &premade).unwrap()))
             .collect();
-        let (chapter, first) =
-            settle_listening_time(&config, &cache, &Fake, &script, &audio, 0, &premade).unwrap();
+        let (chapter, first) = job
+            .settle_listening_time(&Fake, &script, &audio, 0, &premade)
+            .unwrap();
         let total = first.seconds()
             + audio
                 .iter()
@@ -749,9 +729,15 @@ mod tests {
         let expected = script::listening_time(total, "en");
         assert!(said.contains(&expected), "{said} / {total}s");
         assert!(total > 120.0, "the fake voice makes minutes of audio");
+        assert_eq!(
+            first.entry.spans().len(),
+            chapter.utterances.len(),
+            "a mark for every utterance"
+        );
         // Asked again, everything comes from the cache.
-        let (_, again) =
-            settle_listening_time(&config, &cache, &Fake, &script, &audio, 0, &premade).unwrap();
+        let (_, again) = job
+            .settle_listening_time(&Fake, &script, &audio, 0, &premade)
+            .unwrap();
         assert!(!again.made);
     }
 

@@ -531,6 +531,7 @@ mod tests {
                     loudness_lufs: -18.0,
                     true_peak_dbtp: -3.0,
                     audio_key: String::new(),
+                    passages: Vec::new(),
                 })
                 .collect(),
         }

@@ -252,8 +252,8 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audio::Pcm;
     use crate::package::BookChapter;
-    use crate::synth::Pcm;
 
     fn book(chapters: &[(&str, u64)]) -> Book {
         Book {
@@ -282,6 +282,7 @@ mod tests {
                     loudness_lufs: -18.0,
                     true_peak_dbtp: -3.0,
                     audio_key: String::new(),
+                    passages: Vec::new(),
                 })
                 .collect(),
         }

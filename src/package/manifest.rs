@@ -1,11 +1,14 @@
-//! `manifest.json`: the machine-readable chapter index (schema version 1).
+//! `manifest.json`: the machine-readable chapter index. Schema version 2
+//! added each chapter's `utterances` (text, spoken text and where each is
+//! in the chapter's audio); version 1 manifests, without them, still read.
 
 use serde::{Deserialize, Serialize};
 
 use super::{Book, SingleFile, round_ms};
+use crate::script::Role;
 
 pub const MANIFEST_FILE: &str = "manifest.json";
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The wire format, kept apart from [`Book`] so the file stays stable.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -69,6 +72,23 @@ pub struct ChapterEntry {
     /// The chapter's entry in the output folder's audio cache.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub audio_key: String,
+    /// What the chapter says, in order (schema 2).
+    #[serde(default)]
+    pub utterances: Vec<UtteranceEntry>,
+}
+
+/// One utterance: a heading, paragraph, list item, caption or announcement.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct UtteranceEntry {
+    pub kind: Role,
+    /// As the leaflet shows it.
+    pub text: String,
+    /// As it is said.
+    pub spoken: String,
+    /// Where the speech starts and ends in the chapter's file, in samples
+    /// (at `audio.sample_rate`); the pause after it is not included.
+    pub start: u64,
+    pub end: u64,
 }
 
 impl Manifest {
@@ -113,6 +133,17 @@ impl Manifest {
                     loudness_lufs: round_cb(c.loudness_lufs),
                     true_peak_dbtp: round_cb(c.true_peak_dbtp),
                     audio_key: c.audio_key.clone(),
+                    utterances: c
+                        .passages
+                        .iter()
+                        .map(|p| UtteranceEntry {
+                            kind: p.role,
+                            text: p.display.clone(),
+                            spoken: p.spoken.clone(),
+                            start: p.span.start,
+                            end: p.span.end,
+                        })
+                        .collect(),
                 })
                 .collect(),
         }

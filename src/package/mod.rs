@@ -9,11 +9,13 @@ mod playlist;
 
 use std::path::Path;
 
+use crate::audio::Span;
 use crate::error::Result;
+use crate::script::Role;
 
 pub use daisy::NCC_FILE;
 pub use joined::{CUE_SHEET, JOINED_WAV};
-pub use manifest::{MANIFEST_FILE, Manifest};
+pub use manifest::{ChapterEntry, MANIFEST_FILE, Manifest, UtteranceEntry};
 pub use player::{CHAPTERS_VTT_FILE, PLAYER_FILE, render_html, render_vtt};
 pub use playlist::PLAYLIST_FILE;
 
@@ -55,6 +57,19 @@ pub struct BookChapter {
     pub true_peak_dbtp: f64,
     /// The chapter's entry in the audio cache (see `audio-leaflet clean`).
     pub audio_key: String,
+    /// What the chapter says, utterance by utterance, and where in its audio.
+    pub passages: Vec<Passage>,
+}
+
+/// One utterance of a chapter: the text as the leaflet shows it, what is
+/// said, and where it is in the chapter's file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    pub role: Role,
+    pub display: String,
+    pub spoken: String,
+    /// In samples of the chapter's audio.
+    pub span: Span,
 }
 
 impl Book {
@@ -82,7 +97,7 @@ impl Book {
 
 /// One output format. Each writes its files into the package folder, every
 /// file atomically (see [`crate::fsutil::write_atomic`]).
-pub trait Packager {
+pub trait Packager: Sync {
     /// The name staff use with `--formats`.
     fn name(&self) -> &'static str;
     /// Write this format's files for `book` into `dir`, where the chapter WAVs
@@ -102,7 +117,7 @@ pub trait SingleFile {
 pub const FORMATS: &[&str] = &["m3u8", "daisy", "html", "wav", "manifest"];
 
 /// The packagers for the chosen format names (all when `names` is empty).
-pub fn select(names: &[String]) -> Result<Vec<Box<dyn Packager>>> {
+pub fn select(names: &[String]) -> Result<Vec<&'static dyn Packager>> {
     for name in names {
         if !FORMATS.contains(&name.as_str()) {
             return Err(crate::Error::Other(format!(
@@ -112,7 +127,7 @@ pub fn select(names: &[String]) -> Result<Vec<Box<dyn Packager>>> {
         }
     }
     let wanted = |n: &str| n == "manifest" || names.is_empty() || names.iter().any(|w| w == n);
-    let mut chosen: Vec<Box<dyn Packager>> = Vec::new();
+    let mut chosen: Vec<&'static dyn Packager> = Vec::new();
     for &name in FORMATS {
         if wanted(name) {
             chosen.push(by_name(name));
@@ -121,18 +136,18 @@ pub fn select(names: &[String]) -> Result<Vec<Box<dyn Packager>>> {
     Ok(chosen)
 }
 
-fn by_name(name: &str) -> Box<dyn Packager> {
+fn by_name(name: &str) -> &'static dyn Packager {
     match name {
-        "m3u8" => Box::new(playlist::Playlist),
-        "daisy" => Box::new(daisy::Daisy),
-        "html" => Box::new(player::Player),
-        "wav" => Box::new(joined::Joined),
-        "manifest" => Box::new(manifest::ManifestWriter),
+        "m3u8" => &playlist::Playlist,
+        "daisy" => &daisy::Daisy,
+        "html" => &player::Player,
+        "wav" => &joined::Joined,
+        "manifest" => &manifest::ManifestWriter,
         _ => unreachable!("format names are checked against FORMATS"),
     }
 }
 
-impl<T: SingleFile> Packager for T {
+impl<T: SingleFile + Sync> Packager for T {
     fn name(&self) -> &'static str {
         SingleFile::name(self)
     }
@@ -144,7 +159,7 @@ impl<T: SingleFile> Packager for T {
 }
 
 /// Run the packagers in order.
-pub fn write_all(book: &Book, dir: &Path, packagers: &[Box<dyn Packager>]) -> Result<Vec<String>> {
+pub fn write_all(book: &Book, dir: &Path, packagers: &[&dyn Packager]) -> Result<Vec<String>> {
     let mut files = Vec::new();
     for p in packagers {
         files.extend(p.write(book, dir)?);

@@ -45,6 +45,7 @@ mod tests {
             loudness_lufs: -18.0,
             true_peak_dbtp: -3.0,
             audio_key: String::new(),
+            passages: Vec::new(),
         };
         let book = Book {
             title: "T".into(),

@@ -2,7 +2,7 @@
 //! minimum standard for audio asks for, and the closing.
 
 use super::normalize::Lang;
-use super::{Pauses, Utterance};
+use super::{Pauses, Role, Utterance};
 use crate::leaflet::Leaflet;
 
 /// Stands in the script for the total listening time, which is only known
@@ -54,11 +54,15 @@ pub fn opening(
         _ => None,
     };
     let mut out = vec![Utterance {
+        role: Role::Announcement,
         text: say_keeping_placeholder(&text, say),
+        display: text,
         pause_after_ms: pauses.after_paragraph,
     }];
     if let Some(hint) = hint {
         out.push(Utterance {
+            role: Role::Announcement,
+            display: hint.to_string(),
             text: say(hint),
             pause_after_ms: pauses.after_heading,
         });
@@ -79,8 +83,11 @@ pub fn closing(leaflet: &Leaflet, lang: Lang, say: &dyn Fn(&str) -> String) -> U
         Lang::En => format!("This is the end of the leaflet: {}.", leaflet.title),
         Lang::Es => format!("Fin del folleto: {}.", leaflet.title),
     };
+    let text = text.replace("?.", "?");
     Utterance {
-        text: say(&text.replace("?.", "?")),
+        role: Role::Announcement,
+        text: say(&text),
+        display: text,
         pause_after_ms: 0,
     }
 }

@@ -15,8 +15,25 @@ pub use announce::{LISTENING_TIME, listening_time};
 pub use lexicon::Lexicon;
 use normalize::Lang;
 
+/// What an utterance is in the leaflet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Heading,
+    Paragraph,
+    ListItem,
+    Caption,
+    /// Said about the recording (the opening and the closing), not in the leaflet.
+    Announcement,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Utterance {
+    pub role: Role,
+    /// The text as the leaflet shows it (for announcements, as written
+    /// before it is turned into what is said).
+    pub display: String,
+    /// What is said.
     pub text: String,
     pub pause_after_ms: u32,
 }
@@ -111,6 +128,8 @@ pub fn write(leaflet: &Leaflet, options: &Options) -> Script {
         .enumerate()
         .map(|(i, chapter)| {
             let mut utterances = vec![Utterance {
+                role: Role::Heading,
+                display: chapter.title.clone(),
                 text: say(&chapter.title),
                 pause_after_ms: options.pauses.after_heading,
             }];
@@ -126,8 +145,15 @@ pub fn write(leaflet: &Leaflet, options: &Options) -> Script {
                     Block::Caption(t) => say(&announce::caption(t, lang)),
                     other => say(other.text()),
                 };
+                let role = match block {
+                    Block::ListItem(_) => Role::ListItem,
+                    Block::Paragraph(_) => Role::Paragraph,
+                    Block::Caption(_) => Role::Caption,
+                };
                 if !text.is_empty() {
                     utterances.push(Utterance {
+                        role,
+                        display: block.text().to_string(),
                         text,
                         pause_after_ms: pause,
                     });
@@ -152,6 +178,22 @@ pub fn write(leaflet: &Leaflet, options: &Options) -> Script {
 }
 
 impl ChapterScript {
+    /// Whether the chapter announces the listening time (which narration
+    /// fills in with [`ChapterScript::fill_listening_time`]).
+    pub fn announces_listening_time(&self) -> bool {
+        self.utterances
+            .iter()
+            .any(|u| u.text.contains(LISTENING_TIME))
+    }
+
+    /// Say `time` where the chapter announces the listening time.
+    pub fn fill_listening_time(&mut self, time: &str) {
+        for u in &mut self.utterances {
+            u.text = u.text.replace(LISTENING_TIME, time);
+            u.display = u.display.replace(LISTENING_TIME, time);
+        }
+    }
+
     /// The chapter's spoken text, one utterance a line.
     pub fn text(&self) -> String {
         let mut out = String::new();

@@ -8,9 +8,8 @@ use std::ffi::OsString;
 use std::io::{Cursor, Write};
 use std::process::{Command, Output, Stdio};
 
-use super::{Pcm, SynthId, Synthesizer, VoiceInfo};
+use super::{Pcm, Settings, Span, Speech, SynthId, Synthesizer, Unit, VoiceInfo};
 use crate::error::{Error, Result};
-use crate::script::Utterance;
 
 pub const BACKEND: &str = "espeak-ng";
 
@@ -160,7 +159,7 @@ impl Espeak {
             sample_rate: 0,
         };
         espeak.sample_rate = espeak
-            .speak(&ssml(&[Utterance {
+            .speak(&ssml(&[Unit {
                 text: "a".into(),
                 pause_after_ms: 0,
             }]))?
@@ -193,6 +192,16 @@ impl Espeak {
     }
 }
 
+/// espeak-ng's voices are named `espeak-…`; whether the program has the
+/// voice is only known once it is asked, when the voice is opened.
+pub fn has_voice(name: &str) -> bool {
+    name.starts_with(PREFIX)
+}
+
+pub fn open(name: &str, settings: &Settings) -> Result<Box<dyn Synthesizer>> {
+    Ok(Box::new(Espeak::open(name, settings.rate_wpm)?))
+}
+
 impl Synthesizer for Espeak {
     fn id(&self) -> SynthId {
         SynthId {
@@ -209,10 +218,10 @@ impl Synthesizer for Espeak {
     }
 
     fn synthesize(&self, text: &str) -> Result<Pcm> {
-        self.synthesize_utterances(&[Utterance {
+        self.speak(&ssml(&[Unit {
             text: text.to_string(),
             pause_after_ms: 0,
-        }])
+        }]))
     }
 
     /// One SSML document per chapter: its breaks and prosody are not the
@@ -221,11 +230,14 @@ impl Synthesizer for Espeak {
         false
     }
 
-    fn synthesize_utterances(&self, utterances: &[Utterance]) -> Result<Pcm> {
+    fn synthesize_utterances(&self, utterances: &[Unit]) -> Result<Speech> {
         if utterances.is_empty() {
-            return Ok(Pcm {
-                samples: Vec::new(),
-                sample_rate: self.sample_rate,
+            return Ok(Speech {
+                pcm: Pcm {
+                    samples: Vec::new(),
+                    sample_rate: self.sample_rate,
+                },
+                marks: Vec::new(),
             });
         }
         let pcm = self.speak(&ssml(utterances))?;
@@ -238,14 +250,72 @@ impl Synthesizer for Espeak {
                 ),
             });
         }
-        Ok(pcm)
+        let marks = find_marks(&pcm, utterances);
+        Ok(Speech { pcm, marks })
     }
+}
+
+/// Samples quieter than this count as the silence of a break.
+const QUIET: u16 = 200;
+
+/// Where each unit is in one document's audio. espeak-ng speaks the whole
+/// chapter in one run and does not say where its breaks fell, so they are
+/// found in the sound: after each unit, the first quiet stretch at least
+/// 80% as long as its break. A unit with no break runs on into the next.
+pub fn find_marks(pcm: &Pcm, units: &[Unit]) -> Vec<Span> {
+    let len = pcm.samples.len();
+    let mut marks = Vec::with_capacity(units.len());
+    let mut at = 0usize;
+    for (i, u) in units.iter().enumerate() {
+        let start = at;
+        let last = i + 1 == units.len();
+        let need = (pcm.sample_rate as u64 * u.pause_after_ms as u64 * 8 / 10_000) as usize;
+        let (end, next) = if last {
+            (len, len)
+        } else if need == 0 {
+            (at, at)
+        } else {
+            quiet_run(&pcm.samples, start, need).unwrap_or((len, len))
+        };
+        // Speech starts after any quiet the unit opens with.
+        let spoken = pcm.samples[start..end]
+            .iter()
+            .position(|s| s.unsigned_abs() > QUIET)
+            .map_or(end, |p| start + p);
+        marks.push(Span {
+            start: spoken as u64,
+            end: end as u64,
+        });
+        at = next;
+    }
+    marks
+}
+
+/// The first run of at least `need` quiet samples after some sound from
+/// `from`: where it starts and ends.
+fn quiet_run(samples: &[i16], from: usize, need: usize) -> Option<(usize, usize)> {
+    let mut heard = false;
+    let mut run_start = None;
+    for (i, s) in samples.iter().enumerate().skip(from) {
+        if s.unsigned_abs() > QUIET {
+            if let Some(r) = run_start.take()
+                && heard
+                && i - r >= need
+            {
+                return Some((r, i));
+            }
+            heard = true;
+        } else if heard && run_start.is_none() {
+            run_start = Some(i);
+        }
+    }
+    None
 }
 
 /// One SSML document for a run of utterances, each followed by a break of its
 /// pause. Text is escaped by quick-xml, so `<` or `&` in a leaflet is spoken,
 /// not read as markup.
-pub fn ssml(utterances: &[Utterance]) -> String {
+pub fn ssml(utterances: &[Unit]) -> String {
     let mut doc = String::from("<speak>\n");
     for u in utterances {
         doc.push_str(&quick_xml::escape::escape(u.text.as_str()));
@@ -359,8 +429,8 @@ fn check_status(out: Output, what: &str) -> Result<Output> {
 mod tests {
     use super::*;
 
-    fn u(text: &str, pause_after_ms: u32) -> Utterance {
-        Utterance {
+    fn u(text: &str, pause_after_ms: u32) -> Unit {
+        Unit {
             text: text.into(),
             pause_after_ms,
         }

@@ -1,6 +1,6 @@
 //! The embedded voice: the pure-Rust `flite-rs` engine (CMU Flite's kal voice).
 
-use super::{Pcm, SynthId, Synthesizer, VoiceInfo};
+use super::{Pcm, Settings, SynthId, Synthesizer, VoiceInfo};
 use crate::error::{Error, Result};
 
 /// The voices built into flite-rs: name, sample rate, description.
@@ -36,6 +36,21 @@ pub fn voices() -> Vec<VoiceInfo> {
 
 pub fn has_voice(name: &str) -> bool {
     VOICES.iter().any(|&(n, ..)| n == name)
+}
+
+/// What the built-in voice takes from the lexicon.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `word : phones` lines, taught to the voice.
+    pub phones: String,
+}
+
+pub fn open(name: &str, settings: &Settings) -> Result<Box<dyn Synthesizer>> {
+    Ok(Box::new(Flite::new(
+        name,
+        settings.rate_wpm,
+        &settings.flite.phones,
+    )?))
 }
 
 /// Words per minute the kal voices speak at their natural rate, pauses left

@@ -1,7 +1,7 @@
 //! Text-to-speech backends behind one small trait, picked by voice name.
 
 mod espeak;
-mod flite;
+pub mod flite;
 pub mod g2p;
 pub mod hibari;
 pub mod install;
@@ -13,25 +13,20 @@ pub use flite::{in_voice_dictionary, phone_checker};
 pub use espeak::PROGRAM_ENV as ESPEAK_PROGRAM_ENV;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use crate::audio::{Pcm, Span, Speech};
 use crate::error::{Error, Result};
-use crate::script::Utterance;
 
-/// Mono 16-bit samples at a known rate.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Pcm {
-    pub samples: Vec<i16>,
-    pub sample_rate: u32,
-}
-
-impl Pcm {
-    pub fn duration_s(&self) -> f64 {
-        self.samples.len() as f64 / self.sample_rate as f64
-    }
+/// Something to say and the pause after it: all a voice is told of the
+/// script.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub text: String,
+    pub pause_after_ms: u32,
 }
 
 /// Who is speaking: part of what identifies a chapter's audio.
@@ -54,38 +49,45 @@ pub trait Synthesizer: Send + Sync {
     fn sample_rate(&self) -> u32;
     fn synthesize(&self, text: &str) -> Result<Pcm>;
 
-    /// Whether speaking utterances one by one (`synthesize`, then the
-    /// pause) gives exactly what `synthesize_utterances` gives, so a build may
-    /// make some of a chapter's utterances ahead of the rest.
+    /// Whether speaking units one by one (`synthesize`, then the pause)
+    /// gives exactly what `synthesize_utterances` gives, so a build may make
+    /// some of a chapter's units ahead of the rest.
     fn utterances_independent(&self) -> bool {
         true
     }
 
-    /// Speak a run of utterances, each followed by its pause. Backends that
-    /// pay a cost per call (a process to start) override this to do it once.
-    fn synthesize_utterances(&self, utterances: &[Utterance]) -> Result<Pcm> {
-        join_utterances(utterances, self.sample_rate(), |_, u| {
+    /// Speak a run of units, each followed by its pause, and say where each
+    /// one is. Backends that pay a cost per call (a process to start)
+    /// override this to do it once.
+    fn synthesize_utterances(&self, units: &[Unit]) -> Result<Speech> {
+        join_utterances(units, self.sample_rate(), |_, u| {
             Ok(self.synthesize(&u.text)?.samples)
         })
     }
 }
 
-/// The speech of each utterance in order, each followed by its pause:
-/// `speak` gives utterance `i`'s samples.
+/// The speech of each unit in order, each followed by its pause, with the
+/// span of each: `speak` gives unit `i`'s samples.
 pub fn join_utterances(
-    utterances: &[Utterance],
+    units: &[Unit],
     sample_rate: u32,
-    mut speak: impl FnMut(usize, &Utterance) -> Result<Vec<i16>>,
-) -> Result<Pcm> {
-    let mut pcm = Pcm {
-        samples: Vec::new(),
-        sample_rate,
+    mut speak: impl FnMut(usize, &Unit) -> Result<Vec<i16>>,
+) -> Result<Speech> {
+    let mut speech = Speech {
+        pcm: Pcm {
+            samples: Vec::new(),
+            sample_rate,
+        },
+        marks: Vec::with_capacity(units.len()),
     };
-    for (i, u) in utterances.iter().enumerate() {
-        pcm.samples.extend(speak(i, u)?);
-        crate::audio::push_silence(&mut pcm, u.pause_after_ms);
+    for (i, u) in units.iter().enumerate() {
+        let start = speech.pcm.samples.len() as u64;
+        speech.pcm.samples.extend(speak(i, u)?);
+        let end = speech.pcm.samples.len() as u64;
+        speech.marks.push(Span { start, end });
+        speech.pcm.push_silence(u.pause_after_ms);
     }
-    Ok(pcm)
+    Ok(speech)
 }
 
 /// A voice that can be chosen with `--voice`. Owned strings, because the
@@ -179,51 +181,61 @@ pub fn default_english_voice(voices_dir: &Path) -> &'static str {
     }
 }
 
-/// What a voice needs from the lexicon besides the script itself.
+/// What opening a voice may take besides its name: the speaking rate, and
+/// each backend's own settings (only that backend reads them).
 #[derive(Debug, Clone, Default)]
-pub struct Pronunciations {
-    /// `word : phones` lines for the built-in voice.
-    pub phones: String,
-    /// Word -> phonemes (Kokoro's symbols) for the natural voices.
-    pub phonemes: HashMap<String, String>,
+pub struct Settings {
+    /// Words per minute; `None` keeps the voice's natural rate.
+    pub rate_wpm: Option<u32>,
+    pub flite: flite::Options,
+    pub neural: neural::Options,
 }
+
+/// A family of voices: which names it speaks and how to open one.
+struct Backend {
+    has_voice: fn(&str) -> bool,
+    open: fn(&str, &Settings) -> Result<Box<dyn Synthesizer>>,
+}
+
+/// Every backend, asked in order for a voice name.
+const BACKENDS: &[Backend] = &[
+    Backend {
+        has_voice: flite::has_voice,
+        open: flite::open,
+    },
+    Backend {
+        has_voice: neural::has_voice,
+        open: neural::open,
+    },
+    Backend {
+        has_voice: espeak::has_voice,
+        open: espeak::open,
+    },
+];
 
 /// Voices opened so far in a build, each once, shared by all its leaflets.
 pub struct Voices {
-    rate_wpm: Option<u32>,
-    pronunciations: Pronunciations,
-    voices_dir: PathBuf,
+    settings: Settings,
     open: HashMap<String, Arc<dyn Synthesizer>>,
 }
 
 impl Voices {
-    pub fn new(
-        rate_wpm: Option<u32>,
-        pronunciations: Pronunciations,
-        voices_dir: PathBuf,
-    ) -> Voices {
+    pub fn new(settings: Settings) -> Voices {
         Voices {
-            rate_wpm,
-            pronunciations,
-            voices_dir,
+            settings,
             open: HashMap::new(),
         }
     }
 
     pub fn voices_dir(&self) -> &Path {
-        &self.voices_dir
+        &self.settings.neural.voices_dir
     }
 
     pub fn get(&mut self, name: &str) -> Result<Arc<dyn Synthesizer>> {
         if let Some(s) = self.open.get(name) {
             return Ok(Arc::clone(s));
         }
-        let s: Arc<dyn Synthesizer> = Arc::from(open(
-            name,
-            self.rate_wpm,
-            &self.pronunciations,
-            &self.voices_dir,
-        )?);
+        let s: Arc<dyn Synthesizer> = Arc::from(open(name, &self.settings)?);
         self.open.insert(name.to_string(), Arc::clone(&s));
         Ok(s)
     }
@@ -238,34 +250,19 @@ pub fn check_rate(rate_wpm: Option<u32>) -> Result<()> {
     }
 }
 
-/// Open the named voice at the given rate (words per minute; `None` keeps the
-/// voice's natural rate).
-pub fn open(
-    name: &str,
-    rate_wpm: Option<u32>,
-    pronunciations: &Pronunciations,
-    voices_dir: &Path,
-) -> Result<Box<dyn Synthesizer>> {
-    check_rate(rate_wpm)?;
-    if flite::has_voice(name) {
-        return Ok(Box::new(flite::Flite::new(
-            name,
-            rate_wpm,
-            &pronunciations.phones,
-        )?));
+/// Whether some backend speaks a voice of this name.
+pub fn is_voice_name(name: &str) -> bool {
+    BACKENDS.iter().any(|b| (b.has_voice)(name))
+}
+
+/// Open the named voice with the backend that speaks it.
+pub fn open(name: &str, settings: &Settings) -> Result<Box<dyn Synthesizer>> {
+    check_rate(settings.rate_wpm)?;
+    let backend = BACKENDS.iter().find(|b| (b.has_voice)(name));
+    match backend {
+        Some(b) => (b.open)(name, settings),
+        None => Err(Error::UnknownVoice {
+            name: name.to_string(),
+        }),
     }
-    if neural::has_voice(name) {
-        return Ok(Box::new(neural::Neural::open(
-            name,
-            rate_wpm,
-            voices_dir,
-            pronunciations.phonemes.clone(),
-        )?));
-    }
-    if name.starts_with(espeak::PREFIX) {
-        return Ok(Box::new(espeak::Espeak::open(name, rate_wpm)?));
-    }
-    Err(Error::UnknownVoice {
-        name: name.to_string(),
-    })
 }

@@ -16,9 +16,8 @@ use super::g2p::G2p;
 use super::hibari::{HibariModel, Vocab};
 use super::install::{self, Installed};
 use super::kokoro::{KokoroModel, VoicePack};
-use super::{Pcm, SynthId, Synthesizer, VoiceInfo};
+use super::{Pcm, Settings, Speech, SynthId, Synthesizer, Unit, VoiceInfo};
 use crate::error::{Error, Result};
-use crate::script::Utterance;
 
 /// The longest phoneme string given to a model at once. Kokoro takes 510;
 /// shorter pieces keep its prosody steady and let long sentences run on
@@ -99,6 +98,25 @@ fn spec(name: &str) -> Option<Spec> {
 
 pub fn has_voice(name: &str) -> bool {
     spec(name).is_some()
+}
+
+/// What the natural voices need besides their name.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Where they are installed.
+    pub voices_dir: PathBuf,
+    /// Word -> phonemes (Kokoro's symbols) from the lexicon.
+    pub phonemes: HashMap<String, String>,
+}
+
+pub fn open(name: &str, settings: &Settings) -> Result<Box<dyn Synthesizer>> {
+    let o = &settings.neural;
+    Ok(Box::new(Neural::open(
+        name,
+        settings.rate_wpm,
+        &o.voices_dir,
+        o.phonemes.clone(),
+    )?))
 }
 
 /// The components a voice needs.
@@ -451,7 +469,7 @@ impl Synthesizer for Neural {
 
     /// Utterances are spoken in parallel (each also splits over cores when
     /// long), then joined in order with their pauses.
-    fn synthesize_utterances(&self, utterances: &[Utterance]) -> Result<Pcm> {
+    fn synthesize_utterances(&self, utterances: &[Unit]) -> Result<Speech> {
         let parts: Vec<Vec<f32>> = utterances
             .par_iter()
             .map(|u| self.speak(&u.text))

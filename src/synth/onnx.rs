@@ -108,6 +108,12 @@ pub fn stop_all() {
     }
 }
 
+/// Let runs start again after [`stop_all`] (the next build in a process
+/// that keeps running, such as a web app).
+pub fn resume() {
+    STOPPED.store(false, Ordering::SeqCst);
+}
+
 pub fn stopped() -> bool {
     STOPPED.load(Ordering::SeqCst)
 }

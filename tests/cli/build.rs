@@ -42,7 +42,7 @@ fn every_wav_matches_the_manifest_and_the_playlist() {
 
     let dir = out.path().join("carpal-tunnel-release");
     let m = manifest(&dir);
-    assert_eq!(m.schema_version, 1);
+    assert_eq!(m.schema_version, 2);
     assert_eq!(m.title, "Carpal tunnel release");
     assert_eq!(m.source.file, "carpal-tunnel.txt");
     assert_eq!(m.source.sha256.len(), 64);
@@ -65,6 +65,12 @@ fn every_wav_matches_the_manifest_and_the_playlist() {
         );
         let secs = reader.duration() as f64 / 16_000.0;
         assert!(secs > 2.0, "chapter {} is {secs}s long", c.index);
+        let samples: Vec<i16> = hound::WavReader::open(dir.join(&c.file))
+            .unwrap()
+            .into_samples()
+            .map(Result::unwrap)
+            .collect();
+        check_marks(c, &samples);
         assert!((secs - c.duration_s).abs() < 0.010, "{}", c.file);
         assert!((c.start_s - start).abs() < 0.010);
         start += secs;
@@ -86,6 +92,35 @@ fn every_wav_matches_the_manifest_and_the_playlist() {
         assert!((secs.parse::<f64>().unwrap() - c.duration_s).abs() < 0.010);
         assert_eq!(title, c.title);
         assert_eq!(pair[1], c.file);
+    }
+}
+
+/// Each utterance's span is in order, inside the file, and holds speech;
+/// the chapter opens with its heading, and the gaps between spans (the
+/// pauses) are quiet.
+fn check_marks(c: &audio_leaflet::package::ChapterEntry, samples: &[i16]) {
+    use audio_leaflet::script::Role;
+    let u = &c.utterances;
+    assert!(!u.is_empty(), "chapter {} has its utterances", c.index);
+    assert_eq!(
+        (u[0].kind, u[0].text.as_str()),
+        (Role::Heading, c.title.as_str())
+    );
+    let mut at = 0;
+    for w in u {
+        assert!(at <= w.start && w.start < w.end, "{w:?} after {at}");
+        assert!(w.end as usize <= samples.len());
+        let loud = samples[w.start as usize..w.end as usize]
+            .iter()
+            .filter(|s| s.unsigned_abs() > 1000)
+            .count();
+        assert!(loud * 20 > (w.end - w.start) as usize, "{w:?} is speech");
+        let gap = &samples[at as usize..w.start as usize];
+        assert!(
+            gap.iter().all(|s| s.unsigned_abs() < 1000),
+            "quiet before {w:?}"
+        );
+        at = w.end;
     }
 }
 

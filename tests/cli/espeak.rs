@@ -3,8 +3,7 @@
 use std::path::Path;
 
 use audio_leaflet::package::Manifest;
-use audio_leaflet::script::Utterance;
-use audio_leaflet::synth::{self, ESPEAK_PROGRAM_ENV};
+use audio_leaflet::synth::{self, ESPEAK_PROGRAM_ENV, Unit};
 
 use crate::util::{bin, fixture, repo};
 
@@ -247,13 +246,7 @@ fn a_missing_espeak_program_says_how_to_install_it() {
 
 #[test]
 fn one_process_speaks_a_run_of_utterances_with_their_pauses() {
-    let voice = synth::open(
-        "espeak-es",
-        None,
-        &synth::Pronunciations::default(),
-        std::path::Path::new(crate::util::NO_VOICES),
-    )
-    .unwrap();
+    let voice = synth::open("espeak-es", &synth::Settings::default()).unwrap();
     let id = voice.id();
     assert_eq!(
         (id.backend.as_str(), id.voice.as_str()),
@@ -265,11 +258,11 @@ fn one_process_speaks_a_run_of_utterances_with_their_pauses() {
 
     let utterances = |pause_after_ms| {
         vec![
-            Utterance {
+            Unit {
                 text: "Llame a la clínica.".into(),
                 pause_after_ms,
             },
-            Utterance {
+            Unit {
                 text: "Cirugía Oral & Maxilofacial <urgencias>".into(),
                 pause_after_ms: 0,
             },
@@ -277,6 +270,15 @@ fn one_process_speaks_a_run_of_utterances_with_their_pauses() {
     };
     let short = voice.synthesize_utterances(&utterances(0)).unwrap();
     let long = voice.synthesize_utterances(&utterances(3000)).unwrap();
+    // Where each utterance is, found in the sound: the break between them.
+    let [first, second] = [long.marks[0], long.marks[1]];
+    let gap = (second.start - first.end) as f64 / rate as f64;
+    assert!(
+        (2.4..3.6).contains(&gap),
+        "the 3000 ms break measured {gap} s"
+    );
+    assert!(first.start < first.end && second.end <= long.pcm.samples.len() as u64);
+    let (short, long) = (short.pcm, long.pcm);
     assert_eq!((short.sample_rate, long.sample_rate), (rate, rate));
     assert!(short.duration_s() > 2.0, "{} s", short.duration_s());
     let added = long.duration_s() - short.duration_s();

@@ -39,6 +39,7 @@ fn book(language: &str, chapters: &[(u8, &str, u64)]) -> Book {
                 loudness_lufs: -18.0,
                 true_peak_dbtp: -3.0,
                 audio_key: String::new(),
+                passages: Vec::new(),
             })
             .collect(),
     }
