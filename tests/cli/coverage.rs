@@ -5,7 +5,7 @@ use std::path::Path;
 
 use audio_leaflet::leaflet;
 
-use crate::util::{bin, repo};
+use crate::util::{bin, shared_leaflets};
 
 /// Lower-case letters and digits only, so that line wrapping, hyphenation
 /// repairs and punctuation do not count as differences.
@@ -120,18 +120,8 @@ fn walk(
     false
 }
 
-fn shared_leaflets() -> Vec<std::path::PathBuf> {
-    let mut all: Vec<_> = std::fs::read_dir(repo("../shared/leaflets"))
-        .expect("../shared/leaflets is beside the project")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    all.sort();
-    assert!(all.len() >= 4, "the shared leaflets are missing");
-    all
-}
-
 #[test]
+#[ignore = "needs ../shared/leaflets: scripts/test.sh runs it"]
 fn every_sentence_of_every_shared_leaflet_is_read_or_dropped_with_a_reason() {
     for path in shared_leaflets() {
         check_leaflet(&path);
@@ -139,6 +129,7 @@ fn every_sentence_of_every_shared_leaflet_is_read_or_dropped_with_a_reason() {
 }
 
 #[test]
+#[ignore = "needs ../shared/leaflets: scripts/test.sh runs it"]
 fn no_page_furniture_or_bullet_glyph_is_spoken() {
     for path in shared_leaflets() {
         let out = bin().arg("script").arg(&path).output().unwrap();

@@ -1,6 +1,6 @@
 //! Bad input: a one-line error naming the file, a non-zero exit, nothing written.
 
-use crate::util::{bin, repo};
+use crate::util::{FAKE_VOICE, bin, repo};
 
 fn fails_cleanly(input: &std::path::Path, says: &str) {
     let out_dir = tempfile::tempdir().unwrap();
@@ -9,6 +9,7 @@ fn fails_cleanly(input: &std::path::Path, says: &str) {
         .arg(input)
         .arg("--out")
         .arg(out_dir.path())
+        .args(FAKE_VOICE)
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -57,6 +58,7 @@ fn a_bad_leaflet_does_not_stop_the_good_one() {
         .arg("--out")
         .arg(out_dir.path())
         .arg("--quiet")
+        .args(FAKE_VOICE)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

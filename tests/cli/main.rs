@@ -10,6 +10,7 @@ mod coverage;
 mod daisy;
 mod errors;
 mod espeak;
+mod golden;
 mod hostile;
 mod joined;
 mod markdown;

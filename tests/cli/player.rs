@@ -7,7 +7,7 @@ use std::path::Path;
 use audio_leaflet::package::{Book, BookChapter, Manifest, render_html, render_vtt};
 use quick_xml::events::Event;
 
-use crate::util::{bin, fixture, repo};
+use crate::util::{bin, fixture, repo, with_fake_voice};
 
 const RATE: u32 = 16_000;
 
@@ -233,7 +233,7 @@ fn build(input: &Path, out: &Path, extra: &[&str]) {
         .arg(input)
         .args(["--quiet", "--out"])
         .arg(out)
-        .args(extra)
+        .args(with_fake_voice(extra))
         .output()
         .unwrap();
     assert!(

@@ -16,28 +16,51 @@ pub fn bin() -> Command {
 pub const NO_VOICES: &str = "/nonexistent/audio-leaflet-voices";
 
 /// The installed natural voices, as `scripts/test.sh` installs them
-/// (`AUDIO_LEAFLET_TEST_VOICES`, else `target/voices`). `None` (with a line
-/// saying the test was skipped) when they are not installed, unless
-/// `AUDIO_LEAFLET_REQUIRE_VOICES=1` says they must be, as in CI.
-pub fn natural_voices(test: &str) -> Option<PathBuf> {
+/// (`AUDIO_LEAFLET_TEST_VOICES`, else `target/voices`). The tests that use
+/// them are `#[ignore]`d, so this is only reached when they are asked for:
+/// then a missing install is a failure, never a quiet pass.
+pub fn natural_voices() -> PathBuf {
     let dir = std::env::var_os("AUDIO_LEAFLET_TEST_VOICES")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo("target/voices"));
-    if dir.join("hibari/installed.json").exists() && dir.join("kokoro/installed.json").exists() {
-        return Some(dir);
-    }
-    if std::env::var("AUDIO_LEAFLET_REQUIRE_VOICES").as_deref() == Ok("1") {
-        panic!(
-            "{test}: the natural voices are not installed in {}: run `audio-leaflet voices install --voices-dir {}`",
-            dir.display(),
-            dir.display()
-        );
-    }
-    eprintln!(
-        "{test}: skipped, the natural voices are not installed in {}",
+    assert!(
+        dir.join("hibari/installed.json").exists() && dir.join("kokoro/installed.json").exists(),
+        "the natural voices are not installed in {}: run `audio-leaflet voices install --voices-dir {}`",
+        dir.display(),
         dir.display()
     );
-    None
+    dir
+}
+
+/// A path in `../shared`, the reference files kept beside the project (not
+/// in a fresh clone, so the tests that read them are `#[ignore]`d): a clear
+/// failure when the folder is missing rather than a bare "file not found".
+fn shared(rel: &str) -> PathBuf {
+    let dir = repo("../shared");
+    assert!(
+        dir.is_dir(),
+        "{} is missing: this test needs the shared reference files beside the project",
+        dir.display()
+    );
+    dir.join(rel)
+}
+
+/// The arguments that pick the test voice: the deterministic tone voice
+/// (`synth::fake`), fast and the same on every machine, so that tests about
+/// packaging neither wait for speech nor change when a real voice does.
+pub const FAKE_VOICE: [&str; 2] = ["--voice", "fake"];
+
+/// `extra` with `--voice fake` in front, unless it names a voice itself.
+pub fn with_fake_voice<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = Vec::new();
+    if !extra
+        .iter()
+        .any(|a| *a == "--voice" || a.starts_with("--voice="))
+    {
+        args.extend(FAKE_VOICE);
+    }
+    args.extend_from_slice(extra);
+    args
 }
 
 pub fn repo(rel: &str) -> PathBuf {
@@ -50,7 +73,24 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// A leaflet from `../shared/leaflets`, the real leaflets beside the project.
 pub fn shared_leaflet(name: &str) -> PathBuf {
-    repo("../shared/leaflets").join(name)
+    shared("leaflets").join(name)
+}
+
+/// Every `.txt` leaflet in `../shared/leaflets`, sorted.
+pub fn shared_leaflets() -> Vec<PathBuf> {
+    let mut all: Vec<_> = std::fs::read_dir(shared("leaflets"))
+        .expect("../shared/leaflets is beside the project")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    all.sort();
+    assert!(all.len() >= 4, "the shared leaflets are missing");
+    all
+}
+
+/// A file of the DAISY Consortium's schemas in `../shared/daisy202`.
+pub fn shared_schema(rel: &str) -> PathBuf {
+    shared("daisy202").join(rel)
 }
 
 pub fn titles(path: &Path) -> Vec<String> {
@@ -65,12 +105,14 @@ pub fn titles(path: &Path) -> Vec<String> {
 
 /// Build one leaflet into `out` and return its package folder; the test
 /// fails with the build's own message if the build does. Dates are pinned
-/// so that builds compare byte for byte.
+/// so that builds compare byte for byte. The voice is the fake one unless
+/// `extra` names another.
 pub fn build_package(input: &Path, out: &Path, extra: &[&str]) -> PathBuf {
-    build_with_voices(input, out, extra, Path::new(NO_VOICES)).0
+    build_with_voices(input, out, &with_fake_voice(extra), Path::new(NO_VOICES)).0
 }
 
-/// The same with the natural voices in `voices`; also returns the report.
+/// The same with the natural voices in `voices` and the voice a build picks
+/// by itself (no `--voice fake`); also returns the report.
 pub fn build_with_voices(
     input: &Path,
     out: &Path,

@@ -123,6 +123,7 @@ fn dump_lines() {
 }
 
 #[test]
+#[ignore = "needs the natural voices (AUDIO_LEAFLET_VOICES): scripts/test.sh runs it"]
 fn matches_the_python_reference() {
     for british in [false, true] {
         let Some(g2p) = load(british) else { return };
@@ -143,6 +144,7 @@ fn matches_the_python_reference() {
 }
 
 #[test]
+#[ignore = "needs the natural voices (AUDIO_LEAFLET_VOICES): scripts/test.sh runs it"]
 fn overrides_win_over_the_lexicon() {
     let Some(mut g2p) = load(true) else { return };
     let before = g2p.phonemize("Take paracetamol.").expect("phonemize");
@@ -153,6 +155,7 @@ fn overrides_win_over_the_lexicon() {
 }
 
 #[test]
+#[ignore = "needs the natural voices (AUDIO_LEAFLET_VOICES): scripts/test.sh runs it"]
 fn user_phonemes_are_checked_against_the_vocabulary() {
     let Some(voices) = test_voices_dir() else {
         return;
