@@ -20,6 +20,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use super::{Book, Packager};
 use crate::error::{Error, Result};
 use crate::fsutil;
+use crate::plain;
 
 /// The navigation file a DAISY player opens first.
 pub const NCC_FILE: &str = "ncc.html";
@@ -131,7 +132,7 @@ impl Plan {
         let mut entries = Vec::with_capacity(book.chapters.len());
         for (i, (chapter, level)) in book.chapters.iter().zip(levels).enumerate() {
             let ms = millis(chapter.samples, book.sample_rate);
-            let title = one_line(&chapter.title);
+            let title = xml_line(&chapter.title);
             let smil = Path::new(&chapter.file)
                 .with_extension("smil")
                 .to_string_lossy()
@@ -151,9 +152,9 @@ impl Plan {
             });
             elapsed_ms += ms;
         }
-        let organisation = book.organisation.as_deref().map(one_line);
+        let organisation = book.organisation.as_deref().map(xml_line);
         let organisation = organisation.filter(|o| !o.is_empty());
-        let title = one_line(&book.title);
+        let title = xml_line(&book.title);
         Ok(Plan {
             title: if title.is_empty() {
                 book.slug.clone()
@@ -427,18 +428,12 @@ fn npt(ms: u64) -> String {
     format!("npt={}", seconds(ms))
 }
 
-/// One line of text that XML can hold: whitespace runs become one space, and
-/// control characters, which XML 1.0 cannot carry even escaped, are dropped.
-fn one_line(text: &str) -> String {
-    text.split_whitespace()
-        .map(|word| {
-            word.chars()
-                .filter(|&c| !c.is_control() && c != '\u{FFFE}' && c != '\u{FFFF}')
-                .collect::<String>()
-        })
-        .filter(|word| !word.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// One line of text that XML can hold: control characters, which XML 1.0
+/// cannot carry even escaped, and the non-characters U+FFFE and U+FFFF go too.
+fn xml_line(text: &str) -> String {
+    plain::one_line_keeping(text, |c| {
+        !c.is_control() && c != '\u{FFFE}' && c != '\u{FFFF}'
+    })
 }
 
 /// An XML Schema `language` value (what the schemas accept), such as `en` or `es-419`.

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::{Book, Packager, round_ms};
 use crate::error::Result;
-use crate::plain::squeeze as one_line;
+use crate::plain::one_line;
 
 pub const PLAYER_FILE: &str = "index.html";
 pub const CHAPTERS_VTT_FILE: &str = "chapters.vtt";

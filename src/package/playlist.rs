@@ -1,7 +1,7 @@
 //! `playlist.m3u8`: an extended M3U playlist of the chapters, in order.
 
 use super::{Book, SingleFile};
-use crate::plain::squeeze as one_line;
+use crate::plain::one_line;
 
 pub const PLAYLIST_FILE: &str = "playlist.m3u8";
 

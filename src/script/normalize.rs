@@ -63,7 +63,7 @@ pub fn spoken(text: &str, lang: Lang, lexicon: &Lexicon) -> String {
     t = lexicon.apply(&t);
     t = acronyms(&t, lexicon);
     t = long_digit_runs(&t);
-    squeeze(&apart_from_words(&t))
+    one_line_tidied(&apart_from_words(&t))
 }
 
 /// Quotes, apostrophes, dashes, fractions and white space the voice would
@@ -804,8 +804,10 @@ fn apart_from_words(text: &str) -> String {
     TOUCHING.replace_all(text, "< $1").into_owned()
 }
 
-fn squeeze(text: &str) -> String {
-    let t = crate::plain::squeeze(text);
+/// [`plain::one_line`](crate::plain::one_line), then the gaps the rules left
+/// before a comma or a full stop closed, and a doubled comma made one.
+fn one_line_tidied(text: &str) -> String {
+    let t = crate::plain::one_line(text);
     t.replace(" ,", ",").replace(",,", ",").replace(" .", ".")
 }
 

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::units::{Kind, Unit};
-use crate::plain::squeeze;
+use crate::plain::one_line;
 
 /// Elements whose content is code or data, never text for a listener.
 const CODE: &[&str] = &[
@@ -173,7 +173,7 @@ fn block_kind(name: &str, closing: bool) -> Kind {
 }
 
 fn push_words(units: &mut Vec<Unit>, text: &mut String, kind: &Kind) -> bool {
-    let words = squeeze(text);
+    let words = one_line(text);
     text.clear();
     if words.is_empty() {
         return false;
@@ -184,7 +184,7 @@ fn push_words(units: &mut Vec<Unit>, text: &mut String, kind: &Kind) -> bool {
 
 fn comment(raw: &str) -> Option<Unit> {
     let inner = raw.trim().strip_prefix("<!--")?.strip_suffix("-->")?;
-    Some(Unit::dropped(squeeze(inner), "HTML comment"))
+    Some(Unit::dropped(one_line(inner), "HTML comment"))
 }
 
 /// An `<img>` tag, recorded by its alt text, or its address if it has none.
@@ -202,7 +202,7 @@ fn image(tag: &str) -> Unit {
         } else {
             &mut src
         };
-        *slot = Some(squeeze(&decode_entities(value)));
+        *slot = Some(one_line(&decode_entities(value)));
     }
     let text = alt.filter(|a| !a.is_empty()).or(src).unwrap_or_default();
     Unit::dropped(text, "image")
@@ -225,7 +225,7 @@ fn tag_name(raw: &str) -> Option<(bool, &str)> {
 
 /// The raw markup as recorded: on one line, and cut short if long.
 fn record(raw: &str) -> String {
-    let line = squeeze(raw);
+    let line = one_line(raw);
     match line.char_indices().nth(RECORD_CHARS) {
         Some((at, _)) => format!("{}…", &line[..at]),
         None => line,

@@ -5,7 +5,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::html;
 use crate::leaflet::Dropped;
-use crate::plain::squeeze;
+use crate::plain::one_line;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
@@ -235,7 +235,7 @@ impl Walker {
 
     fn image(&mut self) {
         if let Some((alt, dest)) = self.image.take() {
-            let alt = squeeze(&alt);
+            let alt = one_line(&alt);
             let text = if alt.is_empty() { dest } else { alt };
             self.units.push(Unit::dropped(text, "image"));
         }
@@ -274,7 +274,7 @@ impl Walker {
     }
 
     fn take_text(&mut self) -> String {
-        let text = squeeze(&self.buf);
+        let text = one_line(&self.buf);
         self.buf.clear();
         text
     }

@@ -8,6 +8,8 @@
 
 use std::io::{self, Write};
 
+use crate::plain;
+
 /// CUE times count in CD frames: 75 a second.
 const FRAMES_PER_SECOND: u64 = 75;
 /// Track numbers have two digits.
@@ -71,25 +73,16 @@ fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     let mut previous: Option<char> = None;
-    let words = text
-        .split_whitespace()
-        .map(|word| word.chars().filter(|c| !c.is_control()).collect::<Vec<_>>())
-        .filter(|word| !word.is_empty());
-    for word in words {
-        if previous.is_some() {
-            out.push(' ');
-            previous = Some(' ');
-        }
-        for c in word {
-            let c = match c {
-                '"' if previous.is_none_or(|p| p == ' ' || "([{<“‘".contains(p)) => '“',
-                '"' => '”',
-                '\\' => '＼',
-                c => c,
-            };
-            out.push(c);
-            previous = Some(c);
-        }
+    // The only spaces left are the single ones between words.
+    for c in plain::one_line_printable(text).chars() {
+        let c = match c {
+            '"' if previous.is_none_or(|p| p == ' ' || "([{<“‘".contains(p)) => '“',
+            '"' => '”',
+            '\\' => '＼',
+            c => c,
+        };
+        out.push(c);
+        previous = Some(c);
     }
     out.push('"');
     out
