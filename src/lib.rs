@@ -7,6 +7,7 @@
 pub mod audio;
 pub mod build;
 pub mod cli;
+pub mod clock;
 pub mod error;
 pub mod fsutil;
 pub mod leaflet;
