@@ -574,12 +574,12 @@ pub fn times(text: &str, lang: Lang) -> String {
     );
     pattern!(H24, r"\b([01]?\d|2[0-3]):([0-5]\d)\b");
     let t = CLOCK.replace_all(text, |c: &Captures| {
-        let first = clock(&c[1], c.get(2).map(|m| m.as_str()), &c[3], lang);
+        let first = spoken_time_of_day(&c[1], c.get(2).map(|m| m.as_str()), &c[3], lang);
         match c.get(4) {
             Some(h) => format!(
                 "{first} {} {}",
                 lang.word("to", "a"),
-                clock(h.as_str(), c.get(5).map(|m| m.as_str()), &c[6], lang)
+                spoken_time_of_day(h.as_str(), c.get(5).map(|m| m.as_str()), &c[6], lang)
             ),
             None => first,
         }
@@ -596,7 +596,9 @@ pub fn times(text: &str, lang: Lang) -> String {
     .into_owned()
 }
 
-fn clock(hour: &str, minutes: Option<&str>, half: &str, lang: Lang) -> String {
+/// A time of day written with am or pm, as it is said ("10 30 a m"): words
+/// for the voice, unlike the audio positions in [`crate::clock`].
+fn spoken_time_of_day(hour: &str, minutes: Option<&str>, half: &str, lang: Lang) -> String {
     let hour = hour.trim_start_matches('0');
     let am = half.to_ascii_lowercase().starts_with('a');
     let half = match lang {
