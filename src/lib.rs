@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod error;
 pub mod fsutil;
+pub mod html_tags;
 pub mod leaflet;
 pub mod package;
 pub mod plain;

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 
 use super::lexicon::{Lexicon, is_dictionary_word};
+use crate::html_tags;
 
 /// The language rules that differ between English and Spanish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,117 +101,6 @@ pub fn typography(text: &str) -> String {
     DASH.replace_all(&out, ", ").into_owned()
 }
 
-/// HTML elements, whose tags are markup and never read.
-const HTML_ELEMENTS: &[&str] = &[
-    "a",
-    "abbr",
-    "address",
-    "area",
-    "article",
-    "aside",
-    "audio",
-    "b",
-    "base",
-    "bdi",
-    "bdo",
-    "big",
-    "blockquote",
-    "body",
-    "br",
-    "button",
-    "canvas",
-    "caption",
-    "center",
-    "cite",
-    "code",
-    "col",
-    "colgroup",
-    "data",
-    "dd",
-    "del",
-    "details",
-    "dfn",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "embed",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "font",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hr",
-    "html",
-    "i",
-    "iframe",
-    "img",
-    "input",
-    "ins",
-    "kbd",
-    "label",
-    "legend",
-    "li",
-    "link",
-    "main",
-    "mark",
-    "meta",
-    "nav",
-    "noscript",
-    "object",
-    "ol",
-    "optgroup",
-    "option",
-    "p",
-    "param",
-    "picture",
-    "pre",
-    "q",
-    "s",
-    "samp",
-    "script",
-    "section",
-    "select",
-    "small",
-    "source",
-    "span",
-    "strike",
-    "strong",
-    "style",
-    "sub",
-    "summary",
-    "sup",
-    "svg",
-    "table",
-    "tbody",
-    "td",
-    "template",
-    "textarea",
-    "tfoot",
-    "th",
-    "thead",
-    "time",
-    "title",
-    "tr",
-    "track",
-    "tt",
-    "u",
-    "ul",
-    "var",
-    "video",
-    "wbr",
-];
-
 /// Markup left in text copied from a web page or a Markdown file: HTML tags
 /// and comment marks, `**` and `[text](address)`. An HTML element's tag goes
 /// whole; other words in angle brackets ("<water>") are read without them; a
@@ -227,7 +117,7 @@ pub fn markup(text: &str) -> String {
         let Some(name) = c.get(2).map(|m| m.as_str()) else {
             return " ".to_string();
         };
-        if HTML_ELEMENTS.contains(&name.to_ascii_lowercase().as_str()) {
+        if html_tags::is_element(name) {
             return " ".to_string();
         }
         let rest = c[3].trim_end_matches('/').replace('<', " ");

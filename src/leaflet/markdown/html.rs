@@ -6,45 +6,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::units::{Kind, Unit};
+use crate::html_tags;
 use crate::plain::one_line;
 
-/// Elements whose content is code or data, never text for a listener.
-const CODE: &[&str] = &[
-    "script", "style", "template", "svg", "canvas", "iframe", "object", "noscript",
-];
-/// Elements that hold a site's furniture, not the page's content.
-const FURNITURE: &[&str] = &["nav", "header", "footer", "form", "button", "select"];
-/// Tags that end a run of text, so the words on either side stay apart.
-const BLOCK_TAGS: &[&str] = &[
-    "p",
-    "div",
-    "li",
-    "ul",
-    "ol",
-    "br",
-    "section",
-    "article",
-    "aside",
-    "blockquote",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "dl",
-    "dt",
-    "dd",
-    "details",
-    "summary",
-    "figure",
-    "figcaption",
-    "hr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-];
 /// How much raw markup to keep in the record of what was dropped.
 const RECORD_CHARS: usize = 200;
 
@@ -55,8 +19,9 @@ static ALT: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Each code or furniture element with its content, to be cut out whole.
 static ELEMENTS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
-    CODE.iter()
-        .chain(FURNITURE)
+    html_tags::CODE
+        .iter()
+        .chain(html_tags::FURNITURE)
         .map(|&name| {
             let re = format!(r"(?is)<{name}\b[^>]*>.*?</{name}\s*>|<{name}\b[^>]*/>");
             (name, Regex::new(&re).unwrap())
@@ -111,7 +76,7 @@ pub fn block(raw: &str) -> Vec<Unit> {
 }
 
 fn element(name: &str, raw: &str) -> Unit {
-    if CODE.contains(&name) {
+    if html_tags::is_code(name) {
         return Unit::dropped(record(raw), format!("HTML <{name}> element"));
     }
     let mut inner = Vec::new();
@@ -150,7 +115,7 @@ fn words(html: &str, units: &mut Vec<Unit>) -> bool {
         let name = name.to_ascii_lowercase();
         if name == "img" {
             units.push(image(tag));
-        } else if BLOCK_TAGS.contains(&name.as_str()) {
+        } else if html_tags::is_block(&name) {
             found |= push_words(units, &mut text, &kind);
             kind = block_kind(&name, closing);
         }
