@@ -23,9 +23,11 @@
 pub mod audio;
 pub mod build;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod error;
 pub mod fsutil;
+pub mod html_tags;
 pub mod layers;
 pub mod leaflet;
 pub mod package;

@@ -702,7 +702,10 @@ mod tests {
         let said = &chapter.utterances[1].text;
         let expected = script::listening_time(total, "en");
         assert!(said.contains(&expected), "{said} / {total}s");
-        assert!(total > 10.0, "the fake voice takes time to say it: {total}s");
+        assert!(
+            total > 10.0,
+            "the fake voice takes time to say it: {total}s"
+        );
         assert_eq!(
             first.entry.spans().len(),
             chapter.utterances.len(),

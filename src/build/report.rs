@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::Built;
+use crate::clock;
 use crate::error::Error;
 
 #[derive(Debug, Default, Serialize)]
@@ -98,7 +99,7 @@ impl Report {
                     l.input,
                     l.chapters,
                     if l.chapters == 1 { "" } else { "s" },
-                    minutes(l.audio_s),
+                    clock::minutes(l.audio_s),
                     l.elapsed_s,
                     l.synthesized,
                     l.reused,
@@ -113,9 +114,4 @@ impl Report {
         }
         out
     }
-}
-
-fn minutes(s: f64) -> String {
-    let total = s.round() as u64;
-    format!("{}:{:02}", total / 60, total % 60)
 }

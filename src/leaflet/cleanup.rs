@@ -80,7 +80,7 @@ fn shape(text: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_digit() { '#' } else { c })
         .collect();
-    crate::plain::squeeze(&folded)
+    crate::plain::one_line(&folded)
 }
 
 fn running_lines(pages: &[Vec<&str>]) -> HashSet<String> {

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::{Block, Leaflet};
-use crate::plain::squeeze as one_line;
+use crate::plain::one_line;
 
 /// Render a leaflet. Front matter carries what a heading cannot: the language
 /// and the organisation (both read back by [`super::read`]).

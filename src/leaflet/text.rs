@@ -12,7 +12,7 @@ use regex::Regex;
 
 use super::cleanup::{self, Line};
 use super::{Block, Chapter, Dropped, Leaflet};
-use crate::plain::squeeze;
+use crate::plain::one_line;
 
 /// Glyphs that PDF extractors leave where a bullet was drawn.
 const BULLETS: &[char] = &[
@@ -221,7 +221,7 @@ impl Segmenter<'_> {
             title = labels.remove(0);
         }
         if !organisation.is_empty() {
-            let name = squeeze(&organisation.join(" "));
+            let name = one_line(&organisation.join(" "));
             self.dropped.push(Dropped {
                 text: name.clone(),
                 reason: "organisation name on the cover".into(),
@@ -229,7 +229,7 @@ impl Segmenter<'_> {
             self.organisation = Some(name);
         }
         self.chapters.push(Chapter {
-            title: squeeze(&title),
+            title: one_line(&title),
             level: 1,
             blocks: labels.into_iter().map(Block::Paragraph).collect(),
         });
@@ -249,7 +249,7 @@ impl Segmenter<'_> {
             text = format!("{text} {}", lines[i].text);
             i += 1;
         }
-        (squeeze(&text), i)
+        (one_line(&text), i)
     }
 
     fn body(&mut self, start: usize) {
@@ -429,11 +429,11 @@ impl Segmenter<'_> {
         let Some((kind, text)) = self.open.take() else {
             return;
         };
-        let text = cleanup::strip_reference_numbers(&squeeze(&text), &mut self.dropped);
+        let text = cleanup::strip_reference_numbers(&one_line(&text), &mut self.dropped);
         let text = inline_bullets_as_commas(&text);
         let text = cleanup::space_numbers_from_words(&text);
         // A citation that opened the block leaves a space at its start.
-        let text = squeeze(&cleanup::strip_bracket_citations(&text, &mut self.dropped));
+        let text = one_line(&cleanup::strip_bracket_citations(&text, &mut self.dropped));
         for word in text.split_whitespace() {
             if cleanup::is_address_like(word) {
                 self.addresses.insert(cleanup::address_key(word));
@@ -546,11 +546,11 @@ impl Segmenter<'_> {
                     || strip_bullet(&after.text).0
                     || NUMBERED_ITEM.is_match(&after.text)
                     || cleanup::link_line_key(&after.text).is_some());
-            return (body_follows || items_follow).then(|| (squeeze(&text), n));
+            return (body_follows || items_follow).then(|| (one_line(&text), n));
         }
         let next_filled = lines[i + n..].iter().find(|l| !l.is_blank())?;
         (isolated_ok && is_prose(&next_filled.text) && !starts_lower(&next_filled.text))
-            .then(|| (squeeze(&text), n))
+            .then(|| (one_line(&text), n))
     }
 
     /// A question of up to three lines that ends a line with "?".
@@ -568,7 +568,7 @@ impl Segmenter<'_> {
                 let one_sentence = !body.contains(['?', '!']) && !body.contains(". ");
                 let has_body = lines[i + k + 1..].iter().any(|l| !l.is_blank());
                 return (one_sentence && has_body && word_count(&text) <= 45)
-                    .then(|| (squeeze(&text), k + 1));
+                    .then(|| (one_line(&text), k + 1));
             }
         }
         None

@@ -12,6 +12,7 @@ use super::manifest::{ChapterEntry, Manifest};
 use super::{
     CHAPTERS_VTT_FILE, CUE_SHEET, JOINED_WAV, MANIFEST_FILE, NCC_FILE, PLAYER_FILE, PLAYLIST_FILE,
 };
+use crate::clock::{parse_hms, parse_npt};
 
 /// How far a duration may differ from the manifest.
 const TOLERANCE_S: f64 = 0.010;
@@ -209,18 +210,6 @@ fn metas<'a>(doc: &'a Document, name: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// "hh:mm:ss" or "hh:mm:ss.sss" in seconds.
-fn clock(value: &str) -> Option<f64> {
-    let mut parts = value.split(':');
-    let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
-    Some(h.parse::<f64>().ok()? * 3600.0 + m.parse::<f64>().ok()? * 60.0 + s.parse::<f64>().ok()?)
-}
-
-/// "npt=12.345s" in seconds.
-fn npt(value: &str) -> Option<f64> {
-    value.strip_prefix("npt=")?.strip_suffix('s')?.parse().ok()
-}
-
 /// The DAISY 2.02 rules the schemas state as Schematron assertions.
 fn check_daisy(c: &mut Checker, m: &Manifest, lengths: &[u64]) {
     let Some(text) = c.read(NCC_FILE) else {
@@ -319,7 +308,9 @@ fn check_daisy(c: &mut Checker, m: &Manifest, lengths: &[u64]) {
             lengths.get(i).copied().unwrap_or(0) as f64 / m.audio.sample_rate.max(1) as f64;
         total += check_smil(c, smil, fragment, &ids, item.attribute("id"), expected);
     }
-    let stated = metas(&ncc, "ncc:totalTime").first().and_then(|t| clock(t));
+    let stated = metas(&ncc, "ncc:totalTime")
+        .first()
+        .and_then(|t| parse_hms(t));
     if stated.is_none_or(|t| (t - total).abs() > 0.5) {
         c.problem(
             NCC_FILE,
@@ -375,8 +366,8 @@ fn check_smil(
         if !c.dir.join(src).is_file() {
             c.problem(smil, format!("plays {src}, which is missing"));
         }
-        let begin = a.attribute("clip-begin").and_then(npt).unwrap_or(0.0);
-        let end = a.attribute("clip-end").and_then(npt).unwrap_or(0.0);
+        let begin = a.attribute("clip-begin").and_then(parse_npt).unwrap_or(0.0);
+        let end = a.attribute("clip-end").and_then(parse_npt).unwrap_or(0.0);
         secs += end - begin;
     }
     if (secs - expected).abs() > 0.002 {
@@ -438,18 +429,5 @@ fn check_joined(c: &mut Checker, m: &Manifest, lengths: &[u64]) {
                 format!("has {tracks} tracks for {} chapters", m.chapters.len()),
             );
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clock_values_parse() {
-        assert_eq!(clock("01:02:03"), Some(3723.0));
-        assert_eq!(clock("00:00:01.500"), Some(1.5));
-        assert_eq!(npt("npt=12.345s"), Some(12.345));
-        assert_eq!(npt("12.345"), None);
     }
 }

@@ -18,8 +18,10 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::{Book, Packager};
+use crate::clock;
 use crate::error::{Error, Result};
 use crate::fsutil;
+use crate::plain;
 
 /// The navigation file a DAISY player opens first.
 pub const NCC_FILE: &str = "ncc.html";
@@ -130,8 +132,8 @@ impl Plan {
         let mut elapsed_ms = 0;
         let mut entries = Vec::with_capacity(book.chapters.len());
         for (i, (chapter, level)) in book.chapters.iter().zip(levels).enumerate() {
-            let ms = millis(chapter.samples, book.sample_rate);
-            let title = one_line(&chapter.title);
+            let ms = clock::millis(chapter.samples, u64::from(book.sample_rate));
+            let title = xml_line(&chapter.title);
             let smil = Path::new(&chapter.file)
                 .with_extension("smil")
                 .to_string_lossy()
@@ -151,9 +153,9 @@ impl Plan {
             });
             elapsed_ms += ms;
         }
-        let organisation = book.organisation.as_deref().map(one_line);
+        let organisation = book.organisation.as_deref().map(xml_line);
         let organisation = organisation.filter(|o| !o.is_empty());
-        let title = one_line(&book.title);
+        let title = xml_line(&book.title);
         Ok(Plan {
             title: if title.is_empty() {
                 book.slug.clone()
@@ -202,7 +204,7 @@ fn write_ncc(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
     let toc_items = plan.entries.len().to_string();
     let files = plan.file_count().to_string();
     let depth = plan.depth.to_string();
-    let total = clock_seconds(plan.total_ms);
+    let total = clock::hms(plan.total_ms);
     let metas: [(&str, &str); 19] = [
         ("dc:title", &plan.title),
         ("dc:creator", &plan.creator),
@@ -261,8 +263,8 @@ fn write_smil(plan: &Plan, entry: &Entry, out: &mut dyn Write) -> io::Result<()>
     let mut x = Xml::start(out, SMIL_DOCTYPE)?;
     x.open(0, "smil", &[])?;
     x.open(1, "head", &[])?;
-    let time_here = clock(entry.ms);
-    let elapsed = clock(entry.elapsed_ms);
+    let time_here = clock::hms_millis(entry.ms);
+    let elapsed = clock::hms_millis(entry.elapsed_ms);
     for (name, content) in [
         ("dc:format", DAISY_FORMAT),
         ("dc:title", plan.title.as_str()),
@@ -278,7 +280,7 @@ fn write_smil(plan: &Plan, entry: &Entry, out: &mut dyn Write) -> io::Result<()>
     x.close(2, "layout")?;
     x.close(1, "head")?;
     x.open(1, "body", &[])?;
-    let dur = seconds(entry.ms);
+    let dur = clock::timecount(entry.ms);
     x.open(2, "seq", &[("id", &format!("seq_{n:04}")), ("dur", &dur)])?;
     x.open(3, "par", &[("id", &entry.par_id()), ("endsync", "last")])?;
     let text_src = format!("{NCC_FILE}#{}", entry.heading_id());
@@ -297,8 +299,8 @@ fn write_smil(plan: &Plan, entry: &Entry, out: &mut dyn Write) -> io::Result<()>
         &[
             ("id", &format!("aud_{n:04}")),
             ("src", &entry.wav),
-            ("clip-begin", &npt(0)),
-            ("clip-end", &npt(entry.ms)),
+            ("clip-begin", &clock::npt(0)),
+            ("clip-end", &clock::npt(entry.ms)),
         ],
     )?;
     x.close(4, "seq")?;
@@ -399,46 +401,12 @@ fn heading_levels(levels: impl IntoIterator<Item = u8>) -> Vec<u8> {
     out
 }
 
-/// Samples to whole milliseconds, rounded to the nearest.
-fn millis(samples: u64, sample_rate: u32) -> u64 {
-    let rate = u128::from(sample_rate);
-    ((u128::from(samples) * 1000 + rate / 2) / rate) as u64
-}
-
-/// `hh:mm:ss.sss`, the full SMIL clock value, for the times in SMIL heads.
-fn clock(ms: u64) -> String {
-    let (h, m, s, frac) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-    format!("{h:02}:{m:02}:{s:02}.{frac:03}")
-}
-
-/// `hh:mm:ss` to the nearest second, the form DAISY 2.02 gives `ncc:totalTime`.
-fn clock_seconds(ms: u64) -> String {
-    let s = (ms + 500) / 1000;
-    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-}
-
-/// `12.345s`: a SMIL timecount in seconds.
-fn seconds(ms: u64) -> String {
-    format!("{}.{:03}s", ms / 1000, ms % 1000)
-}
-
-/// `npt=12.345s`: a clip boundary in normal play time, as DAISY 2.02 writes them.
-fn npt(ms: u64) -> String {
-    format!("npt={}", seconds(ms))
-}
-
-/// One line of text that XML can hold: whitespace runs become one space, and
-/// control characters, which XML 1.0 cannot carry even escaped, are dropped.
-fn one_line(text: &str) -> String {
-    text.split_whitespace()
-        .map(|word| {
-            word.chars()
-                .filter(|&c| !c.is_control() && c != '\u{FFFE}' && c != '\u{FFFF}')
-                .collect::<String>()
-        })
-        .filter(|word| !word.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// One line of text that XML can hold: control characters, which XML 1.0
+/// cannot carry even escaped, and the non-characters U+FFFE and U+FFFF go too.
+fn xml_line(text: &str) -> String {
+    plain::one_line_keeping(text, |c| {
+        !c.is_control() && c != '\u{FFFE}' && c != '\u{FFFF}'
+    })
 }
 
 /// An XML Schema `language` value (what the schemas accept), such as `en` or `es-419`.
@@ -547,29 +515,6 @@ mod tests {
         let mut out = Vec::new();
         render_smil(book, n, &mut out).unwrap();
         String::from_utf8(out).unwrap()
-    }
-
-    #[test]
-    fn clock_values() {
-        assert_eq!(clock(0), "00:00:00.000");
-        assert_eq!(clock(12_345), "00:00:12.345");
-        assert_eq!(clock(3_723_004), "01:02:03.004");
-        assert_eq!(clock(360_000_000), "100:00:00.000");
-        assert_eq!(clock_seconds(1_499), "00:00:01");
-        assert_eq!(clock_seconds(1_500), "00:00:02");
-        assert_eq!(clock_seconds(3_599_600), "01:00:00");
-        assert_eq!(seconds(7), "0.007s");
-        assert_eq!(npt(61_005), "npt=61.005s");
-    }
-
-    #[test]
-    fn samples_round_to_the_nearest_millisecond() {
-        assert_eq!(millis(16_000, 16_000), 1000);
-        assert_eq!(millis(7, 16_000), 0); // 0.4375 ms
-        assert_eq!(millis(8, 16_000), 1); // 0.5 ms
-        assert_eq!(millis(22_049, 22_050), 1000); // 999.95 ms
-        // 35 hours at 48 kHz would overflow u64 arithmetic in samples * 1000.
-        assert_eq!(millis(1 << 60, 1 << 10), 1000 << 50);
     }
 
     #[test]

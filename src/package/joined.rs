@@ -20,6 +20,7 @@ use std::path::Path;
 use super::{Book, Packager};
 use crate::error::{Error, Result};
 use crate::fsutil;
+use crate::plain::one_line_printable;
 
 use riff::{CueWav, Mark};
 
@@ -120,7 +121,7 @@ impl Plan {
                     chapter.samples
                 ));
             }
-            let title = one_line(&chapter.title);
+            let title = one_line_printable(&chapter.title);
             parts.push(Part {
                 file: chapter.file.clone(),
                 title: if title.is_empty() {
@@ -144,14 +145,18 @@ impl Plan {
             })
             .collect::<std::result::Result<Vec<_>, String>>()?;
         let layout = CueWav::new(book.sample_rate, start, marks)?;
-        let title = one_line(&book.title);
+        let title = one_line_printable(&book.title);
         Ok(Plan {
             title: if title.is_empty() {
                 book.slug.clone()
             } else {
                 title
             },
-            performer: format!("{} ({})", one_line(&book.voice), one_line(&book.backend)),
+            performer: format!(
+                "{} ({})",
+                one_line_printable(&book.voice),
+                one_line_printable(&book.backend)
+            ),
             sample_rate: book.sample_rate,
             parts,
             layout,
@@ -237,16 +242,6 @@ fn copy_chapter<W: io::Write + ?Sized>(
         )));
     }
     Ok(())
-}
-
-/// Titles on one line, without control characters (a NUL would end a `labl`
-/// text early; a line break would end a CUE command).
-fn one_line(text: &str) -> String {
-    text.split_whitespace()
-        .map(|word| word.chars().filter(|c| !c.is_control()).collect::<String>())
-        .filter(|word| !word.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]

@@ -14,8 +14,9 @@ use quick_xml::escape::{escape, partial_escape};
 use serde::Serialize;
 
 use super::{Book, Packager, round_ms};
+use crate::clock;
 use crate::error::Result;
-use crate::plain::squeeze as one_line;
+use crate::plain::one_line;
 
 pub const PLAYER_FILE: &str = "index.html";
 pub const CHAPTERS_VTT_FILE: &str = "chapters.vtt";
@@ -54,23 +55,17 @@ pub fn render_vtt(book: &Book, out: &mut dyn Write) -> io::Result<()> {
         at += c.samples;
         writeln!(out)?;
         writeln!(out, "{}", c.index)?;
-        writeln!(out, "{} --> {}", vtt_time(start, rate), vtt_time(at, rate))?;
+        let (start, end) = (clock::millis(start, rate), clock::millis(at, rate));
+        writeln!(
+            out,
+            "{} --> {}",
+            clock::hms_millis(start),
+            clock::hms_millis(end)
+        )?;
         // A line break in the text would end the cue; `&`, `<` and `>` would start markup.
         writeln!(out, "{}", partial_escape(one_line(&c.title)))?;
     }
     Ok(())
-}
-
-/// `hh:mm:ss.mmm`, rounded to the nearest millisecond.
-fn vtt_time(samples: u64, rate: u64) -> String {
-    let ms = (samples * 1000 + rate / 2) / rate;
-    format!(
-        "{:02}:{:02}:{:02}.{:03}",
-        ms / 3_600_000,
-        ms / 60_000 % 60,
-        ms / 1000 % 60,
-        ms % 1000
-    )
 }
 
 /// The page. Every piece of leaflet text goes through [`escape`]; the chapter data goes
@@ -323,7 +318,7 @@ impl<'a> Page<'a> {
         writeln!(
             out,
             "<span class=\"chapter-duration\"><span aria-hidden=\"true\">{}</span><span class=\"visually-hidden\">{}</span></span></a>",
-            clock(secs),
+            clock::short(secs),
             esc(&spoken_duration(self.ui, secs))
         )
     }
@@ -492,30 +487,15 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
     text
 }
 
-/// `m:ss` or `h:mm:ss`, rounded to the second, as shown beside each chapter.
-pub fn clock(secs: f64) -> String {
-    let s = secs.max(0.0).round() as u64;
-    let (h, m, s) = (s / 3600, s / 60 % 60, s % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
-}
-
 /// "1 minute 5 seconds": what a screen reader says instead of "1:05".
 fn spoken_duration(ui: &Ui, secs: f64) -> String {
-    let s = secs.max(0.0).round() as u64;
+    let (h, m, sec) = clock::whole_hms(secs);
     let mut parts = Vec::new();
-    for (amount, one, many) in [
-        (s / 3600, ui.hour, ui.hours),
-        (s / 60 % 60, ui.minute, ui.minutes),
-    ] {
+    for (amount, one, many) in [(h, ui.hour, ui.hours), (m, ui.minute, ui.minutes)] {
         if amount > 0 {
             parts.push(format!("{amount} {}", if amount == 1 { one } else { many }));
         }
     }
-    let sec = s % 60;
     if sec > 0 || parts.is_empty() {
         let unit = if sec == 1 { ui.second } else { ui.seconds };
         parts.push(format!("{sec} {unit}"));
@@ -691,19 +671,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn vtt_times_round_to_the_millisecond() {
-        assert_eq!(vtt_time(0, 16_000), "00:00:00.000");
-        assert_eq!(vtt_time(229_840, 16_000), "00:00:14.365");
-        assert_eq!(vtt_time(16_000 * 3_725 + 8, 16_000), "01:02:05.001");
-        assert_eq!(vtt_time(7, 16_000), "00:00:00.000");
-        assert_eq!(vtt_time(8, 16_000), "00:00:00.001");
-    }
-
-    #[test]
     fn durations_for_eyes_and_ears() {
-        assert_eq!(clock(14.365), "0:14");
-        assert_eq!(clock(65.5), "1:06");
-        assert_eq!(clock(3_725.0), "1:02:05");
         assert_eq!(spoken_duration(&EN, 0.2), "0 seconds");
         assert_eq!(spoken_duration(&EN, 61.0), "1 minute 1 second");
         assert_eq!(spoken_duration(&EN, 7_320.0), "2 hours 2 minutes");

@@ -1,7 +1,8 @@
 //! `playlist.m3u8`: an extended M3U playlist of the chapters, in order.
 
 use super::{Book, SingleFile};
-use crate::plain::squeeze as one_line;
+use crate::clock;
+use crate::plain::one_line;
 
 pub const PLAYLIST_FILE: &str = "playlist.m3u8";
 
@@ -21,7 +22,12 @@ impl SingleFile for Playlist {
         writeln!(out, "#PLAYLIST:{}", one_line(&book.title))?;
         for c in &book.chapters {
             let secs = book.duration_s(c);
-            writeln!(out, "#EXTINF:{secs:.3},{}", one_line(&c.title))?;
+            writeln!(
+                out,
+                "#EXTINF:{},{}",
+                clock::decimal_seconds(secs),
+                one_line(&c.title)
+            )?;
             writeln!(out, "{}", c.file)?;
         }
         Ok(())

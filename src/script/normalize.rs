@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 
 use super::lexicon::{Lexicon, is_dictionary_word};
+use crate::html_tags;
 
 /// The language rules that differ between English and Spanish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +64,7 @@ pub fn spoken(text: &str, lang: Lang, lexicon: &Lexicon) -> String {
     t = lexicon.apply(&t);
     t = acronyms(&t, lexicon);
     t = long_digit_runs(&t);
-    squeeze(&apart_from_words(&t))
+    one_line_tidied(&apart_from_words(&t))
 }
 
 /// Quotes, apostrophes, dashes, fractions and white space the voice would
@@ -100,117 +101,6 @@ pub fn typography(text: &str) -> String {
     DASH.replace_all(&out, ", ").into_owned()
 }
 
-/// HTML elements, whose tags are markup and never read.
-const HTML_ELEMENTS: &[&str] = &[
-    "a",
-    "abbr",
-    "address",
-    "area",
-    "article",
-    "aside",
-    "audio",
-    "b",
-    "base",
-    "bdi",
-    "bdo",
-    "big",
-    "blockquote",
-    "body",
-    "br",
-    "button",
-    "canvas",
-    "caption",
-    "center",
-    "cite",
-    "code",
-    "col",
-    "colgroup",
-    "data",
-    "dd",
-    "del",
-    "details",
-    "dfn",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "embed",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "font",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hr",
-    "html",
-    "i",
-    "iframe",
-    "img",
-    "input",
-    "ins",
-    "kbd",
-    "label",
-    "legend",
-    "li",
-    "link",
-    "main",
-    "mark",
-    "meta",
-    "nav",
-    "noscript",
-    "object",
-    "ol",
-    "optgroup",
-    "option",
-    "p",
-    "param",
-    "picture",
-    "pre",
-    "q",
-    "s",
-    "samp",
-    "script",
-    "section",
-    "select",
-    "small",
-    "source",
-    "span",
-    "strike",
-    "strong",
-    "style",
-    "sub",
-    "summary",
-    "sup",
-    "svg",
-    "table",
-    "tbody",
-    "td",
-    "template",
-    "textarea",
-    "tfoot",
-    "th",
-    "thead",
-    "time",
-    "title",
-    "tr",
-    "track",
-    "tt",
-    "u",
-    "ul",
-    "var",
-    "video",
-    "wbr",
-];
-
 /// Markup left in text copied from a web page or a Markdown file: HTML tags
 /// and comment marks, `**` and `[text](address)`. An HTML element's tag goes
 /// whole; other words in angle brackets ("<water>") are read without them; a
@@ -227,7 +117,7 @@ pub fn markup(text: &str) -> String {
         let Some(name) = c.get(2).map(|m| m.as_str()) else {
             return " ".to_string();
         };
-        if HTML_ELEMENTS.contains(&name.to_ascii_lowercase().as_str()) {
+        if html_tags::is_element(name) {
             return " ".to_string();
         }
         let rest = c[3].trim_end_matches('/').replace('<', " ");
@@ -574,12 +464,12 @@ pub fn times(text: &str, lang: Lang) -> String {
     );
     pattern!(H24, r"\b([01]?\d|2[0-3]):([0-5]\d)\b");
     let t = CLOCK.replace_all(text, |c: &Captures| {
-        let first = clock(&c[1], c.get(2).map(|m| m.as_str()), &c[3], lang);
+        let first = spoken_time_of_day(&c[1], c.get(2).map(|m| m.as_str()), &c[3], lang);
         match c.get(4) {
             Some(h) => format!(
                 "{first} {} {}",
                 lang.word("to", "a"),
-                clock(h.as_str(), c.get(5).map(|m| m.as_str()), &c[6], lang)
+                spoken_time_of_day(h.as_str(), c.get(5).map(|m| m.as_str()), &c[6], lang)
             ),
             None => first,
         }
@@ -596,7 +486,9 @@ pub fn times(text: &str, lang: Lang) -> String {
     .into_owned()
 }
 
-fn clock(hour: &str, minutes: Option<&str>, half: &str, lang: Lang) -> String {
+/// A time of day written with am or pm, as it is said ("10 30 a m"): words
+/// for the voice, unlike the audio positions in [`crate::clock`].
+fn spoken_time_of_day(hour: &str, minutes: Option<&str>, half: &str, lang: Lang) -> String {
     let hour = hour.trim_start_matches('0');
     let am = half.to_ascii_lowercase().starts_with('a');
     let half = match lang {
@@ -804,8 +696,10 @@ fn apart_from_words(text: &str) -> String {
     TOUCHING.replace_all(text, "< $1").into_owned()
 }
 
-fn squeeze(text: &str) -> String {
-    let t = crate::plain::squeeze(text);
+/// [`plain::one_line`](crate::plain::one_line), then the gaps the rules left
+/// before a comma or a full stop closed, and a doubled comma made one.
+fn one_line_tidied(text: &str) -> String {
+    let t = crate::plain::one_line(text);
     t.replace(" ,", ",").replace(",,", ",").replace(" .", ".")
 }
 

@@ -6,45 +6,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::units::{Kind, Unit};
-use crate::plain::squeeze;
+use crate::html_tags;
+use crate::plain::one_line;
 
-/// Elements whose content is code or data, never text for a listener.
-const CODE: &[&str] = &[
-    "script", "style", "template", "svg", "canvas", "iframe", "object", "noscript",
-];
-/// Elements that hold a site's furniture, not the page's content.
-const FURNITURE: &[&str] = &["nav", "header", "footer", "form", "button", "select"];
-/// Tags that end a run of text, so the words on either side stay apart.
-const BLOCK_TAGS: &[&str] = &[
-    "p",
-    "div",
-    "li",
-    "ul",
-    "ol",
-    "br",
-    "section",
-    "article",
-    "aside",
-    "blockquote",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "dl",
-    "dt",
-    "dd",
-    "details",
-    "summary",
-    "figure",
-    "figcaption",
-    "hr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-];
 /// How much raw markup to keep in the record of what was dropped.
 const RECORD_CHARS: usize = 200;
 
@@ -55,8 +19,9 @@ static ALT: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Each code or furniture element with its content, to be cut out whole.
 static ELEMENTS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
-    CODE.iter()
-        .chain(FURNITURE)
+    html_tags::CODE
+        .iter()
+        .chain(html_tags::FURNITURE)
         .map(|&name| {
             let re = format!(r"(?is)<{name}\b[^>]*>.*?</{name}\s*>|<{name}\b[^>]*/>");
             (name, Regex::new(&re).unwrap())
@@ -111,7 +76,7 @@ pub fn block(raw: &str) -> Vec<Unit> {
 }
 
 fn element(name: &str, raw: &str) -> Unit {
-    if CODE.contains(&name) {
+    if html_tags::is_code(name) {
         return Unit::dropped(record(raw), format!("HTML <{name}> element"));
     }
     let mut inner = Vec::new();
@@ -150,7 +115,7 @@ fn words(html: &str, units: &mut Vec<Unit>) -> bool {
         let name = name.to_ascii_lowercase();
         if name == "img" {
             units.push(image(tag));
-        } else if BLOCK_TAGS.contains(&name.as_str()) {
+        } else if html_tags::is_block(&name) {
             found |= push_words(units, &mut text, &kind);
             kind = block_kind(&name, closing);
         }
@@ -173,7 +138,7 @@ fn block_kind(name: &str, closing: bool) -> Kind {
 }
 
 fn push_words(units: &mut Vec<Unit>, text: &mut String, kind: &Kind) -> bool {
-    let words = squeeze(text);
+    let words = one_line(text);
     text.clear();
     if words.is_empty() {
         return false;
@@ -184,7 +149,7 @@ fn push_words(units: &mut Vec<Unit>, text: &mut String, kind: &Kind) -> bool {
 
 fn comment(raw: &str) -> Option<Unit> {
     let inner = raw.trim().strip_prefix("<!--")?.strip_suffix("-->")?;
-    Some(Unit::dropped(squeeze(inner), "HTML comment"))
+    Some(Unit::dropped(one_line(inner), "HTML comment"))
 }
 
 /// An `<img>` tag, recorded by its alt text, or its address if it has none.
@@ -202,7 +167,7 @@ fn image(tag: &str) -> Unit {
         } else {
             &mut src
         };
-        *slot = Some(squeeze(&decode_entities(value)));
+        *slot = Some(one_line(&decode_entities(value)));
     }
     let text = alt.filter(|a| !a.is_empty()).or(src).unwrap_or_default();
     Unit::dropped(text, "image")
@@ -225,7 +190,7 @@ fn tag_name(raw: &str) -> Option<(bool, &str)> {
 
 /// The raw markup as recorded: on one line, and cut short if long.
 fn record(raw: &str) -> String {
-    let line = squeeze(raw);
+    let line = one_line(raw);
     match line.char_indices().nth(RECORD_CHARS) {
         Some((at, _)) => format!("{}…", &line[..at]),
         None => line,

@@ -2,11 +2,12 @@
 //! would see, without the site's furniture, losing no real sentence.
 //!
 //! Reading runs in stages over a flat list of [`units::Unit`]s: raw lines
-//! are repaired ([`lines`]), Markdown events become units ([`units`], with
+//! are repaired ([`lines`]), Markdown events become units ([`events`], with
 //! [`html`] for embedded HTML), site furniture is marked as dropped
 //! ([`debris`]), and the rest becomes chapters ([`outline`]).
 
 mod debris;
+mod events;
 mod html;
 mod lines;
 mod outline;
@@ -16,7 +17,7 @@ use super::Leaflet;
 
 pub fn parse(text: &str) -> Leaflet {
     let text = lines::join_wrapped_headings(text);
-    let mut units = units::units(&text);
+    let mut units = events::units(&text);
     debris::mark(&mut units);
     outline::build(units)
 }

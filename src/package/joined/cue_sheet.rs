@@ -8,8 +8,8 @@
 
 use std::io::{self, Write};
 
-/// CUE times count in CD frames: 75 a second.
-const FRAMES_PER_SECOND: u64 = 75;
+use crate::{clock, plain};
+
 /// Track numbers have two digits.
 pub const MAX_TRACKS: usize = 99;
 
@@ -40,21 +40,10 @@ pub fn render(sheet: &Sheet, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "    INDEX 01 {}",
-            index_time(*start, sheet.sample_rate)
+            clock::cue_index(*start, sheet.sample_rate)
         )?;
     }
     Ok(())
-}
-
-/// `mm:ss:ff` for a sample offset. Rounded down to the frame, so a player
-/// that jumps to a chapter starts at most 1/75 s early, in the silence that
-/// ends the chapter before, and never clips the chapter's first word.
-/// Minutes go past 99 when they must (a CD would stop there; players read on).
-pub fn index_time(sample: u64, sample_rate: u32) -> String {
-    let frames = sample * FRAMES_PER_SECOND / u64::from(sample_rate.max(1));
-    let ff = frames % FRAMES_PER_SECOND;
-    let seconds = frames / FRAMES_PER_SECOND;
-    format!("{:02}:{:02}:{ff:02}", seconds / 60, seconds % 60)
 }
 
 /// A CUE string, in double quotes on one line. The format has no escape
@@ -71,25 +60,16 @@ fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     let mut previous: Option<char> = None;
-    let words = text
-        .split_whitespace()
-        .map(|word| word.chars().filter(|c| !c.is_control()).collect::<Vec<_>>())
-        .filter(|word| !word.is_empty());
-    for word in words {
-        if previous.is_some() {
-            out.push(' ');
-            previous = Some(' ');
-        }
-        for c in word {
-            let c = match c {
-                '"' if previous.is_none_or(|p| p == ' ' || "([{<“‘".contains(p)) => '“',
-                '"' => '”',
-                '\\' => '＼',
-                c => c,
-            };
-            out.push(c);
-            previous = Some(c);
-        }
+    // The only spaces left are the single ones between words.
+    for c in plain::one_line_printable(text).chars() {
+        let c = match c {
+            '"' if previous.is_none_or(|p| p == ' ' || "([{<“‘".contains(p)) => '“',
+            '"' => '”',
+            '\\' => '＼',
+            c => c,
+        };
+        out.push(c);
+        previous = Some(c);
     }
     out.push('"');
     out
@@ -98,17 +78,6 @@ fn quoted(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn index_times_count_frames_of_a_75th_of_a_second() {
-        assert_eq!(index_time(0, 16_000), "00:00:00");
-        // 61.5 s: frame 37.5, rounded down.
-        assert_eq!(index_time(16_000 * 61 + 8_000, 16_000), "01:01:37");
-        // One sample short of a frame is still the frame before.
-        assert_eq!(index_time(22_050 / 75 * 2 - 1, 22_050), "00:00:01");
-        assert_eq!(index_time(22_050 / 75 * 2, 22_050), "00:00:02");
-        assert_eq!(index_time(8_000 * 6_000, 8_000), "100:00:00");
-    }
 
     #[test]
     fn quotes_backslashes_and_line_breaks_cannot_break_a_string() {
