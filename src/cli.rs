@@ -77,10 +77,8 @@ pub struct BuildArgs {
     /// Print nothing while working (no progress bar).
     #[arg(short, long)]
     pub quiet: bool,
-    /// Which outputs to write, by name, comma-separated (m3u8, daisy, html, wav, manifest;
-    /// default all).
-    /// The manifest is always written.
-    #[arg(long, value_name = "LIST")]
+    /// Which outputs to write (the help lists the formats the registry has).
+    #[arg(long, value_name = "LIST", help = crate::package::formats_help())]
     pub formats: Vec<String>,
     #[command(flatten)]
     pub speech: SpeechArgs,

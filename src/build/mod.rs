@@ -355,18 +355,22 @@ impl Job<'_> {
         self.cancel.check()?;
         let config = self.config;
         let target = config.out.join(&p.slug);
-        let mut book = make_book(&p.source, script, &p.slug, p.synth.as_ref(), audio);
+        let mut book = make_book(
+            &p.source,
+            script,
+            &p.slug,
+            p.synth.as_ref(),
+            &self.cache,
+            audio,
+        );
         let previous = previous_manifest(&target);
         book.date = build_date(previous.as_ref(), &book.source_sha256);
         let stage = stage::Stage::new(&config.out, &p.slug)?;
-        for (chapter, a) in book.chapters.iter().zip(audio) {
-            link_or_copy(&self.cache.wav_path(&a.key), &stage.dir.join(&chapter.file))?;
-        }
-        let mut packagers = config.formats.clone();
-        if reuse_joined_file(previous.as_ref(), &target, &stage.dir, &book)? {
-            packagers.retain(|p| p.name() != "wav");
-        }
-        package::write_all(&book, &stage.dir, &packagers)?;
+        let out = package::Output {
+            dir: &stage.dir,
+            previous: target.is_dir().then_some(target.as_path()),
+        };
+        package::write_all(&book, &out, &config.formats)?;
         if config.check {
             let problems = package::check::check(&stage.dir);
             if !problems.is_empty() {
@@ -379,7 +383,7 @@ impl Job<'_> {
             }
         }
         self.cancel.check()?;
-        stage.commit(is_generated)?;
+        stage.commit(package::is_generated)?;
         let synthesized = audio.iter().filter(|a| a.made).count();
         Ok(Built {
             warnings: p.source.leaflet.warnings.clone(),
@@ -444,70 +448,6 @@ fn narrate_failed(chapter: &ChapterScript) -> impl Fn(Error) -> Error + '_ {
     }
 }
 
-/// `leaflet.wav` is the one large output that is not a chapter. When the old
-/// package's joined file was made from the same chapter audio, titles and
-/// voice, link it (and its cue sheet) into the new package instead of
-/// writing the same bytes again.
-fn reuse_joined_file(
-    previous: Option<&package::Manifest>,
-    old: &Path,
-    stage: &Path,
-    book: &Book,
-) -> Result<bool> {
-    let Some(previous) = previous else {
-        return Ok(false);
-    };
-    let now = package::Manifest::from_book(book);
-    let same_chapters = previous.chapters.len() == now.chapters.len()
-        && previous.chapters.iter().zip(&now.chapters).all(|(a, b)| {
-            !a.audio_key.is_empty()
-                && (&a.audio_key, &a.title, &a.file) == (&b.audio_key, &b.title, &b.file)
-        });
-    let same = same_chapters
-        && (&previous.title, &previous.voice, &previous.audio)
-            == (&now.title, &now.voice, &now.audio);
-    let files = [package::JOINED_WAV, package::CUE_SHEET];
-    if !same || !files.iter().all(|f| old.join(f).is_file()) {
-        return Ok(false);
-    }
-    for f in files {
-        link_or_copy(&old.join(f), &stage.join(f))?;
-    }
-    Ok(true)
-}
-
-/// The cache's file, linked into the package where the file system allows
-/// (no copy, no extra space), copied where it does not.
-fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
-    if std::fs::hard_link(from, to).is_ok() {
-        return Ok(());
-    }
-    std::fs::copy(from, to)
-        .map(|_| ())
-        .map_err(|source| Error::Write {
-            path: to.to_path_buf(),
-            source,
-        })
-}
-
-/// Whether the program writes a file of this name into a package (so a
-/// rebuild replaces it); anything else is staff's and is kept.
-pub fn is_generated(name: &str) -> bool {
-    const FIXED: &[&str] = &[
-        package::MANIFEST_FILE,
-        package::PLAYLIST_FILE,
-        package::NCC_FILE,
-        package::PLAYER_FILE,
-        package::CHAPTERS_VTT_FILE,
-        package::JOINED_WAV,
-        package::CUE_SHEET,
-    ];
-    let numbered = name.len() > 2
-        && name.as_bytes()[..2].iter().all(u8::is_ascii_digit)
-        && (name.ends_with(".wav") || name.ends_with(".smil"));
-    numbered || FIXED.contains(&name)
-}
-
 fn estimate_seconds(chapter: &ChapterScript, synth: &dyn Synthesizer) -> f64 {
     let words: usize = chapter
         .utterances
@@ -524,6 +464,7 @@ fn make_book(
     script: &Script,
     slug: &str,
     synth: &dyn Synthesizer,
+    cache: &Cache,
     audio: &[ChapterAudio],
 ) -> Book {
     let id = synth.id();
@@ -541,6 +482,7 @@ fn make_book(
             loudness_lufs: pcm.entry.loudness_lufs,
             true_peak_dbtp: pcm.entry.true_peak_dbtp,
             audio_key: pcm.key.clone(),
+            audio: cache.wav_path(&pcm.key),
             words: chapter.words(),
             passages: cs
                 .utterances

@@ -17,8 +17,16 @@ use std::path::Path;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use super::{Book, Packager};
+use std::collections::HashSet;
+
+use roxmltree::Node;
+
+use super::chapter_audio::numbered;
+use super::check::{Checker, metas, parse};
+use super::manifest::Manifest;
+use super::{Book, Output, Packager};
 use crate::clock;
+use crate::clock::{parse_hms, parse_npt};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::plain;
@@ -44,7 +52,24 @@ impl Packager for Daisy {
         "daisy"
     }
 
-    fn write(&self, book: &Book, dir: &Path) -> Result<Vec<String>> {
+    fn about(&self) -> &'static str {
+        "a DAISY 2.02 talking book"
+    }
+
+    /// The NCC and the chapters' `NN-….smil`.
+    fn owns(&self, file: &str) -> bool {
+        file == NCC_FILE || numbered(file, ".smil")
+    }
+
+    fn check(&self, c: &mut Checker, m: &Manifest) {
+        if c.has(NCC_FILE) {
+            let lengths = c.lengths.clone();
+            check_daisy(c, m, &lengths);
+        }
+    }
+
+    fn write(&self, book: &Book, out: &Output) -> Result<Vec<String>> {
+        let dir = out.dir;
         let ncc_path = dir.join(NCC_FILE);
         let plan = Plan::new(book).map_err(|why| {
             Error::Other(format!(
@@ -449,6 +474,175 @@ fn remove_stale_smils(dir: &Path, plan: &Plan) -> Result<()> {
     Ok(())
 }
 
+/// The DAISY 2.02 rules the schemas state as Schematron assertions.
+fn check_daisy(c: &mut Checker, m: &Manifest, lengths: &[u64]) {
+    let Some(text) = c.read(NCC_FILE) else {
+        return;
+    };
+    let ncc = match parse(&text) {
+        Ok(d) => d,
+        Err(e) => return c.problem(NCC_FILE, format!("is not well-formed XML: {e}")),
+    };
+    const ONCE: &[&str] = &[
+        "dc:title",
+        "dc:identifier",
+        "dc:format",
+        "dc:date",
+        "dc:publisher",
+        "ncc:charset",
+        "ncc:pageFront",
+        "ncc:pageNormal",
+        "ncc:pageSpecial",
+        "ncc:tocItems",
+        "ncc:totalTime",
+    ];
+    for name in ONCE {
+        let n = metas(&ncc, name).len();
+        if n != 1 {
+            c.problem(
+                NCC_FILE,
+                format!("has {name} {n} times; it must be there exactly once"),
+            );
+        }
+    }
+    for name in ["dc:language", "dc:creator"] {
+        if metas(&ncc, name).is_empty() {
+            c.problem(NCC_FILE, format!("has no {name}"));
+        }
+    }
+    if metas(&ncc, "dc:format") != ["Daisy 2.02"] {
+        c.problem(NCC_FILE, "dc:format is not \"Daisy 2.02\"");
+    }
+    let Some(body) = ncc.descendants().find(|n| n.has_tag_name("body")) else {
+        return c.problem(NCC_FILE, "has no body");
+    };
+    let items: Vec<Node> = body.children().filter(Node::is_element).collect();
+    if metas(&ncc, "ncc:tocItems") != [items.len().to_string().as_str()] {
+        c.problem(
+            NCC_FILE,
+            format!("ncc:tocItems is not the {} headings it has", items.len()),
+        );
+    }
+    if items.first().and_then(|n| n.attribute("class")) != Some("title")
+        || items.first().is_none_or(|n| !n.has_tag_name("h1"))
+    {
+        c.problem(NCC_FILE, "does not start with <h1 class=\"title\">");
+    }
+    let ids: HashSet<&str> = ncc
+        .descendants()
+        .filter_map(|n| n.attribute("id"))
+        .collect();
+    let mut previous = 0u8;
+    let mut total = 0.0;
+    for (i, item) in items.iter().enumerate() {
+        let level = item
+            .tag_name()
+            .name()
+            .strip_prefix('h')
+            .and_then(|l| l.parse::<u8>().ok());
+        let Some(level) = level else {
+            c.problem(
+                NCC_FILE,
+                format!("<{}> in the body is not a heading", item.tag_name().name()),
+            );
+            continue;
+        };
+        if level > previous + 1 {
+            c.problem(
+                NCC_FILE,
+                format!(
+                    "heading {} is h{level} after h{previous}: a level is skipped",
+                    i + 1
+                ),
+            );
+        }
+        previous = level;
+        let href = item
+            .children()
+            .find(|n| n.has_tag_name("a"))
+            .and_then(|a| a.attribute("href"));
+        let Some((smil, fragment)) = href.and_then(|h| h.split_once('#')) else {
+            c.problem(
+                NCC_FILE,
+                format!("heading {} holds no link into a SMIL file", i + 1),
+            );
+            continue;
+        };
+        let expected =
+            lengths.get(i).copied().unwrap_or(0) as f64 / m.audio.sample_rate.max(1) as f64;
+        total += check_smil(c, smil, fragment, &ids, item.attribute("id"), expected);
+    }
+    let stated = metas(&ncc, "ncc:totalTime")
+        .first()
+        .and_then(|t| parse_hms(t));
+    if stated.is_none_or(|t| (t - total).abs() > 0.5) {
+        c.problem(
+            NCC_FILE,
+            format!("ncc:totalTime is not the {total:.3}s its SMIL files add up to"),
+        );
+    }
+}
+
+/// One SMIL file: the link's target exists, points back at its heading, and
+/// its clip is the chapter WAV's length. Returns the clip's length.
+fn check_smil(
+    c: &mut Checker,
+    smil: &str,
+    fragment: &str,
+    ncc_ids: &HashSet<&str>,
+    heading_id: Option<&str>,
+    expected: f64,
+) -> f64 {
+    let Some(text) = c.read(smil) else {
+        return 0.0;
+    };
+    let doc = match parse(&text) {
+        Ok(d) => d,
+        Err(e) => {
+            c.problem(smil, format!("is not well-formed XML: {e}"));
+            return 0.0;
+        }
+    };
+    if !doc
+        .descendants()
+        .any(|n| n.attribute("id") == Some(fragment))
+    {
+        c.problem(
+            smil,
+            format!("has no element with id \"{fragment}\" for the NCC's link"),
+        );
+    }
+    for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        let target = t
+            .attribute("src")
+            .and_then(|s| s.split_once('#'))
+            .map(|(_, id)| id);
+        if target.is_none_or(|id| !ncc_ids.contains(id)) || target != heading_id {
+            c.problem(
+                smil,
+                "a text element does not point back at its NCC heading",
+            );
+        }
+    }
+    let mut secs = 0.0;
+    for a in doc.descendants().filter(|n| n.has_tag_name("audio")) {
+        let src = a.attribute("src").unwrap_or_default();
+        if !c.dir.join(src).is_file() {
+            c.problem(smil, format!("plays {src}, which is missing"));
+        }
+        let begin = a.attribute("clip-begin").and_then(parse_npt).unwrap_or(0.0);
+        let end = a.attribute("clip-end").and_then(parse_npt).unwrap_or(0.0);
+        secs += end - begin;
+    }
+    if (secs - expected).abs() > 0.002 {
+        c.problem(
+            smil,
+            format!("its clips last {secs:.3}s; the chapter's WAV lasts {expected:.3}s"),
+        );
+    }
+    secs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,6 +694,7 @@ mod tests {
                     true_peak_dbtp: -3.0,
                     audio_key: String::new(),
                     passages: Vec::new(),
+                    audio: Default::default(),
                 })
                 .collect(),
         }

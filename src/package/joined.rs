@@ -17,7 +17,10 @@ mod riff;
 use std::io;
 use std::path::Path;
 
-use super::{Book, Packager};
+use super::chapter_audio::link_or_copy;
+use super::check::Checker;
+use super::manifest::Manifest;
+use super::{Book, MANIFEST_FILE, Output, Packager};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::plain::one_line_printable;
@@ -40,7 +43,29 @@ impl Packager for Joined {
         "wav"
     }
 
-    fn write(&self, book: &Book, dir: &Path) -> Result<Vec<String>> {
+    fn about(&self) -> &'static str {
+        "the whole leaflet as one WAV file with chapter marks, and a CUE sheet"
+    }
+
+    fn owns(&self, file: &str) -> bool {
+        file == JOINED_WAV || file == CUE_SHEET
+    }
+
+    fn check(&self, c: &mut Checker, m: &Manifest) {
+        if c.has(JOINED_WAV) {
+            let lengths = c.lengths.clone();
+            check_joined(c, m, &lengths);
+        }
+    }
+
+    fn write(&self, book: &Book, out: &Output) -> Result<Vec<String>> {
+        let dir = out.dir;
+        let files = vec![JOINED_WAV.to_string(), CUE_SHEET.to_string()];
+        if let Some(old) = out.previous
+            && reuse(old, dir, book)?
+        {
+            return Ok(files);
+        }
         let wav_path = dir.join(JOINED_WAV);
         let plan = Plan::new(book, dir)
             .map_err(|why| Error::Other(format!("cannot write `{}`: {why}", wav_path.display())))?;
@@ -71,8 +96,38 @@ impl Packager for Joined {
                 .collect(),
         };
         fsutil::write_atomic(&dir.join(CUE_SHEET), |w| cue_sheet::render(&sheet, w))?;
-        Ok(vec![JOINED_WAV.to_string(), CUE_SHEET.to_string()])
+        Ok(files)
     }
+}
+
+/// `leaflet.wav` is the one large output that is not a chapter. When the
+/// old package's joined file was made from the same chapter audio, titles
+/// and voice, link it (and its cue sheet) into the new package instead of
+/// writing the same bytes again.
+fn reuse(old: &Path, dir: &Path, book: &Book) -> Result<bool> {
+    let previous: Option<Manifest> = std::fs::read_to_string(old.join(MANIFEST_FILE))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok());
+    let Some(previous) = previous else {
+        return Ok(false);
+    };
+    let now = Manifest::from_book(book);
+    let same_chapters = previous.chapters.len() == now.chapters.len()
+        && previous.chapters.iter().zip(&now.chapters).all(|(a, b)| {
+            !a.audio_key.is_empty()
+                && (&a.audio_key, &a.title, &a.file) == (&b.audio_key, &b.title, &b.file)
+        });
+    let same = same_chapters
+        && (&previous.title, &previous.voice, &previous.audio)
+            == (&now.title, &now.voice, &now.audio);
+    let files = [JOINED_WAV, CUE_SHEET];
+    if !same || !files.iter().all(|f| old.join(f).is_file()) {
+        return Ok(false);
+    }
+    for f in files {
+        link_or_copy(&old.join(f), &dir.join(f))?;
+    }
+    Ok(true)
 }
 
 /// Everything both files say, worked out from the book and the chapter WAVs'
@@ -244,6 +299,35 @@ fn copy_chapter<W: io::Write + ?Sized>(
     Ok(())
 }
 
+/// The joined file holds exactly the chapters' samples, and its cue sheet
+/// has a track for each.
+fn check_joined(c: &mut Checker, m: &Manifest, lengths: &[u64]) {
+    match hound::WavReader::open(c.dir.join(JOINED_WAV)) {
+        Ok(r) => {
+            let sum: u64 = lengths.iter().sum();
+            if r.duration() as u64 != sum {
+                c.problem(
+                    JOINED_WAV,
+                    format!("holds {} samples; the chapters hold {sum}", r.duration()),
+                );
+            }
+        }
+        Err(e) => c.problem(JOINED_WAV, format!("is not a valid WAV file ({e})")),
+    }
+    if let Some(cue) = c.read(CUE_SHEET) {
+        let tracks = cue
+            .lines()
+            .filter(|l| l.trim_start().starts_with("TRACK "))
+            .count();
+        if tracks != m.chapters.len() {
+            c.problem(
+                CUE_SHEET,
+                format!("has {tracks} tracks for {} chapters", m.chapters.len()),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +362,7 @@ mod tests {
                     true_peak_dbtp: -3.0,
                     audio_key: String::new(),
                     passages: Vec::new(),
+                    audio: Default::default(),
                 })
                 .collect(),
         }
@@ -301,7 +386,15 @@ mod tests {
         write_chapter(dir.path(), "01.wav", vec![1, 2, 3], 8_000);
         write_chapter(dir.path(), "02.wav", vec![], 8_000);
         write_chapter(dir.path(), "03.wav", vec![-4, 5], 8_000);
-        let files = Joined.write(&b, dir.path()).unwrap();
+        let files = Joined
+            .write(
+                &b,
+                &Output {
+                    dir: dir.path(),
+                    previous: None,
+                },
+            )
+            .unwrap();
         assert_eq!(files, ["leaflet.wav", "leaflet.cue"]);
 
         let mut reader = hound::WavReader::open(dir.path().join("leaflet.wav")).unwrap();
@@ -329,7 +422,13 @@ mod tests {
         write_chapter(dir.path(), "01.wav", vec![1, 2, 3], 8_000);
         write_chapter(dir.path(), "02.wav", vec![1, 2, 3], 16_000);
         let other_rate = Joined
-            .write(&book(&[("One", 3), ("Two", 3)]), dir.path())
+            .write(
+                &book(&[("One", 3), ("Two", 3)]),
+                &Output {
+                    dir: dir.path(),
+                    previous: None,
+                },
+            )
             .unwrap_err()
             .to_string();
         assert!(
@@ -339,7 +438,13 @@ mod tests {
         write_chapter(dir.path(), "02.wav", vec![1, 2, 3], 8_000);
 
         let other_length = Joined
-            .write(&book(&[("One", 4)]), dir.path())
+            .write(
+                &book(&[("One", 4)]),
+                &Output {
+                    dir: dir.path(),
+                    previous: None,
+                },
+            )
             .unwrap_err()
             .to_string();
         assert!(
@@ -348,7 +453,13 @@ mod tests {
         );
 
         let missing = Joined
-            .write(&book(&[("One", 3), ("Two", 3), ("Three", 3)]), dir.path())
+            .write(
+                &book(&[("One", 3), ("Two", 3), ("Three", 3)]),
+                &Output {
+                    dir: dir.path(),
+                    previous: None,
+                },
+            )
             .unwrap_err()
             .to_string();
         assert!(missing.contains("cannot read the chapter"), "{missing}");
@@ -365,7 +476,13 @@ mod tests {
         let titles: Vec<String> = (1..=100).map(|n| format!("Part {n}")).collect();
         let chapters: Vec<(&str, u64)> = titles.iter().map(|t| (t.as_str(), 0)).collect();
         let why = Joined
-            .write(&book(&chapters), dir.path())
+            .write(
+                &book(&chapters),
+                &Output {
+                    dir: dir.path(),
+                    previous: None,
+                },
+            )
             .unwrap_err()
             .to_string();
         assert!(

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::check::Checker;
 use super::{Book, SingleFile, round_ms};
 use crate::script::Role;
 
@@ -166,6 +167,17 @@ impl SingleFile for ManifestWriter {
     fn name(&self) -> &'static str {
         "manifest"
     }
+
+    fn always(&self) -> bool {
+        true
+    }
+
+    fn about(&self) -> &'static str {
+        "manifest.json, the chapter index for programs, always written"
+    }
+
+    /// `check` reads the manifest before any format is checked.
+    fn check(&self, _: &mut Checker, _: &Manifest) {}
 
     fn file(&self) -> &'static str {
         MANIFEST_FILE

@@ -1,5 +1,6 @@
 //! Packagers: each writes one kind of chapter index from the finished book.
 
+mod chapter_audio;
 pub mod check;
 mod daisy;
 mod joined;
@@ -7,7 +8,7 @@ mod manifest;
 mod player;
 mod playlist;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::audio::Span;
 use crate::error::Result;
@@ -57,6 +58,8 @@ pub struct BookChapter {
     pub true_peak_dbtp: f64,
     /// The chapter's entry in the audio cache (see `audio-leaflet clean`).
     pub audio_key: String,
+    /// Where the chapter's audio is now (in the cache), to be put in the package.
+    pub audio: PathBuf,
     /// What the chapter says, utterance by utterance, and where in its audio.
     pub passages: Vec<Passage>,
 }
@@ -95,56 +98,96 @@ impl Book {
     }
 }
 
-/// One output format. Each writes its files into the package folder, every
-/// file atomically (see [`crate::fsutil::write_atomic`]).
+/// Where a packager writes: the staging folder of the new package, where
+/// the formats before it in [`REGISTRY`] have written, and the package it
+/// replaces, if any (a format may take an unchanged file from it).
+pub struct Output<'a> {
+    pub dir: &'a Path,
+    pub previous: Option<&'a Path>,
+}
+
+/// One output format: its name, the files it writes, and its own check of
+/// them. Each file is written atomically (see [`crate::fsutil::write_atomic`]).
 pub trait Packager: Sync {
     /// The name staff use with `--formats`.
     fn name(&self) -> &'static str;
-    /// Write this format's files for `book` into `dir`, where the chapter WAVs
-    /// already are. Returns the file names written, relative to `dir`.
-    fn write(&self, book: &Book, dir: &Path) -> Result<Vec<String>>;
+    /// What it gives the listener, for `--formats` help.
+    fn about(&self) -> &'static str;
+    /// Written whatever `--formats` says.
+    fn always(&self) -> bool {
+        false
+    }
+    /// Whether this format writes a file of this name, for this book or an
+    /// earlier one: a rebuild replaces such files and removes them when no
+    /// longer written; any other file in a package is staff's and is kept.
+    fn owns(&self, file: &str) -> bool;
+    /// Write this format's files for `book`; returns their names.
+    fn write(&self, book: &Book, out: &Output) -> Result<Vec<String>>;
+    /// Check this format's files in a finished package against its
+    /// manifest, when they are there.
+    fn check(&self, c: &mut check::Checker, manifest: &Manifest);
 }
 
 /// A packager whose output is one file rendered from the book.
 pub trait SingleFile {
     fn name(&self) -> &'static str;
+    fn about(&self) -> &'static str;
+    fn always(&self) -> bool {
+        false
+    }
     fn file(&self) -> &'static str;
     fn render(&self, book: &Book, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+    fn check(&self, c: &mut check::Checker, manifest: &Manifest);
 }
 
-/// Names accepted by `--formats`, in the order they run. The manifest is
-/// always written, and last: it is the sign that a package is complete.
-pub const FORMATS: &[&str] = &["m3u8", "daisy", "html", "wav", "manifest"];
+/// Every format, in the order they are written: the chapter audio first,
+/// since others read it, and the manifest last, the sign that a package is
+/// complete. A new format is a file and a line here.
+pub const REGISTRY: &[&dyn Packager] = &[
+    &chapter_audio::ChapterAudio,
+    &playlist::Playlist,
+    &daisy::Daisy,
+    &player::Player,
+    &joined::Joined,
+    &manifest::ManifestWriter,
+];
 
-/// The packagers for the chosen format names (all when `names` is empty).
+/// The names `--formats` takes.
+pub fn format_names() -> Vec<&'static str> {
+    REGISTRY.iter().map(|p| p.name()).collect()
+}
+
+/// `--formats` help: each format's name and what it gives.
+pub fn formats_help() -> String {
+    let list: Vec<String> = REGISTRY
+        .iter()
+        .map(|p| format!("{}: {}", p.name(), p.about()))
+        .collect();
+    format!(
+        "Which outputs to write, by name, comma-separated (default all). {}",
+        list.join("; ")
+    )
+}
+
+/// The packagers for the chosen format names (all when `names` is empty),
+/// with those always written, in registry order.
 pub fn select(names: &[String]) -> Result<Vec<&'static dyn Packager>> {
     for name in names {
-        if !FORMATS.contains(&name.as_str()) {
+        if !REGISTRY.iter().any(|p| p.name() == name) {
             return Err(crate::Error::Other(format!(
                 "unknown format `{name}`: choose from {}",
-                FORMATS.join(", ")
+                format_names().join(", ")
             )));
         }
     }
-    let wanted = |n: &str| n == "manifest" || names.is_empty() || names.iter().any(|w| w == n);
-    let mut chosen: Vec<&'static dyn Packager> = Vec::new();
-    for &name in FORMATS {
-        if wanted(name) {
-            chosen.push(by_name(name));
-        }
-    }
-    Ok(chosen)
+    let wanted =
+        |p: &dyn Packager| p.always() || names.is_empty() || names.iter().any(|w| w == p.name());
+    Ok(REGISTRY.iter().copied().filter(|p| wanted(*p)).collect())
 }
 
-fn by_name(name: &str) -> &'static dyn Packager {
-    match name {
-        "m3u8" => &playlist::Playlist,
-        "daisy" => &daisy::Daisy,
-        "html" => &player::Player,
-        "wav" => &joined::Joined,
-        "manifest" => &manifest::ManifestWriter,
-        _ => unreachable!("format names are checked against FORMATS"),
-    }
+/// Whether some format writes a file of this name into packages.
+pub fn is_generated(file: &str) -> bool {
+    REGISTRY.iter().any(|p| p.owns(file))
 }
 
 impl<T: SingleFile + Sync> Packager for T {
@@ -152,17 +195,33 @@ impl<T: SingleFile + Sync> Packager for T {
         SingleFile::name(self)
     }
 
-    fn write(&self, book: &Book, dir: &Path) -> Result<Vec<String>> {
-        crate::fsutil::write_atomic(&dir.join(self.file()), |w| self.render(book, w))?;
+    fn about(&self) -> &'static str {
+        SingleFile::about(self)
+    }
+
+    fn always(&self) -> bool {
+        SingleFile::always(self)
+    }
+
+    fn owns(&self, file: &str) -> bool {
+        file == self.file()
+    }
+
+    fn write(&self, book: &Book, out: &Output) -> Result<Vec<String>> {
+        crate::fsutil::write_atomic(&out.dir.join(self.file()), |w| self.render(book, w))?;
         Ok(vec![self.file().to_string()])
+    }
+
+    fn check(&self, c: &mut check::Checker, manifest: &Manifest) {
+        SingleFile::check(self, c, manifest)
     }
 }
 
 /// Run the packagers in order.
-pub fn write_all(book: &Book, dir: &Path, packagers: &[&dyn Packager]) -> Result<Vec<String>> {
+pub fn write_all(book: &Book, out: &Output, packagers: &[&dyn Packager]) -> Result<Vec<String>> {
     let mut files = Vec::new();
     for p in packagers {
-        files.extend(p.write(book, dir)?);
+        files.extend(p.write(book, out)?);
     }
     Ok(files)
 }
@@ -170,4 +229,43 @@ pub fn write_all(book: &Book, dir: &Path, packagers: &[&dyn Packager]) -> Result
 /// Seconds rounded to the millisecond, for files people read.
 pub fn round_ms(s: f64) -> f64 {
     (s * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_names_each_format_once_and_writes_the_manifest_last() {
+        let names = format_names();
+        let mut unique = names.clone();
+        unique.dedup();
+        assert_eq!(names.len(), unique.len(), "{names:?}");
+        assert_eq!(names.last(), Some(&"manifest"));
+        assert!(REGISTRY[0].always(), "the chapter audio comes first");
+        let chosen = select(&["daisy".to_string()]).unwrap();
+        let chosen: Vec<&str> = chosen.iter().map(|p| p.name()).collect();
+        assert_eq!(chosen, ["audio", "daisy", "manifest"]);
+    }
+
+    #[test]
+    fn each_generated_file_has_one_owner_and_staff_files_none() {
+        for file in [
+            "01-intro.wav",
+            "02-care.smil",
+            NCC_FILE,
+            PLAYER_FILE,
+            CHAPTERS_VTT_FILE,
+            PLAYLIST_FILE,
+            JOINED_WAV,
+            CUE_SHEET,
+            MANIFEST_FILE,
+        ] {
+            let owners = REGISTRY.iter().filter(|p| p.owns(file)).count();
+            assert_eq!(owners, 1, "{file}");
+        }
+        for file in ["notes.txt", "cover.jpg", "my.wav", "1.smil"] {
+            assert!(!is_generated(file), "{file} is staff's");
+        }
+    }
 }

@@ -8,12 +8,13 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
-use std::path::Path;
 
 use quick_xml::escape::{escape, partial_escape};
 use serde::Serialize;
 
-use super::{Book, Packager, round_ms};
+use super::check::Checker;
+use super::manifest::Manifest;
+use super::{Book, Output, Packager, round_ms};
 use crate::clock;
 use crate::error::Result;
 use crate::plain::one_line;
@@ -36,8 +37,23 @@ impl Packager for Player {
         "html"
     }
 
+    fn about(&self) -> &'static str {
+        "an accessible web player with a chapters track"
+    }
+
+    fn owns(&self, file: &str) -> bool {
+        file == PLAYER_FILE || file == CHAPTERS_VTT_FILE
+    }
+
+    fn check(&self, c: &mut Checker, m: &Manifest) {
+        if c.has(PLAYER_FILE) {
+            check_player(c, m);
+        }
+    }
+
     /// The VTT first, so the page never links to a track that is not there yet.
-    fn write(&self, book: &Book, dir: &Path) -> Result<Vec<String>> {
+    fn write(&self, book: &Book, out: &Output) -> Result<Vec<String>> {
+        let dir = out.dir;
         crate::fsutil::write_atomic(&dir.join(CHAPTERS_VTT_FILE), |w| render_vtt(book, w))?;
         crate::fsutil::write_atomic(&dir.join(PLAYER_FILE), |w| render_html(book, w))?;
         Ok(vec![PLAYER_FILE.to_string(), CHAPTERS_VTT_FILE.to_string()])
@@ -665,6 +681,30 @@ const ES: Ui = Ui {
     second: "segundo",
     seconds: "segundos",
 };
+
+/// The web player offers every chapter, and its chapters track is there.
+fn check_player(c: &mut Checker, m: &Manifest) {
+    let Some(page) = c.read(PLAYER_FILE) else {
+        return;
+    };
+    for ch in &m.chapters {
+        if !page.contains(&ch.file) {
+            c.problem(
+                PLAYER_FILE,
+                format!("does not offer chapter {} ({})", ch.index, ch.file),
+            );
+        }
+    }
+    if let Some(vtt) = c.read(CHAPTERS_VTT_FILE) {
+        let cues = vtt.lines().filter(|l| l.contains(" --> ")).count();
+        if !vtt.starts_with("WEBVTT") || cues != m.chapters.len() {
+            c.problem(
+                CHAPTERS_VTT_FILE,
+                format!("has {cues} cues for {} chapters", m.chapters.len()),
+            );
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,7 @@
 //! `playlist.m3u8`: an extended M3U playlist of the chapters, in order.
 
+use super::check::Checker;
+use super::manifest::Manifest;
 use super::{Book, SingleFile};
 use crate::clock;
 use crate::plain::one_line;
@@ -11,6 +13,16 @@ pub struct Playlist;
 impl SingleFile for Playlist {
     fn name(&self) -> &'static str {
         "m3u8"
+    }
+
+    fn about(&self) -> &'static str {
+        "an M3U8 playlist of the chapters"
+    }
+
+    fn check(&self, c: &mut Checker, m: &Manifest) {
+        if c.has(PLAYLIST_FILE) {
+            check_playlist(c, m);
+        }
     }
 
     fn file(&self) -> &'static str {
@@ -34,6 +46,37 @@ impl SingleFile for Playlist {
     }
 }
 
+/// The playlist names every chapter, in order, with its length and title.
+fn check_playlist(c: &mut Checker, m: &Manifest) {
+    let Some(text) = c.read(PLAYLIST_FILE) else {
+        return;
+    };
+    if !text.starts_with("#EXTM3U") {
+        c.problem(PLAYLIST_FILE, "does not start with #EXTM3U");
+    }
+    let files: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect();
+    let wanted: Vec<&str> = m.chapters.iter().map(|ch| ch.file.as_str()).collect();
+    if files != wanted {
+        c.problem(
+            PLAYLIST_FILE,
+            format!("lists {files:?}; the chapters are {wanted:?}"),
+        );
+    }
+    let infos = text.lines().filter(|l| l.starts_with("#EXTINF:")).count();
+    if infos != m.chapters.len() {
+        c.problem(
+            PLAYLIST_FILE,
+            format!(
+                "has {infos} #EXTINF lines for {} chapters",
+                m.chapters.len()
+            ),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +95,7 @@ mod tests {
             true_peak_dbtp: -3.0,
             audio_key: String::new(),
             passages: Vec::new(),
+            audio: Default::default(),
         };
         let book = Book {
             title: "T".into(),

@@ -40,6 +40,7 @@ fn book(language: &str, chapters: &[(u8, &str, u64)]) -> Book {
                 true_peak_dbtp: -3.0,
                 audio_key: String::new(),
                 passages: Vec::new(),
+                audio: Default::default(),
             })
             .collect(),
     }
