@@ -13,6 +13,7 @@ mod espeak;
 mod golden;
 mod hostile;
 mod joined;
+mod library;
 mod markdown;
 mod natural;
 mod package_check;
