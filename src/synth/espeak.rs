@@ -261,34 +261,50 @@ const QUIET: u16 = 200;
 /// Where each unit is in one document's audio. espeak-ng speaks the whole
 /// chapter in one run and does not say where its breaks fell, so they are
 /// found in the sound: after each unit, the first quiet stretch at least
-/// 80% as long as its break. A unit with no break runs on into the next.
+/// 80% as long as its break. Units with no break between them share the
+/// stretch up to the next break, split by their length in characters.
 pub fn find_marks(pcm: &Pcm, units: &[Unit]) -> Vec<Span> {
     let len = pcm.samples.len();
     let mut marks = Vec::with_capacity(units.len());
     let mut at = 0usize;
+    let mut group = 0;
     for (i, u) in units.iter().enumerate() {
-        let start = at;
         let last = i + 1 == units.len();
+        if u.pause_after_ms == 0 && !last {
+            continue;
+        }
         let need = (pcm.sample_rate as u64 * u.pause_after_ms as u64 * 8 / 10_000) as usize;
-        let (end, next) = if last {
+        let (end, next) = if last || need == 0 {
             (len, len)
-        } else if need == 0 {
-            (at, at)
         } else {
-            quiet_run(&pcm.samples, start, need).unwrap_or((len, len))
+            quiet_run(&pcm.samples, at, need).unwrap_or((len, len))
         };
-        // Speech starts after any quiet the unit opens with.
-        let spoken = pcm.samples[start..end]
+        // Speech starts after any quiet the first unit opens with.
+        let start = pcm.samples[at..end]
             .iter()
             .position(|s| s.unsigned_abs() > QUIET)
-            .map_or(end, |p| start + p);
-        marks.push(Span {
-            start: spoken as u64,
-            end: end as u64,
-        });
+            .map_or(end, |p| at + p);
+        split(&units[group..=i], start, end, &mut marks);
         at = next;
+        group = i + 1;
     }
     marks
+}
+
+/// Share `start..end` among `units` in proportion to their text.
+fn split(units: &[Unit], start: usize, end: usize, marks: &mut Vec<Span>) {
+    let weight = |u: &Unit| u.text.chars().count().max(1);
+    let total: usize = units.iter().map(weight).sum();
+    let mut done = 0;
+    for u in units {
+        let from = start + (end - start) * done / total;
+        done += weight(u);
+        let to = start + (end - start) * done / total;
+        marks.push(Span {
+            start: from as u64,
+            end: to as u64,
+        });
+    }
 }
 
 /// The first run of at least `need` quiet samples after some sound from
@@ -434,6 +450,63 @@ mod tests {
             text: text.into(),
             pause_after_ms,
         }
+    }
+
+    #[test]
+    fn marks_are_found_at_the_quiet_of_each_break() {
+        // 100 ms quiet, 1 s sound, a 40 ms gap inside the sentence, 0.5 s
+        // sound, the 700 ms break, 1 s sound, 200 ms quiet; at 1 kHz.
+        let loud = |n: usize| std::iter::repeat_n(3000i16, n);
+        let quiet = |n: usize| std::iter::repeat_n(0i16, n);
+        let samples: Vec<i16> = quiet(100)
+            .chain(loud(1000))
+            .chain(quiet(40))
+            .chain(loud(500))
+            .chain(quiet(700))
+            .chain(loud(1000))
+            .chain(quiet(200))
+            .collect();
+        let pcm = Pcm {
+            samples,
+            sample_rate: 1000,
+        };
+        let marks = find_marks(&pcm, &[u("First.", 700), u("Second.", 0)]);
+        assert_eq!(
+            marks,
+            [
+                Span {
+                    start: 100,
+                    end: 1640
+                },
+                Span {
+                    start: 2340,
+                    end: 3540
+                }
+            ]
+        );
+        // No break between two units: they share the speech by length.
+        let marks = find_marks(&pcm, &[u("One.", 0), u("Two.", 700), u("Three.", 0)]);
+        assert_eq!(
+            marks[0],
+            Span {
+                start: 100,
+                end: 870
+            }
+        );
+        assert_eq!(
+            marks[1],
+            Span {
+                start: 870,
+                end: 1640
+            }
+        );
+        assert_eq!(
+            marks[2],
+            Span {
+                start: 2340,
+                end: 3540
+            }
+        );
     }
 
     #[test]
