@@ -68,6 +68,9 @@ pub struct BuildArgs {
     /// The leaflet's language as a two-letter code (en, es); detected when not given.
     #[arg(long, value_name = "CODE")]
     pub lang: Option<String>,
+    /// Read the file as this kind, whatever it looks like (pdf, docx, odt, html, markdown, text).
+    #[arg(long, value_name = "KIND", value_parser = input_format)]
+    pub input_format: Option<leaflet::Kind>,
     /// Narrate every chapter again, even those already made (ignore the cache).
     #[arg(long)]
     pub force: bool,
@@ -160,6 +163,9 @@ pub struct ChaptersArgs {
     /// The leaflet's language as a two-letter code; detected when not given.
     #[arg(long, value_name = "CODE")]
     pub lang: Option<String>,
+    /// Read the file as this kind, whatever it looks like (pdf, docx, odt, html, markdown, text).
+    #[arg(long, value_name = "KIND", value_parser = input_format)]
+    pub input_format: Option<leaflet::Kind>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -172,6 +178,9 @@ pub struct ScriptArgs {
     /// The leaflet's language as a two-letter code; detected when not given.
     #[arg(long, value_name = "CODE")]
     pub lang: Option<String>,
+    /// Read the file as this kind, whatever it looks like (pdf, docx, odt, html, markdown, text).
+    #[arg(long, value_name = "KIND", value_parser = input_format)]
+    pub input_format: Option<leaflet::Kind>,
     /// List the words the voice may get wrong, chapter by chapter, to add to a lexicon.
     #[arg(long, conflicts_with = "chapter")]
     pub check: bool,
@@ -198,6 +207,9 @@ pub struct SayArgs {
     /// The leaflet's language as a two-letter code; detected when not given.
     #[arg(long, value_name = "CODE")]
     pub lang: Option<String>,
+    /// Read the file as this kind, whatever it looks like (pdf, docx, odt, html, markdown, text).
+    #[arg(long, value_name = "KIND", value_parser = input_format)]
+    pub input_format: Option<leaflet::Kind>,
     /// Speaking speed in words per minute (80 to 300, as for `build`; about 160 is the
     /// natural speed), mapped onto the speech service's rate scale.
     #[arg(long, value_name = "WPM")]
@@ -236,6 +248,14 @@ impl SpeechArgs {
     }
 }
 
+/// `--input-format`: a reader's name.
+fn input_format(name: &str) -> std::result::Result<leaflet::Kind, String> {
+    leaflet::Kind::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = leaflet::Kind::ALL.iter().map(|k| k.name()).collect();
+        format!("choose one of {}", names.join(", "))
+    })
+}
+
 /// Run a parsed command line; the result is the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
@@ -257,6 +277,7 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         voice: args.voice,
         rate_wpm: args.rate,
         lang: args.lang,
+        input_format: args.input_format,
         check: !args.no_check,
         force: args.force,
         formats: args.formats,
@@ -290,21 +311,21 @@ fn run_build(args: BuildArgs) -> Result<i32> {
 }
 
 /// Read a leaflet, telling staff what was odd about it.
-fn read(input: &Path, lang: Option<&str>) -> Result<leaflet::Leaflet> {
-    let leaflet = commands::read(input, lang)?;
-    for w in &leaflet.warnings {
+fn read(input: &Path, lang: Option<&str>, kind: Option<leaflet::Kind>) -> Result<leaflet::Source> {
+    let source = commands::read(input, lang, kind)?;
+    for w in &source.leaflet.warnings {
         eprintln!("warning: {w}");
     }
-    Ok(leaflet)
+    Ok(source)
 }
 
 fn run_chapters(args: ChaptersArgs) -> Result<i32> {
-    let leaflet = read(&args.input, args.lang.as_deref())?;
+    let source = read(&args.input, args.lang.as_deref(), args.input_format)?;
     if args.markdown {
-        emit(&leaflet::to_markdown(&leaflet))?;
+        emit(&leaflet::to_markdown(&source.leaflet))?;
         return Ok(0);
     }
-    let outline = commands::chapters(&leaflet);
+    let outline = commands::chapters(&source);
     let mut out = String::new();
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&outline)?)?;
@@ -338,7 +359,7 @@ fn write_dropped(dropped: &[leaflet::Dropped], out: &mut String) -> std::fmt::Re
 }
 
 fn run_script(args: ScriptArgs) -> Result<i32> {
-    let leaflet = read(&args.input, args.lang.as_deref())?;
+    let leaflet = read(&args.input, args.lang.as_deref(), args.input_format)?.leaflet;
     let options = args.speech.options()?;
     if args.check {
         let checks = commands::check_script(
@@ -399,7 +420,7 @@ fn run_say(args: SayArgs) -> Result<i32> {
         return Ok(0);
     }
     let input = args.input.context("give the leaflet to read")?;
-    let leaflet = read(&input, args.lang.as_deref())?;
+    let leaflet = read(&input, args.lang.as_deref(), args.input_format)?.leaflet;
     let mut script = script::write(&leaflet, &args.speech.options()?);
     say::fill_listening_time(&mut script, args.rate);
     let chapters = match args.chapter {

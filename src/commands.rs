@@ -16,6 +16,8 @@ use crate::synth;
 /// A leaflet's chapters, as `chapters` shows them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outline {
+    /// The reader that read the file (`pdf`, `docx`, `odt`, `html`, `markdown`, `text`).
+    pub reader: &'static str,
     pub title: String,
     pub language: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -33,14 +35,21 @@ pub struct OutlineChapter {
     pub words: usize,
 }
 
-/// Read a leaflet; `lang` overrides the detected language.
-pub fn read(input: &Path, lang: Option<&str>) -> Result<Leaflet> {
-    Ok(leaflet::read(input, lang)?.leaflet)
+/// Read a leaflet; `lang` overrides the detected language, `kind` the
+/// reader the file's bytes call for.
+pub fn read(
+    input: &Path,
+    lang: Option<&str>,
+    kind: Option<leaflet::Kind>,
+) -> Result<leaflet::Source> {
+    leaflet::read_as(input, lang, kind)
 }
 
 /// The chapters a build would make of a leaflet.
-pub fn chapters(leaflet: &Leaflet) -> Outline {
+pub fn chapters(source: &leaflet::Source) -> Outline {
+    let leaflet = &source.leaflet;
     Outline {
+        reader: source.kind.name(),
         title: leaflet.title.clone(),
         language: leaflet.language.clone(),
         organisation: leaflet.organisation.clone(),

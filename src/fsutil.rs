@@ -63,3 +63,37 @@ fn parent_dir(path: &Path) -> &Path {
         _ => Path::new("."),
     }
 }
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f`, turning a panic into `None` without the panic message on
+/// stderr: for parsers of untrusted files, whose bugs must reach the user as
+/// a clear error. Panics elsewhere, on any thread, print as usual.
+pub fn quietly<R>(f: impl FnOnce() -> R) -> Option<R> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    result.ok()
+}
+
+#[cfg(test)]
+mod quiet_tests {
+    #[test]
+    fn a_panic_becomes_none_and_other_results_pass_through() {
+        assert_eq!(super::quietly(|| 7), Some(7));
+        let r: Option<()> = super::quietly(|| panic!("a parser's bug"));
+        assert_eq!(r, None);
+        assert_eq!(super::quietly(|| "after"), Some("after"));
+    }
+}

@@ -20,6 +20,8 @@ pub struct Request {
     pub voice: Option<String>,
     pub rate_wpm: Option<u32>,
     pub lang: Option<String>,
+    /// The reader to use whatever the files look like (`--input-format`).
+    pub input_format: Option<crate::leaflet::Kind>,
     pub force: bool,
     /// Check each package before it replaces the old one.
     pub check: bool,
@@ -62,6 +64,7 @@ pub struct Config {
     pub voice: Option<String>,
     pub rate_wpm: Option<u32>,
     pub lang: Option<LangCode>,
+    pub input_format: Option<crate::leaflet::Kind>,
     pub force: bool,
     pub check: bool,
     /// The packagers to run, in order (the manifest last).
@@ -111,6 +114,7 @@ impl Request {
             voice: self.voice.clone(),
             rate_wpm: self.rate_wpm,
             lang,
+            input_format: self.input_format,
             force: self.force,
             check: self.check,
             formats,

@@ -1,5 +1,5 @@
-//! What staff name on the command line: files, folders (searched for .txt
-//! and .md leaflets) and glob patterns.
+//! What staff name on the command line: files, folders (searched for every
+//! kind of leaflet the readers take) and glob patterns.
 
 use std::path::{Path, PathBuf};
 
@@ -66,5 +66,5 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
 fn is_leaflet(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "txt" | "md" | "markdown"))
+        .is_some_and(|e| crate::leaflet::EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }

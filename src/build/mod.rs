@@ -124,7 +124,8 @@ fn prepare(
     slugs: &mut HashSet<String>,
 ) -> Result<Prepared> {
     let started = Instant::now();
-    let source = leaflet::read(input, config.lang.as_ref().map(LangCode::as_str))?;
+    let lang = config.lang.as_ref().map(LangCode::as_str);
+    let source = leaflet::read_as(input, lang, config.input_format)?;
     let voice = match &config.voice {
         Some(name) => name.clone(),
         None => synth::voice_for_language(&source.leaflet.language, voices.voices_dir())?,

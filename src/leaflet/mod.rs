@@ -7,9 +7,15 @@
 
 mod cleanup;
 mod decode;
+pub mod document;
+mod docx;
 mod export;
+mod html;
 mod language;
 mod markdown;
+mod odt;
+mod pdf;
+mod sniff;
 mod text;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +26,7 @@ use crate::error::{Error, Result};
 
 pub use decode::Decoded;
 pub use export::to_markdown;
+pub use sniff::{EXTENSIONS, Kind};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Leaflet {
@@ -108,6 +115,8 @@ impl Format {
 pub struct Source {
     pub path: PathBuf,
     pub bytes: Vec<u8>,
+    /// The reader that read it.
+    pub kind: Kind,
     pub leaflet: Leaflet,
 }
 
@@ -120,6 +129,12 @@ pub const MAX_BYTES: u64 = 5_000_000;
 pub const MAX_CHAPTERS: usize = 500;
 
 pub fn read(path: &Path, lang: Option<&str>) -> Result<Source> {
+    read_as(path, lang, None)
+}
+
+/// Read a leaflet with the reader for `kind`, or for what the bytes say it
+/// is when `kind` is `None` (`--input-format` gives it).
+pub fn read_as(path: &Path, lang: Option<&str>, kind: Option<Kind>) -> Result<Source> {
     let rerr = |source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -128,7 +143,7 @@ pub fn read(path: &Path, lang: Option<&str>) -> Result<Source> {
     if meta.is_dir() {
         return Err(Error::NotText {
             path: path.to_path_buf(),
-            why: "is a folder with no leaflets (.txt or .md files) in it: give leaflet files, or a folder that holds them".into(),
+            why: "is a folder with no leaflets in it (.pdf, .docx, .odt, .html, .md or .txt files): give leaflet files, or a folder that holds them".into(),
         });
     }
     if meta.len() > MAX_BYTES {
@@ -139,13 +154,28 @@ pub fn read(path: &Path, lang: Option<&str>) -> Result<Source> {
         });
     }
     let bytes = std::fs::read(path).map_err(rerr)?;
-    let decoded = decode::decode(path, &bytes)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut leaflet = parse(&decoded.text, Format::from_path(path), &stem, lang);
-    leaflet.warnings.extend(decoded.warnings);
+    let kind = kind.or_else(|| sniff::sniff(path, &bytes));
+    let (kind, leaflet) = match kind {
+        Some(k) if k.is_binary() => (k, read_binary(path, &bytes, k, &stem, lang)?),
+        other => {
+            let decoded = decode::decode(path, &bytes)?;
+            let kind = other.unwrap_or(Kind::Text);
+            let mut leaflet = match kind {
+                Kind::Html => {
+                    let doc = guarded(path, kind, || html::read(&decoded.text))?;
+                    from_document(doc, &stem, lang)
+                }
+                Kind::Markdown => parse(&decoded.text, Format::Markdown, &stem, lang),
+                _ => parse(&decoded.text, Format::PdfText, &stem, lang),
+            };
+            leaflet.warnings.extend(decoded.warnings);
+            (kind, leaflet)
+        }
+    };
     if leaflet.chapters.len() > MAX_CHAPTERS {
         return Err(Error::TooManyChapters {
             path: path.to_path_buf(),
@@ -164,8 +194,64 @@ pub fn read(path: &Path, lang: Option<&str>) -> Result<Source> {
     Ok(Source {
         path: path.to_path_buf(),
         bytes,
+        kind,
         leaflet,
     })
+}
+
+fn read_binary(
+    path: &Path,
+    bytes: &[u8],
+    kind: Kind,
+    stem: &str,
+    lang: Option<&str>,
+) -> Result<Leaflet> {
+    let document = guarded(path, kind, || match kind {
+        Kind::Pdf => pdf::read(bytes),
+        Kind::Docx => docx::read(bytes),
+        _ => odt::read(bytes),
+    })?;
+    Ok(from_document(document, stem, lang))
+}
+
+/// Run a reader, its failure as an error naming the file. A reader that
+/// panics (a parser's bug on a strange file) is caught: the user is told the
+/// file could not be read and what to do, never shown the panic.
+fn guarded(
+    path: &Path,
+    kind: Kind,
+    read: impl FnOnce() -> std::result::Result<document::Document, String>,
+) -> Result<document::Document> {
+    let result = crate::fsutil::quietly(read).unwrap_or_else(|| {
+        Err(format!(
+            "could not be read: the {} reader failed on it; save it another way (for example as PDF or Markdown) and try again, and report the file",
+            kind.name()
+        ))
+    });
+    result.map_err(|why| Error::NotText {
+        path: path.to_path_buf(),
+        why,
+    })
+}
+
+/// The leaflet a structured reader's document makes: the same outline and
+/// debris rules as Markdown; `--lang`, else the language the file declares,
+/// else the one its text is in.
+fn from_document(doc: document::Document, fallback_title: &str, lang: Option<&str>) -> Leaflet {
+    let text = doc.text();
+    let mut leaflet = markdown::from_units(doc.units);
+    leaflet.warnings.extend(doc.warnings);
+    if leaflet.title.is_empty() {
+        leaflet.title = fallback_title.to_string();
+        if let Some(first) = leaflet.chapters.first_mut().filter(|c| c.title.is_empty()) {
+            first.title = fallback_title.to_string();
+        }
+    }
+    leaflet.language = match lang.or(doc.language.as_deref()) {
+        Some(l) => l.to_ascii_lowercase(),
+        None => language::detect(&text).to_string(),
+    };
+    leaflet
 }
 
 /// A `---` block of `key: value` lines at the top of a Markdown file.

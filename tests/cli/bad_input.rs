@@ -48,7 +48,7 @@ fn rows() -> Vec<Row> {
             name: "a folder with no leaflets",
             file: "empty-folder",
             make: Make::Folder,
-            error: "error: `{}` is a folder with no leaflets (.txt or .md files) in it: give leaflet files, or a folder that holds them",
+            error: "error: `{}` is a folder with no leaflets in it (.pdf, .docx, .odt, .html, .md or .txt files): give leaflet files, or a folder that holds them",
         },
         Row {
             name: "empty file",

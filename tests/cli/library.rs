@@ -121,8 +121,10 @@ fn a_request_is_checked_before_any_work() {
 #[test]
 fn the_commands_return_data() {
     let path = repo("examples/carpal-tunnel.txt");
-    let leaflet = commands::read(&path, None).unwrap();
-    let outline = commands::chapters(&leaflet);
+    let source = commands::read(&path, None, None).unwrap();
+    let outline = commands::chapters(&source);
+    assert_eq!(outline.reader, "text");
+    let leaflet = source.leaflet;
     assert_eq!(outline.chapters.len(), 6);
     assert_eq!(outline.chapters[0].title, "Carpal tunnel release");
     let options = build::speech_options(None, Some("item=200")).unwrap();

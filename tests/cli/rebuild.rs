@@ -204,7 +204,7 @@ fn folders_and_patterns_name_many_leaflets() {
         "# Gout\n\nGout is a painful swelling of a joint.\n",
     )
     .unwrap();
-    std::fs::write(leaflets.join("notes.docx"), "not a leaflet").unwrap();
+    std::fs::write(leaflets.join("notes.xlsx"), "not a leaflet").unwrap();
     let out = dir.path().join("out");
     assert_eq!(build(&[&dir.path().join("leaflets")], &out, &[]).len(), 2);
     let pattern = leaflets.join("*.md");

@@ -11,13 +11,18 @@ mod events;
 mod html;
 mod lines;
 mod outline;
-mod units;
+pub(crate) mod units;
 
 use super::Leaflet;
 
 pub fn parse(text: &str) -> Leaflet {
     let text = lines::join_wrapped_headings(text);
-    let mut units = events::units(&text);
+    from_units(events::units(&text))
+}
+
+/// The leaflet made of units from any reader: site furniture marked as
+/// dropped, then headings made into chapters.
+pub fn from_units(mut units: Vec<units::Unit>) -> Leaflet {
     debris::mark(&mut units);
     outline::build(units)
 }
