@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=fuzz/corpus
-mkdir -p "$corpus"/{read_text,read_markdown,script,normalize}
+mkdir -p "$corpus"/{read_text,read_markdown,script,normalize,read_pdf,read_docx,read_odt,read_html,read_sniffed}
 shopt -s nullglob
 texts=(tests/fixtures/*.txt examples/*.txt ../shared/leaflets/*.txt)
 markdown=(tests/fixtures/*.md)
@@ -25,11 +25,18 @@ for f in "${texts[@]}" "${markdown[@]}"; do
     awk -v out="$corpus/normalize/$(basename "$f")" \
         'BEGIN { RS = ""; n = 0 } { n++; print > (out "." n) }' "$f"
 done
-for target in read_text read_markdown script normalize; do
+# The structured readers start from the fixtures of their kind (and the
+# shared leaflets' PDFs); the sniffing target from every fixture.
+for f in tests/fixtures/pdf/*.pdf ../shared/leaflets/*.pdf; do cp "$f" "$corpus/read_pdf/"; done
+for f in tests/fixtures/docx/*.docx; do cp "$f" "$corpus/read_docx/"; done
+for f in tests/fixtures/docx/*.odt; do cp "$f" "$corpus/read_odt/"; done
+for f in tests/fixtures/html/*.htm* tests/fixtures/md-links-images-html.md; do cp "$f" "$corpus/read_html/"; done
+for f in tests/fixtures/*.* tests/fixtures/{pdf,docx,html}/*; do cp "$f" "$corpus/read_sniffed/"; done
+for target in read_text read_markdown script normalize read_pdf read_docx read_odt read_html read_sniffed; do
     for f in tests/fixtures/fuzz/"$target"/*; do
         cp "$f" "$corpus/$target/"
     done
 done
-for target in read_text read_markdown script normalize; do
+for target in read_text read_markdown script normalize read_pdf read_docx read_odt read_html read_sniffed; do
     echo "$target: $(ls "$corpus/$target" | wc -l) inputs"
 done

@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use audio_leaflet::leaflet::{self, Format, Leaflet};
+use audio_leaflet::leaflet::{self, Format, Kind, Leaflet};
 use audio_leaflet::script::normalize::{self, Lang};
 use audio_leaflet::script::{self, Options, Script};
 
@@ -62,6 +62,47 @@ pub fn read(text: &str, format: Format) -> Leaflet {
         text.len()
     );
     leaflet
+}
+
+/// Leaflet text a structured file (PDF, Word, OpenDocument) may give at
+/// most, whatever its size: their contents are compressed, so the bound is
+/// the readers' own limit on what they unpack, not a multiple of the input.
+pub const UNPACKED_LIMIT: usize = 64 << 20;
+
+/// Read bytes as a file of `kind` (or of the kind they look like, when
+/// `None`), as `build` would. A refusal is fine; a reader that panicked (the
+/// error says the reader failed) is a finding, as is a leaflet that breaks
+/// the rules [`read`] checks.
+pub fn read_file(data: &[u8], kind: Option<Kind>) -> Option<Leaflet> {
+    let path = std::path::Path::new("fuzz-input");
+    match leaflet::read_bytes(path, data, None, kind) {
+        Ok((read_as, leaflet)) => {
+            assert!(!leaflet.chapters.is_empty(), "no title chapter");
+            for c in &leaflet.chapters {
+                assert!((1..=6).contains(&c.level), "level {}: {c:?}", c.level);
+            }
+            let size = leaflet_text_len(&leaflet);
+            let limit = if read_as.is_binary() {
+                UNPACKED_LIMIT
+            } else {
+                LEAFLET_GROWTH * data.len() + FIXED_TEXT + 64
+            };
+            assert!(
+                size <= limit,
+                "{size} bytes of leaflet text from {} bytes",
+                data.len()
+            );
+            Some(leaflet)
+        }
+        Err(e) => {
+            let message = e.to_string();
+            assert!(
+                !message.contains("reader failed on it"),
+                "a reader panicked: {message}"
+            );
+            None
+        }
+    }
 }
 
 /// Bytes of text in a leaflet: title, organisation, chapter titles, blocks

@@ -154,28 +154,7 @@ pub fn read_as(path: &Path, lang: Option<&str>, kind: Option<Kind>) -> Result<So
         });
     }
     let bytes = std::fs::read(path).map_err(rerr)?;
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let kind = kind.or_else(|| sniff::sniff(path, &bytes));
-    let (kind, leaflet) = match kind {
-        Some(k) if k.is_binary() => (k, read_binary(path, &bytes, k, &stem, lang)?),
-        other => {
-            let decoded = decode::decode(path, &bytes)?;
-            let kind = other.unwrap_or(Kind::Text);
-            let mut leaflet = match kind {
-                Kind::Html => {
-                    let doc = guarded(path, kind, || html::read(&decoded.text))?;
-                    from_document(doc, &stem, lang)
-                }
-                Kind::Markdown => parse(&decoded.text, Format::Markdown, &stem, lang),
-                _ => parse(&decoded.text, Format::PdfText, &stem, lang),
-            };
-            leaflet.warnings.extend(decoded.warnings);
-            (kind, leaflet)
-        }
-    };
+    let (kind, leaflet) = read_bytes(path, &bytes, lang, kind)?;
     if leaflet.chapters.len() > MAX_CHAPTERS {
         return Err(Error::TooManyChapters {
             path: path.to_path_buf(),
@@ -197,6 +176,36 @@ pub fn read_as(path: &Path, lang: Option<&str>, kind: Option<Kind>) -> Result<So
         kind,
         leaflet,
     })
+}
+
+/// Read a leaflet's bytes (`path` names it in messages and gives the
+/// fallback title): the reader it was given to, and the leaflet.
+pub fn read_bytes(
+    path: &Path,
+    bytes: &[u8],
+    lang: Option<&str>,
+    kind: Option<Kind>,
+) -> Result<(Kind, Leaflet)> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let kind = kind.or_else(|| sniff::sniff(path, bytes));
+    if let Some(k) = kind.filter(|k| k.is_binary()) {
+        return Ok((k, read_binary(path, bytes, k, &stem, lang)?));
+    }
+    let decoded = decode::decode(path, bytes)?;
+    let kind = kind.unwrap_or(Kind::Text);
+    let mut leaflet = match kind {
+        Kind::Html => {
+            let doc = guarded(path, kind, || html::read(&decoded.text))?;
+            from_document(doc, &stem, lang)
+        }
+        Kind::Markdown => parse(&decoded.text, Format::Markdown, &stem, lang),
+        _ => parse(&decoded.text, Format::PdfText, &stem, lang),
+    };
+    leaflet.warnings.extend(decoded.warnings);
+    Ok((kind, leaflet))
 }
 
 fn read_binary(

@@ -7,12 +7,22 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use audio_leaflet::leaflet::Format;
+use audio_leaflet::leaflet::{Format, Kind};
 
 use crate::checks;
 use crate::util::{bin, fixture, repo};
 
-const TARGETS: [&str; 4] = ["read_text", "read_markdown", "script", "normalize"];
+const TARGETS: [&str; 9] = [
+    "read_text",
+    "read_markdown",
+    "script",
+    "normalize",
+    "read_pdf",
+    "read_docx",
+    "read_odt",
+    "read_html",
+    "read_sniffed",
+];
 
 /// What the fuzz target `target` does with one input.
 fn run_target(target: &str, data: &[u8]) {
@@ -24,6 +34,11 @@ fn run_target(target: &str, data: &[u8]) {
             checks::script(&text, format);
         }
         "normalize" => drop(checks::normalize(&checks::text_of(data))),
+        "read_pdf" => drop(checks::read_file(data, Some(Kind::Pdf))),
+        "read_docx" => drop(checks::read_file(data, Some(Kind::Docx))),
+        "read_odt" => drop(checks::read_file(data, Some(Kind::Odt))),
+        "read_html" => drop(checks::read_file(data, Some(Kind::Html))),
+        "read_sniffed" => drop(checks::read_file(data, None)),
         other => panic!("no fuzz target {other}"),
     }
 }
@@ -117,6 +132,28 @@ fn every_leaflet_fixture_passes_every_targets_checks() {
             });
         }
     }
+    all_pass(&cases);
+}
+
+/// Every file fixture, in `tests/fixtures` and its folders of PDF, Word and
+/// web-page fixtures, passes the checks of the reader its bytes call for.
+#[test]
+fn every_fixture_of_every_kind_passes_the_sniffing_readers_checks() {
+    let root = repo("tests/fixtures");
+    let mut files = files_in(&root);
+    for entry in std::fs::read_dir(&root).unwrap().flatten() {
+        if entry.path().is_dir() && entry.file_name() != "fuzz" {
+            files.extend(files_in(&entry.path()));
+        }
+    }
+    let cases: Vec<Case> = files
+        .iter()
+        .map(|path| Case {
+            target: "read_sniffed",
+            name: path.display().to_string(),
+            data: std::fs::read(path).unwrap(),
+        })
+        .collect();
     all_pass(&cases);
 }
 
