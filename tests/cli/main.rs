@@ -23,4 +23,5 @@ mod properties;
 mod reading;
 mod rebuild;
 mod script;
+mod sniffing;
 mod util;
