@@ -640,6 +640,64 @@ fn notes_of(xml: &Xml, kind: &'static str) -> HashMap<String, String> {
     out
 }
 
+/// Units of a page header or footer, all dropped with `reason`, each text
+/// once (the first page's, even pages' and odd pages' often repeat).
+pub(super) fn furniture(found: Vec<Unit>, reason: &str, out: &mut Vec<Unit>) {
+    for u in found {
+        let known = out
+            .iter()
+            .any(|k| k.text == u.text && k.kind == UnitKind::Dropped(reason.into()));
+        if u.is_dropped() {
+            out.push(u);
+        } else if !known {
+            out.push(Unit::dropped(u.text, reason));
+        }
+    }
+}
+
+/// One table row, from each cell's units: a paragraph of the cells' text
+/// joined as a listener hears a row read out, what was dropped inside after
+/// it. A row with one filled cell (a table used for layout) keeps the
+/// cell's own headings, lists and paragraphs.
+pub(super) fn row(cells: Vec<Vec<Unit>>, out: &mut Vec<Unit>) {
+    let filled = cells
+        .iter()
+        .filter(|c| c.iter().any(|u| !u.is_dropped()))
+        .count();
+    if filled <= 1 {
+        out.extend(cells.into_iter().flatten());
+        return;
+    }
+    let mut row = String::new();
+    let mut after = Vec::new();
+    for cell in cells {
+        let mut text = Vec::new();
+        for u in cell {
+            if u.is_dropped() {
+                after.push(u);
+            } else {
+                text.push(match u.number {
+                    Some(n) => format!("{n}. {}", u.text),
+                    None => u.text,
+                });
+            }
+        }
+        if text.is_empty() {
+            continue;
+        }
+        if !row.is_empty() {
+            row.push_str(if row.ends_with(['.', ',', ';', ':', '!', '?']) {
+                " "
+            } else {
+                ", "
+            });
+        }
+        row.push_str(&text.join(" "));
+    }
+    out.push(Unit::new(UnitKind::Paragraph, row));
+    out.extend(after);
+}
+
 /// The branch of `mc:AlternateContent` to read: the first choice, else the
 /// fallback, never both (they hold the same text twice).
 fn branch<'a, 'i>(alt: Node<'a, 'i>) -> Option<Node<'a, 'i>> {
@@ -653,17 +711,7 @@ impl Word<'_> {
         let saved = std::mem::take(&mut self.units);
         self.blocks(xml.root_element(), 1)?;
         let found = std::mem::replace(&mut self.units, saved);
-        for u in found {
-            let known = self
-                .units
-                .iter()
-                .any(|k| k.text == u.text && k.kind == UnitKind::Dropped(reason.into()));
-            if u.is_dropped() {
-                self.units.push(u);
-            } else if !known {
-                self.units.push(Unit::dropped(u.text, reason));
-            }
-        }
+        furniture(found, reason, &mut self.units);
         self.list = None;
         Ok(())
     }
@@ -976,42 +1024,7 @@ impl Word<'_> {
                 cells.push(std::mem::replace(&mut self.units, saved));
                 self.list = None;
             }
-            let filled = cells
-                .iter()
-                .filter(|c| c.iter().any(|u| !u.is_dropped()))
-                .count();
-            if filled <= 1 {
-                self.units.extend(cells.into_iter().flatten());
-                continue;
-            }
-            let mut row = String::new();
-            let mut after = Vec::new();
-            for cell in cells {
-                let mut text = Vec::new();
-                for u in cell {
-                    if u.is_dropped() {
-                        after.push(u);
-                    } else {
-                        text.push(match u.number {
-                            Some(n) => format!("{n}. {}", u.text),
-                            None => u.text,
-                        });
-                    }
-                }
-                if text.is_empty() {
-                    continue;
-                }
-                if !row.is_empty() {
-                    row.push_str(if row.ends_with(['.', ',', ';', ':', '!', '?']) {
-                        " "
-                    } else {
-                        ", "
-                    });
-                }
-                row.push_str(&text.join(" "));
-            }
-            self.units.push(Unit::new(UnitKind::Paragraph, row));
-            self.units.extend(after);
+            row(cells, &mut self.units);
         }
         self.list = None;
         Ok(())
