@@ -24,3 +24,4 @@ mod reading;
 mod rebuild;
 mod script;
 mod util;
+mod word;
