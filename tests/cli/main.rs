@@ -25,3 +25,4 @@ mod rebuild;
 mod script;
 mod sniffing;
 mod util;
+mod word;
