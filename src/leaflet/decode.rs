@@ -118,9 +118,13 @@ fn known_binary(bytes: &[u8]) -> Option<&'static str> {
     } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WAVE") {
         Some("is a WAV sound file, not a leaflet: give the leaflet's text (.txt or .md)")
     } else if starts(b"PK\x03\x04") {
-        Some("is a zip file, such as a Word .docx: save the leaflet as plain text (.txt) first")
+        Some(
+            "is a zip file that is neither a Word (.docx) nor an OpenDocument (.odt) document: give the leaflet as .docx, .odt, .pdf, a web page or text",
+        )
     } else if starts(b"\xD0\xCF\x11\xE0") {
-        Some("is an old Word or Office file: save the leaflet as plain text (.txt) first")
+        Some(
+            "is a password-protected or old-format (.doc) Office file: remove the password or save it as .docx, and try again",
+        )
     } else if starts(b"\x89PNG") || starts(b"\xFF\xD8\xFF") || starts(b"GIF8") {
         Some("is a picture, not a leaflet: give the leaflet's text (.txt or .md)")
     } else if starts(b"ID3") || starts(b"OggS") || starts(b"fLaC") {
