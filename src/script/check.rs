@@ -22,6 +22,11 @@ pub struct ChapterCheck {
     /// guessed them (only when a natural voice was asked about).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub guessed: Vec<String>,
+    /// Printed signs the spoken-form rules left in what is said ("@", "&",
+    /// "#", "½", "24/7"), with the words around them: the voice reads them
+    /// raw or not at all, so each is a rule missing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signs: Vec<String>,
 }
 
 /// The words of an utterance that a voice had to guess.
@@ -88,6 +93,10 @@ pub fn check(
                     guessed.extend(guess(&u.text).into_iter().map(|w| w.to_lowercase()));
                 }
             }
+            let mut signs = BTreeSet::new();
+            for u in &spoken.utterances {
+                signs.extend(raw_signs(&u.text));
+            }
             ChapterCheck {
                 index: spoken.index,
                 title: spoken.title.clone(),
@@ -95,7 +104,31 @@ pub fn check(
                 mixed: mixed.into_iter().collect(),
                 unknown: unknown.into_iter().collect(),
                 guessed: guessed.into_iter().collect(),
+                signs: signs.into_iter().collect(),
             }
+        })
+        .collect()
+}
+
+/// The words of spoken text that hold a sign no rule read: "@", "&", "#",
+/// a fraction character, or a slash between two numbers.
+fn raw_signs(text: &str) -> Vec<String> {
+    let raw = |c: char| {
+        matches!(c, '@' | '&' | '#' | '⁄')
+            || ('\u{bc}'..='\u{be}').contains(&c)
+            || ('\u{2150}'..='\u{215e}').contains(&c)
+    };
+    text.split_whitespace()
+        .filter(|word| {
+            let chars: Vec<char> = word.chars().collect();
+            chars.iter().any(|&c| raw(c))
+                || chars
+                    .windows(3)
+                    .any(|w| w[0].is_ascii_digit() && w[1] == '/' && w[2].is_ascii_digit())
+        })
+        .map(|w| {
+            w.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '(' | ')'))
+                .to_string()
         })
         .collect()
 }
@@ -146,6 +179,7 @@ pub fn render(checks: &[ChapterCheck]) -> String {
             && c.mixed.is_empty()
             && c.unknown.is_empty()
             && c.guessed.is_empty()
+            && c.signs.is_empty()
         {
             continue;
         }
@@ -165,6 +199,7 @@ pub fn render(checks: &[ChapterCheck]) -> String {
                 "not in the natural voice's lexicons (guessed by its network: check these)",
                 &c.guessed,
             ),
+            ("printed signs left in what is said (read raw)", &c.signs),
         ];
         for (label, words) in lines {
             if !words.is_empty() {
@@ -176,4 +211,22 @@ pub fn render(checks: &[ChapterCheck]) -> String {
         out.push_str("No words to check.\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::raw_signs;
+
+    #[test]
+    fn signs_no_rule_read_are_found() {
+        assert_eq!(
+            raw_signs("open 24/7, score 3/10. at U C L H, Q and A"),
+            ["24/7", "3/10"]
+        );
+        assert_eq!(
+            raw_signs("@Trust and R&D #tag ½"),
+            ["@Trust", "R&D", "#tag", "½"]
+        );
+        assert!(raw_signs("and or, x dot org slash 2, 120 over 80").is_empty());
+    }
 }

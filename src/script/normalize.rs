@@ -51,8 +51,11 @@ pub fn spoken(text: &str, lang: Lang, lexicon: &Lexicon) -> String {
     let mut t = markup(&typography(text));
     t = emails(&t, lang);
     t = web_addresses(&t, lang);
+    t = handles(&t, lang);
     t = phone_numbers(&t, lang);
     t = postcodes(&t);
+    t = blood_pressure(&t, lang);
+    t = fractions(&t, lang);
     t = dates(&t, lang);
     t = times(&t, lang);
     t = ranges(&t, lang);
@@ -67,27 +70,16 @@ pub fn spoken(text: &str, lang: Lang, lexicon: &Lexicon) -> String {
     one_line_tidied(&apart_from_words(&t))
 }
 
-/// Quotes, apostrophes, dashes, fractions and white space the voice would
-/// stumble on, made plain; trade marks (®, ™), which are only decoration,
-/// dropped.
+/// Quotes, apostrophes, dashes and white space the voice would stumble on,
+/// made plain; trade marks (®, ™), which are only decoration, dropped.
+/// Fractions are left for [`fractions`], which reads them with their words.
 pub fn typography(text: &str) -> String {
+    let text = entities(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '‘' | '’' | 'ʼ' | '′' | '`' => out.push('\''),
             '“' | '”' | '„' | '″' | '«' | '»' => out.push('"'),
-            '½' | '¼' | '¾' | '⅓' => {
-                // "1½" is "1 and a half"; "½ a cup" is "a half a cup".
-                let after_number = out.trim_end().ends_with(|c: char| c.is_ascii_digit());
-                out.push_str(if after_number { " and " } else { " " });
-                out.push_str(match c {
-                    '½' => "a half",
-                    '¼' => "a quarter",
-                    '¾' => "three quarters",
-                    _ => "a third",
-                });
-                out.push(' ');
-            }
             '…' => out.push_str("..."),
             'ﬁ' => out.push_str("fi"),
             'ﬂ' => out.push_str("fl"),
@@ -99,6 +91,50 @@ pub fn typography(text: &str) -> String {
     // Dashes between words are a pause.
     pattern!(DASH, r"\s+[–—-]+\s+");
     DASH.replace_all(&out, ", ").into_owned()
+}
+
+/// HTML character references ("&amp;", "&#38;", "&nbsp;") left in text
+/// copied from a web page, as the characters they stand for: otherwise the
+/// voice says "and amp". An unknown name is left as printed.
+fn entities(text: &str) -> String {
+    pattern!(
+        ENTITY,
+        r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});"
+    );
+    ENTITY
+        .replace_all(text, |c: &Captures| {
+            let name = &c[1];
+            let numeric = name
+                .strip_prefix("#x")
+                .or_else(|| name.strip_prefix("#X"))
+                .map(|h| u32::from_str_radix(h, 16))
+                .or_else(|| name.strip_prefix('#').map(str::parse::<u32>));
+            if let Some(code) = numeric {
+                return code
+                    .ok()
+                    .and_then(char::from_u32)
+                    .map_or_else(|| c[0].to_string(), String::from);
+            }
+            let named = match name {
+                "amp" => "&",
+                "nbsp" => " ",
+                "lt" => "<",
+                "gt" => ">",
+                "quot" | "ldquo" | "rdquo" => "\"",
+                "apos" | "rsquo" | "lsquo" => "'",
+                "ndash" => "–",
+                "mdash" => "—",
+                "hellip" => "…",
+                "pound" => "£",
+                "deg" => "°",
+                "frac12" => "½",
+                "frac14" => "¼",
+                "frac34" => "¾",
+                _ => return c[0].to_string(),
+            };
+            named.to_string()
+        })
+        .into_owned()
 }
 
 /// Markup left in text copied from a web page or a Markdown file: HTML tags
@@ -313,43 +349,194 @@ fn is_tracking(kv: &str) -> bool {
         )
 }
 
-/// Telephone numbers, digit by digit in their printed groups.
+/// Social-media handles ("@NHSEngland") and hashtags ("#StopSmoking"): "at"
+/// or "hashtag", then the name in the pieces its capitals, digits and
+/// underscores mark. Pieces in capitals are left for [`acronyms`], so "NHS"
+/// is spelt as it is everywhere else; a lower-case piece is read as an
+/// address part is. Emails were read before this, so any `@` still left is
+/// "at" too: the voice is never given one.
+pub fn handles(text: &str, lang: Lang) -> String {
+    pattern!(
+        HANDLE,
+        r"(^|[^\w@#&/])([@#])([A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*)"
+    );
+    let t = HANDLE.replace_all(text, |c: &Captures| {
+        let sign = if &c[2] == "@" {
+            lang.word("at", "arroba")
+        } else {
+            "hashtag"
+        };
+        format!("{}{sign} {}", &c[1], handle_words(&c[3], lang))
+    });
+    t.replace('@', &format!(" {} ", lang.word("at", "arroba")))
+}
+
+/// "NHSEngland" as "NHS England", "StopSmoking2025" as "Stop Smoking 2 0 2 5".
+fn handle_words(name: &str, lang: Lang) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut pieces: Vec<String> = Vec::new();
+    let mut piece = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        let boundary = match prev {
+            None => false,
+            Some(p) => {
+                c == '_'
+                    || p == '_'
+                    || (p.is_ascii_digit() != c.is_ascii_digit())
+                    || (p.is_lowercase() && c.is_uppercase())
+                    || (p.is_uppercase()
+                        && c.is_uppercase()
+                        && next.is_some_and(char::is_lowercase))
+            }
+        };
+        if boundary && !piece.is_empty() {
+            pieces.push(std::mem::take(&mut piece));
+        }
+        piece.push(c);
+    }
+    pieces.push(piece);
+    pieces
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            if p == "_" {
+                lang.word("underscore", "guion bajo").to_string()
+            } else if p
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            {
+                say_part(p)
+            } else {
+                p.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Telephone numbers, digit by digit, in the groups they are printed in or,
+/// printed as one run, in the groups of the UK numbering plan; the text
+/// relay prefix 18001, short numbers (999, 111, 116 123) and extensions
+/// too. NHS numbers (3, 3 and 4 digits) are read the same way: they are
+/// never quantities.
 pub fn phone_numbers(text: &str, lang: Lang) -> String {
-    pattern!(
-        INTERNATIONAL,
-        r"\+(\d{1,3})\s?(?:\(0\)\s?)?(\d{2,5}(?:[\s-]\d{2,5}){1,3})\b"
-    );
-    pattern!(
-        NATIONAL,
-        r"(?:\((0\d{2,5})\)|\b(0\d{2,5}))(?:[\s-]?\d{1,8}){1,4}\b"
-    );
+    const EXT: &str = r"(?:\s*,?\s*\(?(?:[Ee]xt|[Ee]xtn|[Ee]xtension|x)\.?\s?(\d{2,6})\)?)?";
+    static INTERNATIONAL: LazyLock<Regex> = LazyLock::new(|| {
+        re(&format!(
+            r"\+(44|\d{{1,3}})[\s.-]?(?:\(0\)[\s.-]?)?(\d{{1,5}}(?:[\s.-]?\d{{1,5}}){{1,4}})\b{EXT}"
+        ))
+    });
+    static NATIONAL: LazyLock<Regex> = LazyLock::new(|| {
+        re(&format!(
+            r"(?:\((0\d{{1,5}})\)|\b(0\d{{1,5}}))(?:[\s.-]?\d{{1,8}}){{1,4}}\b{EXT}"
+        ))
+    });
+    pattern!(RELAY, r"\b18001[\s-]?(\(?[0+])");
     pattern!(SHORT, r"\b(999|111|112|116[\s-]?\d{3})\b");
+    pattern!(NHS_NUMBER, r"\b\d{3}[\s-]\d{3}[\s-]\d{4}\b");
+    pattern!(EXTENSION, r"(?i)\b(?:ext|extn|extension)\.?\s?(\d{2,6})\b");
     let plus = lang.word("plus", "más");
-    let t = INTERNATIONAL.replace_all(text, |c: &Captures| {
-        format!("{plus} {}, {}", spaced(&c[1]), digit_groups(&c[2]))
+    let extension = |c: &Captures, at: usize| match c.get(at) {
+        Some(e) => format!(
+            ", {} {}",
+            lang.word("extension", "extensión"),
+            spaced(e.as_str())
+        ),
+        None => String::new(),
+    };
+    let t = RELAY.replace_all(text, "1 8 0 0 1, $1");
+    let t = INTERNATIONAL.replace_all(&t, |c: &Captures| {
+        let number = &c[2];
+        let digits = number.chars().filter(char::is_ascii_digit).count();
+        if !(6..=12).contains(&digits) {
+            return c[0].to_string();
+        }
+        let groups = if number.chars().all(|c| c.is_ascii_digit()) && &c[1] == "44" {
+            uk_groups(number).join(", ")
+        } else {
+            digit_groups(number)
+        };
+        format!("{plus} {}, {groups}{}", spaced(&c[1]), extension(c, 3))
     });
     let t = NATIONAL.replace_all(&t, |c: &Captures| {
-        let digits: usize = c[0].chars().filter(char::is_ascii_digit).count();
-        if (10..=11).contains(&digits) {
-            digit_groups(&c[0])
-        } else {
-            c[0].to_string()
+        let whole = c.get(0).map_or("", |m| m.as_str());
+        let number = match c.get(3) {
+            Some(e) => &whole[..e.start() - c.get(0).map_or(0, |m| m.start())],
+            None => whole,
+        };
+        let number = number.trim_end_matches(|c: char| !c.is_ascii_digit());
+        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+        let freephone_short =
+            (8..=9).contains(&digits.len()) && digits.starts_with("08") && !number.contains('.');
+        if !(10..=11).contains(&digits.len()) && !freephone_short {
+            return whole.to_string();
         }
+        let groups = if digits.len() == number.len() {
+            let mut groups = uk_groups(&digits[1..]);
+            groups[0] = format!("0 {}", groups[0]);
+            groups.join(", ")
+        } else {
+            digit_groups(number)
+        };
+        let rest = &whole[number.len()..];
+        let ext = if c.get(3).is_some() {
+            extension(c, 3)
+        } else {
+            rest.to_string()
+        };
+        format!("{groups}{ext}")
     });
-    SHORT
-        .replace_all(&t, |c: &Captures| digit_groups(&c[0]))
+    let t = SHORT.replace_all(&t, |c: &Captures| digit_groups(&c[0]));
+    let t = NHS_NUMBER.replace_all(&t, |c: &Captures| digit_groups(&c[0]));
+    EXTENSION
+        .replace_all(&t, |c: &Captures| {
+            format!("{} {}", lang.word("extension", "extensión"), spaced(&c[1]))
+        })
         .into_owned()
 }
 
+/// A UK number printed without spaces (its national part, without the
+/// leading 0), in the groups the numbering plan gives it and people say:
+/// "20 7946 0000", "161 701 1999", "1632 960123", "7700 900123",
+/// "300 123 4567", "800 123456". Each group is spelt.
+fn uk_groups(national: &str) -> Vec<String> {
+    let b = national.as_bytes();
+    let sizes: &[usize] = match (b.first(), b.get(1), b.get(2)) {
+        (Some(b'2'), ..) => &[2, 4],
+        (Some(b'5'), Some(b'5' | b'6'), _) => &[2, 4],
+        (Some(b'1'), Some(b'1'), _) | (Some(b'1'), _, Some(b'1')) => &[3, 3],
+        (Some(b'1' | b'7'), ..) => &[4],
+        (Some(b'3' | b'8' | b'9'), ..) if national.len() == 10 => &[3, 3],
+        _ => &[3],
+    };
+    let mut groups = Vec::new();
+    let mut at = 0;
+    for &size in sizes {
+        if at + size >= national.len() {
+            break;
+        }
+        groups.push(spaced(&national[at..at + size]));
+        at += size;
+    }
+    groups.push(digit_groups(&national[at..]));
+    groups
+}
+
 /// "020 3758 2398" as "0 2 0, 3 7 5 8, 2 3 9 8"; a group longer than five
-/// digits is read in fours, as people say it.
+/// digits is broken as people say it: six as three and three ("900 123"),
+/// seven as three and four, more in fours.
 fn digit_groups(number: &str) -> String {
     let mut groups: Vec<String> = Vec::new();
     for group in number
         .split(|c: char| !c.is_ascii_digit())
         .filter(|g| !g.is_empty())
     {
-        if group.len() > 5 {
+        if (6..=7).contains(&group.len()) {
+            groups.push(spaced(&group[..3]));
+            groups.push(spaced(&group[3..]));
+        } else if group.len() > 5 {
             let chars: Vec<char> = group.chars().collect();
             for chunk in chars.chunks(4) {
                 groups.push(spaced(&chunk.iter().collect::<String>()));
@@ -359,6 +546,305 @@ fn digit_groups(number: &str) -> String {
         }
     }
     groups.join(", ")
+}
+
+/// Blood-pressure readings, "120/80" as "120 over 80". A slash between two
+/// numbers is many things (dates, "24/7", "1/2", scores), so it is read as a
+/// reading only when both numbers fall where a reading can (top 70 to 250,
+/// bottom 40 to 150, top higher) and either the text says so (mmHg after it,
+/// or "blood pressure", "BP", "reading", "systolic", "diastolic" or
+/// "hypertension" in the 80 characters before or 40 after) or, with nothing
+/// said, it looks like nothing else: a three-digit top of at least 90 and a
+/// gap of 20 to 100. Numbers joined to another slash or dot (dates) are left.
+pub fn blood_pressure(text: &str, lang: Lang) -> String {
+    pattern!(READING, r"(\d{2,3})/(\d{2,3})(\s?mm\s?Hg\b)?");
+    pattern!(
+        CONTEXT,
+        r"(?i)\b(?:blood[\s-]pressures?|BP|readings?|systolic|diastolic|hypertension|mmHg)\b"
+    );
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for c in READING.captures_iter(text) {
+        let m = c.get(0).expect("a match");
+        let before = text[..m.start()].chars().next_back();
+        let mut after = text[m.end()..].chars();
+        let next = after.next();
+        let joined = before.is_some_and(|b| b.is_alphanumeric() || matches!(b, '/' | '.'))
+            || next.is_some_and(|n| n.is_alphanumeric() || n == '/')
+            || (next == Some('.') && after.next().is_some_and(|n| n.is_ascii_digit()));
+        let (top, bottom): (u32, u32) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
+        let plausible = (70..=250).contains(&top) && (40..=150).contains(&bottom) && top > bottom;
+        if joined || !plausible {
+            continue;
+        }
+        let window = |from: usize, to: usize| {
+            let mut from = from;
+            let mut to = to.min(text.len());
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            while !text.is_char_boundary(to) {
+                to -= 1;
+            }
+            &text[from..to.max(from)]
+        };
+        let said = c.get(3).is_some()
+            || CONTEXT.is_match(window(m.start().saturating_sub(80), m.start()))
+            || CONTEXT.is_match(window(m.end(), m.end() + 40));
+        let alone = c[1].len() == 3 && top >= 90 && (20..=100).contains(&(top - bottom));
+        if !(said || alone) {
+            continue;
+        }
+        out.push_str(&text[last..m.start()]);
+        out.push_str(&format!("{top} {} {bottom}", lang.word("over", "sobre")));
+        if c.get(3).is_some() {
+            out.push(' ');
+            out.push_str(lang.word("millimetres of mercury", "milímetros de mercurio"));
+        }
+        last = m.end();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Words of amount a fraction is said before with "a": "half a cup", "a
+/// quarter of a teaspoon".
+const AMOUNTS: &[&str] = &[
+    "cup",
+    "mug",
+    "glass",
+    "teacup",
+    "teaspoon",
+    "tablespoon",
+    "dessertspoon",
+    "spoon",
+    "spoonful",
+    "tsp",
+    "tbsp",
+    "pint",
+    "litre",
+    "liter",
+    "gallon",
+    "ounce",
+    "pound",
+    "kilo",
+    "kilogram",
+    "gram",
+    "plate",
+    "plateful",
+    "bowl",
+    "bowlful",
+    "portion",
+    "serving",
+    "slice",
+    "piece",
+    "tin",
+    "can",
+    "pot",
+    "packet",
+    "pack",
+    "bag",
+    "bar",
+    "bottle",
+    "carton",
+    "handful",
+    "apple",
+    "banana",
+    "avocado",
+    "orange",
+    "onion",
+    "pepper",
+    "lemon",
+    "lime",
+    "grapefruit",
+    "egg",
+    "loaf",
+    "bagel",
+    "pitta",
+    "tablet",
+    "capsule",
+    "sachet",
+    "dose",
+    "hour",
+    "day",
+    "week",
+    "month",
+    "year",
+    "mile",
+    "inch",
+    "metre",
+    "stone",
+];
+
+/// Fractions, said as words with what they measure: "½ cup" as "half a cup",
+/// "1½ tablespoons" as "1 and a half tablespoons", "2/3 cup" as "two thirds
+/// of a cup", "¾ of your plate" as "three quarters of your plate". A
+/// fraction character is always a fraction; a slash is one only with a
+/// denominator of 2, 3, 4 or 8 and "of", "a" or a word of amount after it,
+/// so dates, "24/7" and readings keep their own rules.
+pub fn fractions(text: &str, lang: Lang) -> String {
+    pattern!(
+        FRACTION,
+        r"(?:\b(\d{1,3})[\s-]?)?(?:([½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])|\b(\d)[/⁄](\d{1,2})\b)(\s+([A-Za-záéíóúñ]+))?"
+    );
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for c in FRACTION.captures_iter(text) {
+        let m = c.get(0).expect("a match");
+        let (num, den) = match c.get(2) {
+            Some(ch) => vulgar(ch.as_str().chars().next().unwrap_or('½')),
+            None => (c[3].parse().unwrap_or(0), c[4].parse().unwrap_or(0)),
+        };
+        let word = c.get(6).map(|w| w.as_str());
+        let lower = word.map(str::to_lowercase);
+        let singular = lower.as_deref().is_some_and(|w| AMOUNTS.contains(&w));
+        let plural = lower.as_deref().is_some_and(|w| {
+            w.strip_suffix('s')
+                .or_else(|| w.strip_suffix("es"))
+                .is_some_and(|s| AMOUNTS.contains(&s))
+        });
+        if c.get(2).is_none() {
+            let before = text[..m.start()].chars().next_back();
+            let next = text[c.get(4).map_or(m.end(), |d| d.end())..].chars().next();
+            let of = lower
+                .as_deref()
+                .is_some_and(|w| matches!(w, "of" | "a" | "an" | "de"));
+            let fits = matches!(den, 2 | 3 | 4 | 8) && (1..den).contains(&num);
+            if !fits
+                || !(of || singular || plural)
+                || before.is_some_and(|b| matches!(b, '/' | '.'))
+                || next == Some('/')
+            {
+                continue;
+            }
+        }
+        let rest = match word {
+            Some(w) => format!("{}{w}", &c[5][..c[5].len() - w.len()]),
+            None => String::new(),
+        };
+        let said = match (c.get(1), lang) {
+            (Some(whole), Lang::En) => {
+                let part = fraction_en(num, den, true);
+                format!("{} and {part}{rest}", whole.as_str())
+            }
+            (Some(whole), Lang::Es) => {
+                format!("{} y {}{rest}", whole.as_str(), fraction_es(num, den))
+            }
+            (None, Lang::Es) => format!("{}{rest}", fraction_es(num, den)),
+            (None, Lang::En) => {
+                let bare = fraction_en(num, den, false);
+                let half = num == 1 && den == 2;
+                match (lower.as_deref(), word) {
+                    (Some("of"), _) | (None, _) => format!("{bare}{rest}"),
+                    (Some("a" | "an"), Some(w)) if !half => format!("{bare} of {w}"),
+                    (_, Some(w)) if singular => {
+                        let article = if w
+                            .starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U'])
+                            || lower.as_deref() == Some("hour")
+                        {
+                            "an"
+                        } else {
+                            "a"
+                        };
+                        if half {
+                            format!("half {article} {w}")
+                        } else {
+                            format!("{bare} of {article} {w}")
+                        }
+                    }
+                    (_, Some(w)) if plural => format!("{bare} of {w}"),
+                    _ => format!("{bare}{rest}"),
+                }
+            }
+        };
+        out.push_str(&text[last..m.start()]);
+        out.push_str(&said);
+        last = m.end();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+fn vulgar(c: char) -> (u32, u32) {
+    match c {
+        '½' => (1, 2),
+        '⅓' => (1, 3),
+        '⅔' => (2, 3),
+        '¼' => (1, 4),
+        '¾' => (3, 4),
+        '⅕' => (1, 5),
+        '⅖' => (2, 5),
+        '⅗' => (3, 5),
+        '⅘' => (4, 5),
+        '⅙' => (1, 6),
+        '⅚' => (5, 6),
+        '⅛' => (1, 8),
+        '⅜' => (3, 8),
+        '⅝' => (5, 8),
+        _ => (7, 8),
+    }
+}
+
+/// "half" ("a half" after a whole number), "a quarter", "two thirds".
+fn fraction_en(num: u32, den: u32, after_whole: bool) -> String {
+    let name = match den {
+        2 => "half",
+        3 => "third",
+        4 => "quarter",
+        5 => "fifth",
+        6 => "sixth",
+        7 => "seventh",
+        8 => "eighth",
+        9 => "ninth",
+        _ => "tenth",
+    };
+    if num == 1 {
+        return match (den, after_whole) {
+            (2, false) => "half".into(),
+            (8, _) => format!("an {name}"),
+            _ => format!("a {name}"),
+        };
+    }
+    let count = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ]
+    .get(num as usize)
+    .copied()
+    .unwrap_or("some");
+    let plural = if den == 2 {
+        "halves".into()
+    } else {
+        format!("{name}s")
+    };
+    format!("{count} {plural}")
+}
+
+fn fraction_es(num: u32, den: u32) -> String {
+    let name = match den {
+        2 => "medio",
+        3 => "tercio",
+        4 => "cuarto",
+        5 => "quinto",
+        6 => "sexto",
+        7 => "séptimo",
+        8 => "octavo",
+        9 => "noveno",
+        _ => "décimo",
+    };
+    if num == 1 {
+        return if den == 2 {
+            name.into()
+        } else {
+            format!("un {name}")
+        };
+    }
+    let count = [
+        "cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve",
+    ]
+    .get(num as usize)
+    .copied()
+    .unwrap_or("unos");
+    format!("{count} {name}s")
 }
 
 /// UK postcodes, letter by letter: "NW3 2QG" as "N W 3, 2 Q G".
@@ -532,7 +1018,7 @@ pub fn ranges(text: &str, lang: Lang) -> String {
 pub fn units(text: &str, lang: Lang) -> String {
     pattern!(
         UNIT,
-        r"\b(\d+(?:[.,]\d+)?)\s?(mmol/l|mmol/L|mg/ml|mcg|µg|mg|kg|g|ml|mL|cl|l|L|cm|mm|kcal|cals?)\b"
+        r"\b(\d+(?:[.,]\d+)?)\s?(mmol/l|mmol/L|mg/ml|mcg|µg|mg|kg|g|ml|mL|cl|l|L|cm|mmHg|mm|kcal|cals?)\b"
     );
     pattern!(TIMES_DAILY, r"\b(\d+)\s?[x×]\s?([a-z(])");
     pattern!(TIMES_N, r"(?i)(^|\s)[x×]\s?(\d+)\b");
@@ -570,6 +1056,11 @@ fn unit_name(unit: &str, one: bool, lang: Lang) -> &'static str {
         "l" | "L" => ("litre", "litres", "litros"),
         "cm" => ("centimetre", "centimetres", "centímetros"),
         "mm" => ("millimetre", "millimetres", "milímetros"),
+        "mmHg" => (
+            "millimetre of mercury",
+            "millimetres of mercury",
+            "milímetros de mercurio",
+        ),
         "kcal" => ("kilocalorie", "kilocalories", "kilocalorías"),
         _ => ("calorie", "calories", "calorías"),
     };
@@ -619,6 +1110,9 @@ pub fn symbols(text: &str, lang: Lang) -> String {
         format!("{} ", lang.word("plus or minus", "más o menos"))
     });
     let t = SLASH_WORDS.replace_all(&t, "$1 $2");
+    // "24/7" is said "twenty-four seven".
+    pattern!(ROUND_THE_CLOCK, r"\b24/7\b");
+    let t = ROUND_THE_CLOCK.replace_all(&t, "24 7");
     let and = format!(" {} ", lang.word("and", "y"));
     let t = t
         .replace(" & ", &and)

@@ -39,6 +39,143 @@ fn phone_numbers_digit_by_digit_in_their_groups() {
 }
 
 #[test]
+fn phone_numbers_in_every_format_of_the_numbering_plan() {
+    table(&[
+        ("01632 960123", "0 1 6 3 2, 9 6 0, 1 2 3"),
+        ("0161 496 0000", "0 1 6 1, 4 9 6, 0 0 0 0"),
+        ("(020) 7946 0000", "0 2 0, 7 9 4 6, 0 0 0 0"),
+        ("020-7946-0000", "0 2 0, 7 9 4 6, 0 0 0 0"),
+        ("020.7946.0000", "0 2 0, 7 9 4 6, 0 0 0 0"),
+        ("0300 123 4567", "0 3 0 0, 1 2 3, 4 5 6 7"),
+        ("056 1234 5678", "0 5 6, 1 2 3 4, 5 6 7 8"),
+        ("07700 900123", "0 7 7 0 0, 9 0 0, 1 2 3"),
+        ("0800 12345", "0 8 0 0, 1 2 3 4 5"),
+        ("0845 46 47", "0 8 4 5, 4 6, 4 7"),
+        ("0909 879 0000", "0 9 0 9, 8 7 9, 0 0 0 0"),
+        // Printed as one run: the numbering plan's groups.
+        ("02079460000", "0 2 0, 7 9 4 6, 0 0 0 0"),
+        ("01134960000", "0 1 1 3, 4 9 6, 0 0 0 0"),
+        ("07700900123", "0 7 7 0 0, 9 0 0, 1 2 3"),
+        ("08001234567", "0 8 0 0, 1 2 3, 4 5 6 7"),
+        ("+442079460000", "plus 4 4, 2 0, 7 9 4 6, 0 0 0 0"),
+        ("+44 (0)20 7946 0000", "plus 4 4, 2 0, 7 9 4 6, 0 0 0 0"),
+        (
+            "Text relay: 18001 020 7946 0000.",
+            "Text relay: 1 8 0 0 1, 0 2 0, 7 9 4 6, 0 0 0 0.",
+        ),
+        (
+            "0300 123 4567 ext. 1234",
+            "0 3 0 0, 1 2 3, 4 5 6 7, extension 1 2 3 4",
+        ),
+        (
+            "020 7946 0000 x1234",
+            "0 2 0, 7 9 4 6, 0 0 0 0, extension 1 2 3 4",
+        ),
+        ("ask for ext 4455", "ask for extension 4 4 5 5"),
+        ("call 116 117", "call 1 1 6, 1 1 7"),
+        (
+            "NHS number 485 777 3456",
+            "N H S number 4 8 5, 7 7 7, 3 4 5 6",
+        ),
+        // Not telephone numbers.
+        ("take 1000 mg", "take 1000 milligrams"),
+        ("in 2024 at 10:30", "in 2024 at 10 30"),
+        ("on 01.07.2025", "on 1st July 2025"),
+        ("0.5 to 0.75", "0.5 to 0.75"),
+    ]);
+}
+
+#[test]
+fn blood_pressure_readings_are_over() {
+    table(&[
+        ("120/80", "120 over 80"),
+        ("140/90 mmHg", "140 over 90 millimetres of mercury"),
+        (
+            "a reading of 135/85 or higher",
+            "a reading of 135 over 85 or higher",
+        ),
+        ("your BP is 90/60", "your B P is 90 over 60"),
+        (
+            "below 80/50 blood pressure",
+            "below 80 over 50 blood pressure",
+        ),
+        (
+            "a pressure of 90 mmHg",
+            "a pressure of 90 millimetres of mercury",
+        ),
+        // Not readings: dates, fractions, scores, "24/7", addresses.
+        ("on 12/05/2024", "on 12th May 2024"),
+        ("1/2", "1/2"),
+        ("open 24/7", "open 24 7"),
+        ("a score of 80/100", "a score of 80/100"),
+        ("ratio 95/80", "ratio 95/80"),
+        ("a reading of 80/120", "a reading of 80/120"),
+        ("120/80/60", "120/80/60"),
+        ("see x.org/120/80", "see x dot org slash 1 2 0 slash 8 0"),
+    ]);
+}
+
+#[test]
+fn handles_and_hashtags_are_said_in_their_words() {
+    table(&[
+        ("@NHSEngland", "at N H S England"),
+        ("follow us @UCLH.", "follow us at U C L H."),
+        ("#StopSmoking", "hashtag Stop Smoking"),
+        ("@nhs_england", "at n h s underscore england"),
+        ("#Stoptober2025", "hashtag Stoptober 2 0 2 5"),
+        ("meet @ the desk", "meet at the desk"),
+        // Emails keep their reading; a "#" before a number is not a tag.
+        ("a.b@nhs.net", "a dot b at n h s dot net"),
+        ("Ward #3", "Ward #3"),
+    ]);
+    assert_eq!(
+        say_es("síganos @NHSEngland"),
+        "síganos arroba N H S England"
+    );
+}
+
+#[test]
+fn ampersands_and_character_references_are_and() {
+    table(&[
+        ("Wards 4 & 5", "Wards 4 and 5"),
+        ("ages 5&6", "ages 5 and 6"),
+        ("6 & 12 months", "6 and 12 months"),
+        ("Q&A, R&D and M&S", "Q and A, R and D and M and S"),
+        ("ages 5 &amp; 6", "ages 5 and 6"),
+        ("Wards 4 &#38; 5", "Wards 4 and 5"),
+        ("it&rsquo;s 2&nbsp;mg", "it's 2 milligrams"),
+        ("levels &lt;5", "levels less than 5"),
+    ]);
+}
+
+#[test]
+fn fractions_are_said_with_what_they_measure() {
+    table(&[
+        ("½ cup", "half a cup"),
+        ("¼ teaspoon", "a quarter of a teaspoon"),
+        ("1½ tablespoons", "1 and a half tablespoons"),
+        ("1 ½ cups", "1 and a half cups"),
+        ("1/2 a pint", "half a pint"),
+        ("2/3 cup", "two thirds of a cup"),
+        ("¾ of your plate", "three quarters of your plate"),
+        ("½ an hour", "half an hour"),
+        ("⅛ teaspoon", "an eighth of a teaspoon"),
+        ("1 1/2 cups", "1 and a half cups"),
+        ("3/4 of the time", "three quarters of the time"),
+        ("½ full", "half full"),
+        ("cut by ⅓", "cut by a third"),
+        ("2¾ hours", "2 and three quarters hours"),
+        // Slashes that are not fractions of an amount.
+        ("1/2", "1/2"),
+        ("1/2/2024", "1st February 2024"),
+        ("24/7 care", "24 7 care"),
+        ("3/10 people", "3/10 people"),
+        ("1/5 of people", "1/5 of people"),
+    ]);
+    assert_eq!(say_es("1½ tazas"), "1 y medio tazas");
+}
+
+#[test]
 fn numbers_that_are_not_phone_numbers_are_left_as_numbers() {
     table(&[
         (
@@ -158,8 +295,8 @@ fn numbers_ranges_units_and_doses() {
         ("30 to 45 minutes", "30 to 45 minutes"),
         ("1 in 20 people", "1 in 20 people"),
         ("about 20% of people", "about 20 per cent of people"),
-        ("1/2 a tablet", "1/2 a tablet"),
-        ("½ a cup", "a half a cup"),
+        ("1/2 a tablet", "half a tablet"),
+        ("½ a cup", "half a cup"),
         ("1½ hours", "1 and a half hours"),
         ("take 5mg", "take 5 milligrams"),
         ("1 g of salt", "1 gram of salt"),
