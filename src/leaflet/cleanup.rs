@@ -29,7 +29,10 @@ impl Line {
 
 /// Split text into pages at form feeds and lines, and drop running headers and
 /// footers: lines near the top or bottom of a page that recur, with their
-/// numbers ignored, on at least half of the pages (and on two or more).
+/// numbers and month names ignored, on at least half of the pages (and on two
+/// or more). A running line is dropped however a page printed it: on its own,
+/// wrapped over two lines, or glued to the end of the page's last sentence
+/// (or the start of its first), so it is never read once per page.
 pub fn lines_without_furniture(text: &str, dropped: &mut Vec<Dropped>) -> Vec<Line> {
     let pages: Vec<Vec<&str>> = text
         .split('\x0c')
@@ -37,19 +40,59 @@ pub fn lines_without_furniture(text: &str, dropped: &mut Vec<Dropped>) -> Vec<Li
         .filter(|p: &Vec<&str>| p.iter().any(|l| !l.trim().is_empty()))
         .collect();
     let furniture = running_lines(&pages);
+    let drop = |text: &str, dropped: &mut Vec<Dropped>| {
+        dropped.push(Dropped {
+            text: text.to_string(),
+            reason: "page header or footer".into(),
+        });
+    };
     let mut out = Vec::new();
     for (n, page) in pages.iter().enumerate() {
         let edges = edge_indices(page);
+        let filled: Vec<usize> = (0..page.len())
+            .filter(|&i| !page[i].trim().is_empty())
+            .collect();
+        let head: Vec<usize> = filled.iter().take(3).copied().collect();
+        let foot: Vec<usize> = filled.iter().rev().take(3).copied().collect();
         let mut first = true;
+        let mut skip_next = false;
         for (i, raw) in page.iter().enumerate() {
-            let text = raw.trim();
+            let mut text = raw.trim();
+            if skip_next && !text.is_empty() {
+                skip_next = false;
+                drop(text, dropped);
+                continue;
+            }
             let at_edge = edges.contains(&i);
             if at_edge && (furniture.contains(&shape(text)) || is_page_number(text, pages.len())) {
-                dropped.push(Dropped {
-                    text: text.to_string(),
-                    reason: "page header or footer".into(),
-                });
+                drop(text, dropped);
                 continue;
+            }
+            let wrapped = at_edge
+                && next_filled(page, i).is_some_and(|j| {
+                    edges.contains(&j)
+                        && furniture.contains(&shape(&format!("{text} {}", page[j].trim())))
+                });
+            if wrapped {
+                drop(text, dropped);
+                skip_next = true;
+                continue;
+            }
+            let kept;
+            if at_edge {
+                let found = (foot.contains(&i))
+                    .then(|| glued(text, &furniture, true))
+                    .flatten()
+                    .or_else(|| {
+                        head.contains(&i)
+                            .then(|| glued(text, &furniture, false))
+                            .flatten()
+                    });
+                if let Some((body, running)) = found {
+                    drop(running, dropped);
+                    kept = body.to_string();
+                    text = &kept;
+                }
             }
             out.push(Line {
                 text: text.to_string(),
@@ -64,6 +107,39 @@ pub fn lines_without_furniture(text: &str, dropped: &mut Vec<Dropped>) -> Vec<Li
     out
 }
 
+fn next_filled(page: &[&str], i: usize) -> Option<usize> {
+    (i + 1..page.len()).find(|&j| !page[j].trim().is_empty())
+}
+
+/// A running line glued to a sentence: at the foot of a page, after a
+/// sentence's end ("...here. Trust name, page 3"); at its head, before a
+/// capital ("Trust name Body starts"). Returns the body and the running
+/// part; the running line must have two words or more, so a lone word that
+/// happens to recur is never cut from the text.
+fn glued<'a>(text: &'a str, furniture: &HashSet<String>, foot: bool) -> Option<(&'a str, &'a str)> {
+    let starts: Vec<usize> = text
+        .char_indices()
+        .filter(|&(i, c)| !c.is_whitespace() && i > 0 && text[..i].ends_with(char::is_whitespace))
+        .map(|(i, _)| i)
+        .collect();
+    for &at in &starts {
+        let (head, tail) = (text[..at].trim_end(), &text[at..]);
+        let (body, running) = if foot { (head, tail) } else { (tail, head) };
+        if running.split_whitespace().count() < 2 || !furniture.contains(&shape(running)) {
+            continue;
+        }
+        let fits = if foot {
+            body.ends_with(['.', '!', '?', ':'])
+        } else {
+            body.starts_with(|c: char| c.is_uppercase())
+        };
+        if fits {
+            return Some((body, running));
+        }
+    }
+    None
+}
+
 /// Indices of the first and last three non-blank lines of a page.
 fn edge_indices(page: &[&str]) -> HashSet<usize> {
     let filled: Vec<usize> = (0..page.len())
@@ -74,12 +150,18 @@ fn edge_indices(page: &[&str]) -> HashSet<usize> {
     head.chain(tail).copied().collect()
 }
 
-/// A line's shape for spotting repeats: digits folded, space squeezed.
+/// A line's shape for spotting repeats: each run of digits one `#` (so page
+/// 9 and page 10 look alike), month names one `%`, space squeezed.
 fn shape(text: &str) -> String {
-    let folded: String = text
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect();
+    static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+").unwrap());
+    static MONTH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b",
+        )
+        .unwrap()
+    });
+    let folded = DIGITS.replace_all(text, "#");
+    let folded = MONTH.replace_all(&folded, "%");
     crate::plain::one_line(&folded)
 }
 
@@ -338,6 +420,58 @@ mod tests {
             .collect();
         assert_eq!(lines, ["Body one.", "Body two."]);
         assert_eq!(d.len(), 4);
+    }
+
+    /// Ten pages with one running footer that a reader met in four guises:
+    /// on its own line, with a two-digit page number, wrapped over two lines,
+    /// and glued to the page's last sentence.
+    #[test]
+    fn a_running_footer_is_dropped_in_every_guise() {
+        let mut text = String::new();
+        for n in 1..=10 {
+            if n > 1 {
+                text.push('\x0c');
+            }
+            let month = ["March", "April"][n % 2];
+            let topic = [
+                "Diet", "Sleep", "Pain", "Drugs", "Tests", "Rest", "Wounds", "Travel", "Work",
+                "Help",
+            ][n - 1];
+            text.push_str(&format!("{topic}\nAbout {topic} and more.\n"));
+            match n {
+                3 => text.push_str(&format!(
+                    "It ends here. Cardiology patient information, page {n} of 10\n"
+                )),
+                5 => text.push_str(&format!(
+                    "The end of {topic}.\nCardiology patient\ninformation, page {n} of 10\n"
+                )),
+                _ => text.push_str(&format!(
+                    "The end of {topic}.\n\nCardiology patient information, page {n} of 10\n"
+                )),
+            }
+            text.push_str(&format!("Printed {n} {month} 2024\n"));
+        }
+        let mut d = Vec::new();
+        let lines: Vec<String> = lines_without_furniture(&text, &mut d)
+            .into_iter()
+            .filter(|l| !l.is_blank())
+            .map(|l| l.text)
+            .collect();
+        let left: Vec<&String> = lines
+            .iter()
+            .filter(|l| {
+                l.contains("Cardiology") || l.contains("information") || l.contains("Printed")
+            })
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        assert!(lines.contains(&"It ends here.".to_string()), "{lines:?}");
+        assert!(lines.contains(&"Help".to_string()), "{lines:?}");
+        assert_eq!(lines.len(), 10 * 3, "{lines:?}");
+        let footers = d
+            .iter()
+            .filter(|d| d.text.contains("Cardiology") || d.text.contains("information"))
+            .count();
+        assert_eq!(footers, 11, "{d:?}");
     }
 
     #[test]
