@@ -264,10 +264,10 @@ def columns():
 
 
 def long_leaflet():
-    """About thirty pages, for the speed check."""
+    """Thirty pages, for the speed check."""
     d = Doc()
     d.title("A long leaflet for timing the reader")
-    for s in range(1, 60):
+    for s in range(1, 88):
         d.h(1, f"Section {s}")
         d.p(*filler(8, s))
         d.items([f"Point {k} of section {s} is worth remembering." for k in range(1, 4)])

@@ -23,7 +23,6 @@ pub struct Run {
     pub end: f32,
     /// The size it is drawn at, after every scaling.
     pub size: f32,
-    pub font: Rc<str>,
     pub bold: bool,
     /// Drawn in a symbol font (Symbol, Wingdings, Dingbats): a bullet glyph.
     pub symbol: bool,
@@ -34,7 +33,6 @@ pub struct Run {
 
 #[derive(Debug, Clone, Default)]
 pub struct Page {
-    pub width: f32,
     pub height: f32,
     /// The lowest `y` on the page (its media box may not start at 0).
     pub bottom: f32,
@@ -56,7 +54,6 @@ pub enum Stop {
 }
 
 struct Font<'a> {
-    name: Rc<str>,
     bold: bool,
     symbol: bool,
     two_byte: bool,
@@ -110,7 +107,7 @@ pub fn page<'a>(doc: &'a Document, id: ObjectId, budget: &'a mut Budget) -> Resu
     let dict = doc
         .get_dictionary(id)
         .map_err(|e| Stop::Damaged(e.to_string()))?;
-    let [x0, y0, x1, y1] = media_box(doc, dict);
+    let [_, y0, _, y1] = media_box(doc, dict);
     let content = doc
         .get_page_content_with_limit(id, MAX_STREAM)
         .map_err(|e| Stop::Damaged(e.to_string()))?;
@@ -140,7 +137,6 @@ pub fn page<'a>(doc: &'a Document, id: ObjectId, budget: &'a mut Budget) -> Resu
     };
     it.run(&content, &resources, 0)?;
     Ok(Page {
-        width: (x1 - x0).abs().max(1.0),
         height: (y1 - y0).abs().max(1.0),
         bottom: y0.min(y1),
         runs: it.runs,
@@ -194,11 +190,7 @@ impl<'a> Interpreter<'a> {
             let args = &op.operands;
             let n = |i: usize| args.get(i).map(num).unwrap_or(0.0);
             match op.operator.as_str() {
-                "q" => {
-                    if self.stack.len() < 256 {
-                        self.stack.push(self.state.clone());
-                    }
-                }
+                "q" if self.stack.len() < 256 => self.stack.push(self.state.clone()),
                 "Q" => {
                     if let Some(s) = self.stack.pop() {
                         self.state = s;
@@ -400,7 +392,6 @@ impl<'a> Interpreter<'a> {
                 y: start[5],
                 end: end[4],
                 size,
-                font: font.name.clone(),
                 bold: font.bold,
                 symbol: font.symbol,
                 rotated,
@@ -460,7 +451,6 @@ fn load_font<'a>(doc: &'a Document, dict: &'a Dictionary) -> Font<'a> {
         None => simple_widths(doc, dict, descriptor),
     };
     Font {
-        name: name.into(),
         bold,
         symbol,
         two_byte,

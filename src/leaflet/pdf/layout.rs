@@ -21,7 +21,7 @@ const MARGIN_ZONE: f32 = 0.08;
 const HEADING_RATIO: f32 = 1.15;
 /// The most words a heading may have: a longer line set large is a lead
 /// paragraph, not a heading.
-const HEADING_WORDS: usize = 20;
+const HEADING_WORDS: usize = 14;
 
 /// Text on one baseline, with no wide gap in it.
 #[derive(Debug, Clone)]
@@ -109,6 +109,9 @@ pub fn units(pages: &[Page]) -> Vec<Unit> {
         pieces.extend(footers);
         per_page.push(pieces);
     }
+    if let Some(first) = per_page.first_mut() {
+        drop_cover_organisation(first);
+    }
     let body = body_size(&per_page);
     let levels = heading_levels(&per_page, body);
     let vocab = vocabulary(&per_page);
@@ -130,6 +133,38 @@ pub fn units(pages: &[Page]) -> Vec<Unit> {
         }
     }
     out.units
+}
+
+static ORGANISATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:NHS|N\.H\.S\.|Hospitals?|Trust|Foundation|Health Board|Infirmary|University)\b",
+    )
+    .unwrap()
+});
+
+/// The hospital's name set large on the cover (often larger than the title)
+/// is no heading: dropped, as the text reader does, up to the first
+/// paragraph of the cover.
+fn drop_cover_organisation(pieces: &mut [Piece]) {
+    for piece in pieces.iter_mut() {
+        let Piece::Block(b) = piece else { continue };
+        let text = b
+            .lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let words = text.split_whitespace().count();
+        if words > 8 {
+            return;
+        }
+        if ORGANISATION.is_match(&text) {
+            *piece = Piece::Dropped(text, "organisation name on the cover");
+        } else if text.chars().count() <= 2 {
+            // A logo's letter or an ornament set in a font of its own.
+            *piece = Piece::Dropped(text, "stray glyph on the cover");
+        }
+    }
 }
 
 /// The upright lines of a page and, apart, the text set sideways.
@@ -273,9 +308,20 @@ fn line_key(line: &Line) -> String {
     format!("{:.0}|{}", line.y, line.text)
 }
 
-static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:page\s+)?[-–(]?\s*\d{1,4}\s*[-–)]?(?:\s*(?:of|/)\s*\d{1,4})?$").unwrap()
-});
+/// "3", "Page 3", "- 3 -", "3 of 8", "3/8", no larger than the page count
+/// could make it (so "10/2026", a review date, is no page number).
+fn is_page_number(text: &str, pages: usize) -> bool {
+    static PAGE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:page\s+)?[-–(]?\s*(\d{1,4})\s*[-–)]?(?:\s*(?:of|/)\s*(\d{1,4}))?$")
+            .unwrap()
+    });
+    let Some(c) = PAGE.captures(text) else {
+        return false;
+    };
+    let n: usize = c[1].parse().unwrap_or(usize::MAX);
+    let of: usize = c.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(0);
+    n <= pages + 2 && of <= pages + 2
+}
 
 /// The lines that are running headers and footers, by page and line, with
 /// the reason: in the top or bottom strip of the page, and either a bare
@@ -285,11 +331,11 @@ fn running_lines(
     pages: &[Page],
     lines: &[(Vec<Line>, Vec<Line>)],
 ) -> HashMap<(usize, String), &'static str> {
-    let zone = |p: &Page, l: &Line| -> Option<&'static str> {
+    let zone = |p: &Page, l: &Line, share: f32| -> Option<&'static str> {
         let rel = (l.y - p.bottom) / p.height;
-        if rel > 1.0 - MARGIN_ZONE {
+        if rel > 1.0 - share {
             Some("page header")
-        } else if rel < MARGIN_ZONE {
+        } else if rel < share {
             Some("page footer")
         } else {
             None
@@ -298,7 +344,7 @@ fn running_lines(
     let mut seen: HashMap<(&'static str, String), HashSet<usize>> = HashMap::new();
     for (p, (upright, _)) in lines.iter().enumerate() {
         for l in upright {
-            if let Some(z) = zone(&pages[p], l) {
+            if let Some(z) = zone(&pages[p], l, MARGIN_ZONE) {
                 seen.entry((z, fold_digits(&l.text))).or_default().insert(p);
             }
         }
@@ -307,13 +353,17 @@ fn running_lines(
     let mut out = HashMap::new();
     for (p, (upright, _)) in lines.iter().enumerate() {
         for l in upright {
-            let Some(z) = zone(&pages[p], l) else {
+            // Once known, a running line is found a little further in too
+            // (a cover sets it lower, and larger).
+            let Some(z) = zone(&pages[p], l, MARGIN_ZONE * 2.5) else {
                 continue;
             };
             let repeats = seen
                 .get(&(z, fold_digits(&l.text)))
                 .is_some_and(|s| s.len() >= need);
-            let number = pages.len() >= 2 && PAGE_NUMBER.is_match(&l.text);
+            let number = pages.len() >= 2
+                && is_page_number(&l.text, pages.len())
+                && zone(&pages[p], l, MARGIN_ZONE).is_some();
             if repeats || number {
                 out.insert((p, line_key(l)), z);
             }
@@ -545,6 +595,7 @@ fn body_size(pages: &[Vec<Piece>]) -> f32 {
         .unwrap_or(11.0)
 }
 
+/// Short, a word or more of letters, not a sentence, not a bare address.
 fn is_heading_shape(b: &Block) -> bool {
     let text: String = b
         .lines
@@ -553,9 +604,15 @@ fn is_heading_shape(b: &Block) -> bool {
         .collect::<Vec<_>>()
         .join(" ");
     let words = text.split_whitespace().count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let sentence = text.ends_with('.') && words > 3;
+    let address =
+        words == 1 && (text.contains('@') || text.contains("www.") || text.contains("://"));
     (1..=HEADING_WORDS).contains(&words)
         && b.lines.len() <= 3
-        && text.chars().any(char::is_alphabetic)
+        && letters >= 2
+        && !sentence
+        && !address
 }
 
 /// Heading levels by size: the distinct sizes (to half a point) of
@@ -680,7 +737,16 @@ impl Emitter {
     fn block(&mut self, b: &Block, body: f32, levels: &[f32], vocab: &HashSet<String>) {
         let text = block_text(b, vocab);
         let first = &b.lines[0];
-        if starts_item(first) {
+        let size = (b.size * 2.0).round() / 2.0;
+        let heading = b.size >= body * HEADING_RATIO && is_heading_shape(b);
+        if heading {
+            let level = levels.iter().position(|&s| s == size).unwrap_or(0) + 1;
+            self.push(Unit::new(UnitKind::Heading(level.min(6) as u8), text));
+            return;
+        }
+        // "1. Soya" in bold over its section is a heading, not a list.
+        let bold_line = b.bold && b.lines.len() == 1 && is_heading_shape(b);
+        if starts_item(first) && !bold_line {
             let (number, rest) = if let Some(c) = NUMBERED.captures(&text) {
                 let n = match (c.get(1), c.get(2)) {
                     (Some(d), _) => d.as_str().parse().ok(),
@@ -708,12 +774,6 @@ impl Emitter {
             unit.number = number;
             unit.list = Some(list);
             self.units.push(unit);
-            return;
-        }
-        let size = (b.size * 2.0).round() / 2.0;
-        if b.size >= body * HEADING_RATIO && is_heading_shape(b) {
-            let level = levels.iter().position(|&s| s == size).unwrap_or(0) + 1;
-            self.push(Unit::new(UnitKind::Heading(level.min(6) as u8), text));
             return;
         }
         self.paragraph(text, b.bold);
