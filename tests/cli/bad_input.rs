@@ -74,7 +74,7 @@ fn rows() -> Vec<Row> {
             make: Make::Bytes(
                 b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n".to_vec(),
             ),
-            error: "error: `{}` is a PDF: extract its text first (for example `pdftotext leaflet.pdf leaflet.txt`) and give the .txt",
+            error: "error: `{}` is a damaged PDF: it could not be read; save it again from the program that made it (or give the Word file or text) and try again (the parser said: failed parsing cross reference table)",
         },
         Row {
             name: "NUL bytes",

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::util::{FAKE_VOICE, bin, fixture, repo};
 
 /// Folders of `tests/fixtures` that hold no leaflets: the fuzzers' seed inputs.
-const NOT_LEAFLETS: &[&str] = &["fuzz", "docx"];
+const NOT_LEAFLETS: &[&str] = &["fuzz", "docx", "pdf", "html"];
 
 /// The files a build writes that are text, by extension.
 const TEXT: &[&str] = &["json", "html", "smil", "m3u8", "vtt", "cue"];

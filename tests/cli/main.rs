@@ -17,6 +17,7 @@ mod library;
 mod markdown;
 mod natural;
 mod package_check;
+mod pdf_files;
 mod pdf_text;
 mod player;
 mod properties;
