@@ -70,8 +70,8 @@ fn reading(c: &mut Criterion) {
             )
         })
     });
-    // The longest PDF fixture (30 pages), when the fixtures are there.
-    if let Ok(pdf) = std::fs::read("tests/fixtures/pdf/thirty-pages.pdf") {
+    // The longest PDF fixture (31 pages), when the fixtures are there.
+    if let Ok(pdf) = std::fs::read("tests/fixtures/pdf/long.pdf") {
         group.bench_function("chapters of a 30-page PDF", |b| {
             b.iter(|| leaflet::read_bytes(Path::new("long.pdf"), black_box(&pdf), None, None))
         });

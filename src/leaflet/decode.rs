@@ -113,7 +113,7 @@ fn known_binary(bytes: &[u8]) -> Option<&'static str> {
     let starts = |magic: &[u8]| bytes.starts_with(magic);
     if starts(b"%PDF") {
         Some(
-            "is a PDF: extract its text first (for example `pdftotext leaflet.pdf leaflet.txt`) and give the .txt",
+            "is a PDF, not text: leave out --input-format (or give --input-format pdf) to read it as one",
         )
     } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WAVE") {
         Some("is a WAV sound file, not a leaflet: give the leaflet's text (.txt or .md)")
