@@ -162,8 +162,12 @@ pub fn read_as(path: &Path, lang: Option<&str>, kind: Option<Kind>) -> Result<So
     let (kind, leaflet) = match kind {
         Some(k) if k.is_binary() => (k, read_binary(path, &bytes, k, &stem, lang)?),
         other => {
-            let decoded = decode::decode(path, &bytes)?;
             let kind = other.unwrap_or(Kind::Text);
+            let lines = match kind {
+                Kind::Html => decode::Lines::Any,
+                _ => decode::Lines::Short,
+            };
+            let decoded = decode::decode(path, &bytes, lines)?;
             let mut leaflet = match kind {
                 Kind::Html => {
                     let doc = guarded(path, kind, || html::read(&decoded.text))?;
