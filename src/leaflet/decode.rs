@@ -9,7 +9,16 @@ pub struct Decoded {
     pub warnings: Vec<String>,
 }
 
-pub fn decode(path: &Path, bytes: &[u8]) -> Result<Decoded> {
+/// Lines: what a file of text may hold on one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    /// At most [`MAX_LINE_CHARS`]: text and Markdown.
+    Short,
+    /// Any length: a web page's markup is often all on one line.
+    Any,
+}
+
+pub fn decode(path: &Path, bytes: &[u8], lines: Lines) -> Result<Decoded> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty {
             path: path.to_path_buf(),
@@ -65,7 +74,11 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<Decoded> {
             why: why.into(),
         });
     }
-    if let Some((line, chars)) = longest_line(&text).filter(|&(_, n)| n > MAX_LINE_CHARS) {
+    let longest = match lines {
+        Lines::Short => longest_line(&text),
+        Lines::Any => None,
+    };
+    if let Some((line, chars)) = longest.filter(|&(_, n)| n > MAX_LINE_CHARS) {
         return Err(Error::NotText {
             path: path.to_path_buf(),
             why: format!(
@@ -152,7 +165,7 @@ mod tests {
     use super::*;
 
     fn dec(bytes: &[u8]) -> Result<Decoded> {
-        decode(Path::new("x.txt"), bytes)
+        decode(Path::new("x.txt"), bytes, Lines::Short)
     }
 
     #[test]

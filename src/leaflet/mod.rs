@@ -194,8 +194,12 @@ pub fn read_bytes(
     if let Some(k) = kind.filter(|k| k.is_binary()) {
         return Ok((k, read_binary(path, bytes, k, &stem, lang)?));
     }
-    let decoded = decode::decode(path, bytes)?;
     let kind = kind.unwrap_or(Kind::Text);
+    let lines = match kind {
+        Kind::Html => decode::Lines::Any,
+        _ => decode::Lines::Short,
+    };
+    let decoded = decode::decode(path, bytes, lines)?;
     let mut leaflet = match kind {
         Kind::Html => {
             let doc = guarded(path, kind, || html::read(&decoded.text))?;

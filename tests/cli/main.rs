@@ -12,6 +12,7 @@ mod errors;
 mod espeak;
 mod golden;
 mod hostile;
+mod html_pages;
 mod joined;
 mod library;
 mod markdown;
