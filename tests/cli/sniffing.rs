@@ -10,18 +10,7 @@ use crate::util::bin;
 const PAGE: &str = "# Grommets\n\nGrommets are small tubes put in the eardrum.\n\n## Why might my child need one?\n\nGlue ear can make it hard to hear.\n\n## What happens on the day?\n\nYour child will have a general anaesthetic.\n\n### Eating and drinking\n\nDo not eat for six hours before.\n\n## Contact us\n\nCall the ward on 020 7946 0000.\n";
 
 fn outline(path: &Path, extra: &[&str]) -> serde_json::Value {
-    let out = bin()
-        .args(["chapters", "--json"])
-        .arg(path)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    crate::util::chapters_json(path, extra)
 }
 
 fn titles(v: &serde_json::Value) -> Vec<String> {

@@ -145,3 +145,20 @@ pub fn manifest(dir: &Path) -> audio_leaflet::package::Manifest {
     let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
+
+/// `chapters --json` of a leaflet, with more arguments; the test fails with
+/// the program's own message if it does.
+pub fn chapters_json(path: &Path, extra: &[&str]) -> serde_json::Value {
+    let out = bin()
+        .args(["chapters", "--json"])
+        .arg(path)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}

@@ -15,17 +15,7 @@ const WRITER_DOCX: &str = "docx/writer-features.docx";
 const WRITER_ODT: &str = "docx/writer-features.odt";
 
 fn chapters_json(path: &Path) -> Value {
-    let out = bin()
-        .args(["chapters", "--json"])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    crate::util::chapters_json(path, &[])
 }
 
 fn outline(json: &Value) -> Vec<(String, u64)> {
