@@ -423,22 +423,23 @@ fn levels_of<'a, 'i: 'a>(lvls: impl IntoIterator<Item = Node<'a, 'i>>) -> HashMa
     out
 }
 
-/// A paragraph's text as it is gathered, with what the flags need.
+/// A paragraph's text as it is gathered, with what the flags need (the
+/// OpenDocument reader gathers its paragraphs in the same way).
 #[derive(Default)]
-struct Line {
-    text: String,
-    bold: usize,
-    plain: usize,
-    link: usize,
-    anchor: usize,
+pub(super) struct Line {
+    pub(super) text: String,
+    pub(super) bold: usize,
+    pub(super) plain: usize,
+    pub(super) link: usize,
+    pub(super) anchor: usize,
     /// Tracked deletions, comments, notes, pictures and text boxes met
     /// inside, to follow the paragraph.
-    after: Vec<Unit>,
+    pub(super) after: Vec<Unit>,
     deleted: String,
 }
 
 impl Line {
-    fn push(&mut self, text: &str, bold: bool, link: Option<bool>) {
+    pub(super) fn push(&mut self, text: &str, bold: bool, link: Option<bool>) {
         let n = text.chars().filter(|c| !c.is_whitespace()).count();
         if bold {
             self.bold += n;

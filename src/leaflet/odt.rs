@@ -10,8 +10,8 @@ use roxmltree::Node;
 
 use super::document::{Document, Unit, UnitKind};
 use super::docx::{
-    Flavour, MAX_DEPTH, Package, add_title, attr, core, furniture, heading_from_name, kid, kids,
-    language_code, parse, row, tidy, too_deep,
+    Flavour, Line, MAX_DEPTH, Package, add_title, attr, core, furniture, heading_from_name, kid,
+    kids, language_code, parse, row, tidy, too_deep,
 };
 
 const ODT: Flavour = Flavour {
@@ -123,34 +123,6 @@ impl Styles {
             n.strip_prefix("contents ")
                 .is_some_and(|d| d.trim().parse::<u8>().is_ok())
         })
-    }
-}
-
-#[derive(Default)]
-struct Line {
-    text: String,
-    bold: usize,
-    plain: usize,
-    link: usize,
-    anchor: usize,
-    after: Vec<Unit>,
-}
-
-impl Line {
-    fn push(&mut self, text: &str, bold: bool, link: Option<bool>) {
-        let n = text.chars().filter(|c| !c.is_whitespace()).count();
-        if bold {
-            self.bold += n;
-        } else {
-            self.plain += n;
-        }
-        if let Some(anchor) = link {
-            self.link += n;
-            if anchor {
-                self.anchor += n;
-            }
-        }
-        self.text.push_str(text);
     }
 }
 
