@@ -72,6 +72,15 @@ impl Block {
         self.lines[self.lines.len() - 1].y
     }
 
+    /// Its lines' text joined with spaces, as they stand (no hyphen repair).
+    fn plain_text(&self) -> String {
+        self.lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     fn chars(&self) -> usize {
         self.lines.iter().map(|l| l.text.chars().count()).sum()
     }
@@ -148,12 +157,7 @@ static ORGANISATION: LazyLock<Regex> = LazyLock::new(|| {
 fn drop_cover_organisation(pieces: &mut [Piece]) {
     for piece in pieces.iter_mut() {
         let Piece::Block(b) = piece else { continue };
-        let text = b
-            .lines
-            .iter()
-            .map(|l| l.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let text = b.plain_text();
         let words = text.split_whitespace().count();
         if words > 8 {
             return;
@@ -597,12 +601,7 @@ fn body_size(pages: &[Vec<Piece>]) -> f32 {
 
 /// Short, a word or more of letters, not a sentence, not a bare address.
 fn is_heading_shape(b: &Block) -> bool {
-    let text: String = b
-        .lines
-        .iter()
-        .map(|l| l.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = b.plain_text();
     let words = text.split_whitespace().count();
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     let sentence = text.ends_with('.') && words > 3;
