@@ -1,6 +1,7 @@
 //! Bytes to text: UTF-8 with or without a byte-order mark, else Windows-1252.
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use crate::error::{Error, Result};
 
@@ -51,6 +52,18 @@ pub fn decode(path: &Path, bytes: &[u8], lines: Lines) -> Result<Decoded> {
     let mut warnings = Vec::new();
     let text = match std::str::from_utf8(body) {
         Ok(s) => s.to_string(),
+        Err(_) if declared_charset(body, lines).is_some() => {
+            let encoding = declared_charset(body, lines).unwrap_or(encoding_rs::WINDOWS_1252);
+            let (text, had_errors) = encoding.decode_without_bom_handling(body);
+            if had_errors {
+                warnings.push(format!(
+                    "`{}` says it is {} but some bytes are not; those were read as replacement marks (save it as UTF-8 to silence this)",
+                    path.display(),
+                    encoding.name()
+                ));
+            }
+            text.into_owned()
+        }
         Err(_) => {
             warnings.push(format!(
                 "`{}` is not UTF-8; read it as Windows-1252 (save it as UTF-8 to silence this)",
@@ -88,6 +101,29 @@ pub fn decode(path: &Path, bytes: &[u8], lines: Lines) -> Result<Decoded> {
     }
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     Ok(Decoded { text, warnings })
+}
+
+/// The character encoding a web page declares in its first 1024 bytes
+/// (`<meta charset="...">` or `<meta http-equiv="Content-Type"
+/// content="text/html; charset=...">`), as the HTML standard's prescan
+/// looks for it, by its WHATWG label; UTF-16 labels are taken as UTF-8 (the
+/// bytes were not UTF-16, or they would have had a byte-order mark), and
+/// a page declared UTF-8 that is not is left to the Windows-1252 guess. Only
+/// web pages ([`Lines::Any`]) declare one.
+fn declared_charset(bytes: &[u8], lines: Lines) -> Option<&'static encoding_rs::Encoding> {
+    static CHARSET: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+        regex::bytes::Regex::new(r#"(?i)<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"#)
+            .unwrap()
+    });
+    if lines != Lines::Any {
+        return None;
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    let label = CHARSET.captures(head)?.get(1)?.as_bytes();
+    let encoding = encoding_rs::Encoding::for_label(label)?.output_encoding();
+    // A page that says UTF-8 but is not is read as Windows-1252, with the
+    // warning, like an undeclared one.
+    (encoding != encoding_rs::UTF_8).then_some(encoding)
 }
 
 /// Longer than any paragraph a leaflet prints on one line, even one saved

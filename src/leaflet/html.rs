@@ -17,7 +17,7 @@ use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
 use self::content::Content;
-use self::element::{Record, What, attr, cut, is_block};
+use self::element::{Record, What, attr, cut, is_block, marker_number, words_in};
 use super::document::{Document, Unit, UnitKind as Kind};
 use crate::plain::one_line;
 
@@ -46,10 +46,18 @@ pub fn read(text: &str) -> Result<Document, String> {
     })
 }
 
-/// The language `<html lang>` declares, as a two-letter code.
+/// The language `<html lang>` declares (or `<body lang>`, where Word puts
+/// it), as a two-letter code.
 fn language(html: &Html) -> Option<String> {
     let root = html.root_element();
-    let lang = attr(root.value(), "lang").or_else(|| attr(root.value(), "xml:lang"))?;
+    let body = root
+        .children()
+        .filter_map(scraper::ElementRef::wrap)
+        .find(|e| e.value().name() == "body");
+    let lang = [Some(root), body]
+        .into_iter()
+        .flatten()
+        .find_map(|e| attr(e.value(), "lang").or_else(|| attr(e.value(), "xml:lang")))?;
     let primary = lang.trim().split(['-', '_']).next()?;
     (primary.len() == 2 && primary.chars().all(|c| c.is_ascii_alphabetic()))
         .then(|| primary.to_ascii_lowercase())
@@ -321,6 +329,13 @@ impl<'a> Walker<'a> {
                 }
                 return;
             }
+            What::Marker => {
+                if self.items > 0 && self.number.is_none() {
+                    self.number = marker_number(&words_in(node));
+                }
+                self.passing = Some(node.id());
+                return;
+            }
             What::Inline => Open::Inline,
         };
         self.open.push(open);
@@ -437,6 +452,7 @@ impl<'a> Walker<'a> {
             What::Left(_, Record::Code(_) | Record::Nothing) => self.passing = Some(node.id()),
             What::Left(reason, _) if reason == element::HIDDEN => self.passing = Some(node.id()),
             What::Break => g.part.push(' '),
+            _ if element::is_control(name) => g.part.push(' '),
             What::Left(_, Record::Text(text)) => {
                 g.part.push(' ');
                 g.part.push_str(text);

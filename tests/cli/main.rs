@@ -24,6 +24,7 @@ mod player;
 mod properties;
 mod reading;
 mod rebuild;
+mod round_trip;
 mod script;
 mod sniffing;
 mod util;

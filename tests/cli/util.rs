@@ -162,3 +162,37 @@ pub fn chapters_json(path: &Path, extra: &[&str]) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// `build` refuses the file: non-zero exit, the file named with the reason,
+/// and nothing written to the output folder.
+pub fn build_refused(name: &str, bytes: &[u8], extra: &[&str], says: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join(name);
+    std::fs::write(&input, bytes).unwrap();
+    let out = dir.path().join("out");
+    let result = bin()
+        .arg("build")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .args(["--voice", "fake"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(!result.status.success(), "{name} was not refused");
+    assert!(
+        stderr.contains(name),
+        "{name}: the error does not name the file: {stderr}"
+    );
+    assert!(
+        stderr.contains(says),
+        "{name}: expected {says:?} in: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(
+        written, 0,
+        "{name}: something was written to the output folder"
+    );
+}

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 use zip::write::SimpleFileOptions;
 
-use crate::util::{bin, fixture};
+use crate::util::{bin, build_refused as refused, fixture};
 
 const WORD: &str = "docx/word-features.docx";
 const WRITER_DOCX: &str = "docx/writer-features.docx";
@@ -265,40 +265,6 @@ const DOC_START: &str = r#"<?xml version="1.0" encoding="UTF-8"?><w:document xml
 fn word_of(body: &str) -> Vec<u8> {
     let xml = format!("{DOC_START}{body}</w:body></w:document>");
     zip_of(&[("word/document.xml", xml.as_bytes())])
-}
-
-/// `build` refuses the file: non-zero exit, the file named with the reason,
-/// and nothing written to the output folder.
-fn refused(name: &str, bytes: &[u8], extra: &[&str], says: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join(name);
-    std::fs::write(&input, bytes).unwrap();
-    let out = dir.path().join("out");
-    let result = bin()
-        .arg("build")
-        .arg(&input)
-        .arg("--out")
-        .arg(&out)
-        .args(["--voice", "fake"])
-        .args(extra)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    assert!(!result.status.success(), "{name} was not refused");
-    assert!(
-        stderr.contains(name),
-        "{name}: the error does not name the file: {stderr}"
-    );
-    assert!(
-        stderr.contains(says),
-        "{name}: expected {says:?} in: {stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
-    assert_eq!(
-        written, 0,
-        "{name}: something was written to the output folder"
-    );
 }
 
 #[test]

@@ -45,6 +45,10 @@ pub enum What {
     Inline,
     /// The page's name in the browser tab.
     Title,
+    /// The bullet or number Word writes before a list paragraph of a page
+    /// it saved (`<span style="mso-list:Ignore">`): not read, but its number
+    /// numbers the item.
+    Marker,
 }
 
 /// What the record of an element left out holds.
@@ -78,7 +82,7 @@ fn is_code(name: &str) -> bool {
 }
 
 /// Elements that hold a form's controls.
-fn is_control(name: &str) -> bool {
+pub fn is_control(name: &str) -> bool {
     matches!(
         name,
         "button"
@@ -139,6 +143,9 @@ pub fn what(node: NodeRef<Node>, el: &Element, content: &Content) -> What {
         return left;
     }
     let role = attr(el, "role").map(|r| r.trim().to_ascii_lowercase());
+    if let Some(what) = word_styled(el, name) {
+        return what;
+    }
     match name {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => What::Heading(name.as_bytes()[1] - b'0'),
         _ if role.as_deref() == Some("heading") => What::Heading(
@@ -179,6 +186,39 @@ pub fn what(node: NodeRef<Node>, el: &Element, content: &Content) -> What {
         _ if is_block(name) => What::Block,
         _ => What::Inline,
     }
+}
+
+/// What Word's "Save as Web Page" says with a paragraph style rather than
+/// an element: the Title style (`<p class=MsoTitle>`) is the leaflet's
+/// title; list paragraphs (`MsoListParagraph`, `MsoListBullet`,
+/// `MsoListNumber` and their variants) are list items, whose bullet or
+/// number sits in a span styled `mso-list:Ignore`.
+fn word_styled(el: &Element, name: &str) -> Option<What> {
+    if name == "span" {
+        let style = attr(el, "style")?.to_ascii_lowercase();
+        let style: String = style.chars().filter(|c| !c.is_whitespace()).collect();
+        return style.contains("mso-list:ignore").then_some(What::Marker);
+    }
+    if name != "p" {
+        return None;
+    }
+    let class = attr(el, "class")?.trim().to_ascii_lowercase();
+    if class == "msotitle" {
+        Some(What::Heading(1))
+    } else if ["msolistparagraph", "msolistbullet", "msolistnumber"]
+        .iter()
+        .any(|c| class.starts_with(c))
+    {
+        Some(What::Item(None))
+    } else {
+        None
+    }
+}
+
+/// The number a list marker gives ("3." or "3)"), if it is one.
+pub fn marker_number(marker: &str) -> Option<u64> {
+    let digits = marker.trim().trim_end_matches(['.', ')']);
+    digits.parse().ok()
 }
 
 /// Why an element is left out, if it is. An element that holds the page's

@@ -1,0 +1,91 @@
+//! One model whatever the input: the Markdown that `chapters --markdown`
+//! writes for a PDF, a Word or OpenDocument file or a web page reads back
+//! to the same chapters (titles and levels) and the same spoken script.
+
+use std::path::Path;
+
+use crate::util::{bin, chapters_json, fixture};
+
+fn outline(path: &Path) -> Vec<(String, u64)> {
+    let v = chapters_json(path, &[]);
+    v["chapters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["title"].as_str().unwrap().to_string(),
+                c["level"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn script(path: &Path) -> String {
+    let out = bin().arg("script").arg(path).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The file's Markdown, written to `dir` as `.md`.
+fn markdown_of(path: &Path, dir: &Path) -> std::path::PathBuf {
+    let out = bin()
+        .args(["chapters", "--markdown"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = dir.join(format!(
+        "{}.md",
+        path.file_stem().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&md, out.stdout).unwrap();
+    md
+}
+
+fn same_through_markdown(name: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let original = fixture(name);
+    let md = markdown_of(&original, dir.path());
+    let (from_file, from_md) = (outline(&original), outline(&md));
+    assert!(from_file.len() > 2, "{name}: {from_file:?}");
+    assert_eq!(from_file, from_md, "{name}: chapters differ");
+    let (a, b) = (script(&original), script(&md));
+    assert!(a.lines().count() > 5, "{name}: {a}");
+    if a != b {
+        let first = a
+            .lines()
+            .zip(b.lines())
+            .find(|(x, y)| x != y)
+            .map(|(x, y)| format!("file:     {x}\nmarkdown: {y}"));
+        panic!("{name}: the script differs through Markdown\n{first:?}");
+    }
+}
+
+#[test]
+fn a_pdf_reads_the_same_through_its_markdown() {
+    same_through_markdown("pdf/knee.pdf");
+    same_through_markdown("pdf/two-columns.pdf");
+}
+
+#[test]
+fn word_and_opendocument_files_read_the_same_through_their_markdown() {
+    same_through_markdown("docx/word-features.docx");
+    same_through_markdown("docx/writer-features.docx");
+    same_through_markdown("docx/writer-features.odt");
+}
+
+#[test]
+fn web_pages_read_the_same_through_their_markdown() {
+    same_through_markdown("html/trust-ct-scan.html");
+    same_through_markdown("html/page-without-main.html");
+    same_through_markdown("html/word-save-as-web-page.htm");
+}
