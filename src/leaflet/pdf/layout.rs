@@ -238,7 +238,61 @@ fn split_baseline(runs: &[&Run], lines: &mut Vec<Line>) {
     lines.extend(make_line(&current));
 }
 
+/// A reference number set as a superscript: digits (with commas and
+/// dashes between them, "2,3" or "4-6") at most 80% the size of the text
+/// around it and raised above its baseline, after a word. The listener would
+/// hear "walking 3 helps" for "walking³ helps"; the text reader drops such
+/// numbers by their shape, this one by where they are drawn.
+fn is_superscript_reference(run: &Run, prev: Option<&Run>, size: f32, baseline: f32) -> bool {
+    static REFERENCE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*\d{1,3}(?:\s*[,\u{2013}-]\s*\d{1,3})*\s*$").unwrap());
+    let after_word = prev.is_some_and(|p| {
+        let before = p.text.trim_end();
+        let unit = before
+            .rsplit(|c: char| !c.is_alphabetic())
+            .next()
+            .is_some_and(|w| matches!(w, "m" | "cm" | "mm" | "km" | "ft"));
+        !unit && before.ends_with(|c: char| c.is_alphabetic() || ".,;:)".contains(c))
+    });
+    after_word
+        && run.size <= 0.8 * size
+        && run.y - baseline >= 0.2 * size
+        && REFERENCE.is_match(&run.text)
+}
+
+/// The size most of a line's letters are set in, and the lowest baseline
+/// among the runs of that size.
+fn line_size(runs: &[&Run]) -> (f32, f32) {
+    let mut weight: HashMap<u32, usize> = HashMap::new();
+    for run in runs {
+        let n = run.text.chars().filter(|c| !c.is_whitespace()).count();
+        *weight.entry((run.size * 2.0).round() as u32).or_default() += n;
+    }
+    let size = weight
+        .into_iter()
+        .max_by_key(|&(s, n)| (n, s))
+        .map(|(s, _)| s as f32 / 2.0)
+        .unwrap_or(0.0);
+    let baseline = runs
+        .iter()
+        .filter(|r| (r.size - size).abs() < 0.5)
+        .map(|r| r.y)
+        .fold(f32::MAX, f32::min);
+    (size, baseline)
+}
+
 fn make_line(runs: &[&Run]) -> Option<Line> {
+    let (body, baseline) = line_size(runs);
+    let kept: Vec<&Run> = runs
+        .iter()
+        .enumerate()
+        .filter(|&(i, r)| {
+            let prev = i.checked_sub(1).map(|p| runs[p]);
+            !is_superscript_reference(r, prev, body, baseline)
+        })
+        .map(|(_, r)| *r)
+        .collect();
+    let runs = &kept[..];
     let first = runs.first()?;
     let mut text = String::new();
     let mut prev_end: Option<f32> = None;
@@ -776,5 +830,58 @@ impl Emitter {
             return;
         }
         self.paragraph(text, b.bold);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(x: f32, y: f32, size: f32, text: &str) -> Run {
+        Run {
+            x,
+            y,
+            end: x + 0.5 * size * text.chars().count() as f32,
+            size,
+            bold: false,
+            symbol: false,
+            rotated: false,
+            text: text.to_string(),
+        }
+    }
+
+    fn line(runs: &[Run]) -> String {
+        let refs: Vec<&Run> = runs.iter().collect();
+        make_line(&refs).map(|l| l.text).unwrap_or_default()
+    }
+
+    #[test]
+    fn raised_small_reference_numbers_are_left_out() {
+        let text = line(&[
+            run(72.0, 700.0, 11.0, "Walking every day helps"),
+            run(198.5, 704.0, 7.0, "3"),
+            run(202.0, 700.0, 11.0, " and so does swimming"),
+            run(320.5, 704.0, 7.0, "4,5"),
+            run(330.0, 700.0, 11.0, "."),
+        ]);
+        assert_eq!(text, "Walking every day helps and so does swimming .");
+    }
+
+    #[test]
+    fn numbers_on_the_baseline_or_of_full_size_stay() {
+        // A dose on the baseline, a raised number of the text's own size,
+        // and a unit's power.
+        let text = line(&[
+            run(72.0, 700.0, 11.0, "Take"),
+            run(98.0, 700.0, 11.0, "2"),
+            run(106.0, 700.0, 11.0, "tablets"),
+            run(148.0, 704.0, 11.0, "2"),
+        ]);
+        assert_eq!(text, "Take 2 tablets 2");
+        let squared = line(&[
+            run(72.0, 700.0, 11.0, "Area in m"),
+            run(121.5, 704.0, 7.0, "2"),
+        ]);
+        assert!(squared.ends_with('2'), "{squared}");
     }
 }
