@@ -599,9 +599,12 @@ fn next_filled(lines: &[Line], mut i: usize) -> usize {
     i
 }
 
-/// "1. Take...", "2) Ring...", "(a) ...", "b. ...": an item of a numbered list.
-static NUMBERED_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:\d{1,2}[.)]|\(\d{1,2}\)|\(?[a-h][.)])\s+\S").unwrap());
+/// "1. Take...", "2) Ring...", "(a) ...", "b. ...", "iv. ...", "(ii) ...": an
+/// item of a list numbered with digits, letters or lower-case Roman numerals.
+static NUMBERED_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{1,2}[.)]|\(\d{1,2}\)|\(?[a-h][.)]|\(?(?:i{1,3}|iv|vi{0,3}|ix|x)[.)])\s+\S")
+        .unwrap()
+});
 
 fn strip_bullet(text: &str) -> (bool, &str) {
     let mut chars = text.char_indices();

@@ -306,3 +306,37 @@ fn a_block_opening_with_a_figure_label_is_a_caption_wherever_it_starts() {
         ]
     );
 }
+
+/// Lists numbered with letters or lower-case Roman numerals are lists too:
+/// each item its own block, not run together into one paragraph.
+#[test]
+fn letter_and_roman_numbered_items_stay_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hip.txt");
+    std::fs::write(
+        &path,
+        "Hip exercises\n\nDo these each morning:\na) Lie on your back.\nb) Bend one knee.\n\nThen:\ni. Rest for a minute.\nii. Repeat five times.\n(iii) Stop if it hurts.\niv. Write down how it felt.\n",
+    )
+    .unwrap();
+    let l = audio_leaflet::leaflet::read(&path, None).unwrap().leaflet;
+    let items: Vec<String> = l
+        .chapters
+        .iter()
+        .flat_map(|c| c.blocks.iter())
+        .filter_map(|b| match b {
+            Block::ListItem(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "a) Lie on your back.",
+            "b) Bend one knee.",
+            "i. Rest for a minute.",
+            "ii. Repeat five times.",
+            "(iii) Stop if it hurts.",
+            "iv. Write down how it felt."
+        ]
+    );
+}
