@@ -83,6 +83,9 @@ pub struct BuildArgs {
     /// Which outputs to write (the help lists the formats the registry has).
     #[arg(long, value_name = "LIST", help = crate::package::formats_help())]
     pub formats: Vec<String>,
+    /// The chapter files' format: mp3 (small, plays everywhere) or wav (for editing the audio).
+    #[arg(long, value_name = "FORMAT", default_value = "mp3", value_parser = audio_format)]
+    pub audio: crate::package::AudioFormat,
     #[command(flatten)]
     pub speech: SpeechArgs,
     #[command(flatten)]
@@ -249,6 +252,11 @@ impl SpeechArgs {
 }
 
 /// `--input-format`: a reader's name.
+fn audio_format(name: &str) -> std::result::Result<crate::package::AudioFormat, String> {
+    crate::package::AudioFormat::from_name(name)
+        .ok_or_else(|| format!("`{name}`: choose mp3 or wav"))
+}
+
 fn input_format(name: &str) -> std::result::Result<leaflet::Kind, String> {
     leaflet::Kind::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = leaflet::Kind::ALL.iter().map(|k| k.name()).collect();
@@ -281,6 +289,7 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         check: !args.no_check,
         force: args.force,
         formats: args.formats,
+        audio: args.audio,
         lexicon: args.speech.lexicon,
         pauses: args.speech.pauses,
         voices_dir: args.voices.resolve(),

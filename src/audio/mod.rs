@@ -1,6 +1,7 @@
 //! Audio: samples and spans of them, mastering, and writing WAV files.
 
 pub mod master;
+pub mod mp3;
 mod pcm;
 
 use std::io::Cursor;
@@ -39,4 +40,24 @@ pub fn write_wav(path: &Path, pcm: &Pcm) -> Result<()> {
         source,
     })?;
     fsutil::write_bytes_atomic(path, &bytes)
+}
+
+/// The samples of a mono 16-bit WAV file (as [`write_wav`] writes them).
+pub fn read_wav(path: &Path) -> Result<Vec<i16>> {
+    let wav = |source| Error::Wav {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut reader = hound::WavReader::open(path).map_err(wav)?;
+    let spec = reader.spec();
+    if spec.channels != 1 || spec.bits_per_sample != 16 {
+        return Err(Error::Other(format!(
+            "`{}` is not mono 16-bit audio: build the leaflet again with --force",
+            path.display()
+        )));
+    }
+    reader
+        .samples::<i16>()
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(wav)
 }

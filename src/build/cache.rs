@@ -13,6 +13,7 @@ use crate::audio::Span;
 use crate::audio::{self, master};
 use crate::error::{Error, Result};
 use crate::fsutil;
+use crate::package::AudioFormat;
 use crate::synth::{SynthId, Unit};
 
 /// Bump when the way audio is made changes, so old entries are not reused.
@@ -104,6 +105,36 @@ impl Cache {
 
     pub fn wav_path(&self, key: &str) -> PathBuf {
         self.dir.join(format!("{key}.wav"))
+    }
+
+    pub fn mp3_path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.mp3"))
+    }
+
+    /// The chapter's audio in `format`: the WAV itself, or an MP3 encoded
+    /// from it the first time it is asked for and kept beside it (so both
+    /// come from one narration, and a rebuild encodes nothing). An MP3 that
+    /// does not say it holds the entry's samples is encoded again.
+    pub fn audio(&self, key: &str, entry: &Entry, format: AudioFormat) -> Result<PathBuf> {
+        if format == AudioFormat::Wav {
+            return Ok(self.wav_path(key));
+        }
+        let path = self.mp3_path(key);
+        let whole = |p: &Path| {
+            std::fs::read(p)
+                .ok()
+                .and_then(|b| audio::mp3::frames(&b))
+                .is_some_and(|s| s.samples == entry.samples && s.sample_rate == entry.sample_rate)
+        };
+        if !self.force && whole(&path) {
+            return Ok(path);
+        }
+        let wav = self.wav_path(key);
+        let samples = audio::read_wav(&wav)?;
+        let bytes = audio::mp3::encode(&samples, entry.sample_rate)
+            .map_err(|why| Error::Other(format!("cannot write `{}`: {why}", path.display())))?;
+        fsutil::write_bytes_atomic(&path, &bytes)?;
+        Ok(path)
     }
 
     fn meta_path(&self, key: &str) -> PathBuf {

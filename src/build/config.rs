@@ -27,6 +27,8 @@ pub struct Request {
     pub check: bool,
     /// Format names, each entry possibly comma-separated; empty for all.
     pub formats: Vec<String>,
+    /// The chapter files' format (`--audio`).
+    pub audio: package::AudioFormat,
     /// A staff lexicon on top of the built-in one.
     pub lexicon: Option<PathBuf>,
     /// `heading=700,paragraph=600,item=350` (any subset).
@@ -69,6 +71,7 @@ pub struct Config {
     pub check: bool,
     /// The packagers to run, in order (the manifest last).
     pub formats: Vec<&'static dyn Packager>,
+    pub audio: package::AudioFormat,
     /// Pauses and pronunciations, the lexicon checked against the voices.
     pub script: script::Options,
     pub voices_dir: PathBuf,
@@ -118,6 +121,7 @@ impl Request {
             force: self.force,
             check: self.check,
             formats,
+            audio: self.audio,
             script: speech_options(self.lexicon.as_deref(), self.pauses.as_deref())?,
             voices_dir: self.voices_dir.clone(),
         })

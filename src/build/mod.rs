@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use crate::audio::master::{Mastered, master};
 use crate::error::{Error, Result};
 use crate::leaflet::{self, Leaflet};
-use crate::package::{self, Book, BookChapter, Passage};
+use crate::package::{self, AudioFormat, Book, BookChapter, Passage};
 use crate::script::{self, ChapterScript, Script};
 use crate::slug::slugify;
 use crate::synth::{self, Synthesizer, Unit};
@@ -356,6 +356,13 @@ impl Job<'_> {
         self.cancel.check()?;
         let config = self.config;
         let target = config.out.join(&p.slug);
+        // The chapter files in the package's format, encoded side by side
+        // (MP3) or the cache's WAVs as they are.
+        let files: Vec<PathBuf> = audio
+            .par_iter()
+            .map(|a| self.cache.audio(&a.key, &a.entry, config.audio))
+            .collect::<Result<_>>()?;
+        self.cancel.check()?;
         let mut book = make_book(
             &p.source,
             script,
@@ -363,6 +370,7 @@ impl Job<'_> {
             p.synth.as_ref(),
             &self.cache,
             audio,
+            (config.audio, &files),
         );
         let previous = previous_manifest(&target);
         book.date = build_date(previous.as_ref(), &book.source_sha256);
@@ -467,6 +475,7 @@ fn make_book(
     synth: &dyn Synthesizer,
     cache: &Cache,
     audio: &[ChapterAudio],
+    (format, files): (AudioFormat, &[PathBuf]),
 ) -> Book {
     let id = synth.id();
     let chapters = script
@@ -474,16 +483,18 @@ fn make_book(
         .iter()
         .zip(&source.leaflet.chapters)
         .zip(audio)
-        .map(|((cs, chapter), pcm)| BookChapter {
+        .zip(files)
+        .map(|(((cs, chapter), pcm), file)| BookChapter {
             index: cs.index,
             level: cs.level,
             title: cs.title.clone(),
-            file: chapter_file_name(cs.index, &cs.title),
+            file: chapter_file_name(cs.index, &cs.title, format),
             samples: pcm.entry.samples,
             loudness_lufs: pcm.entry.loudness_lufs,
             true_peak_dbtp: pcm.entry.true_peak_dbtp,
             audio_key: pcm.key.clone(),
-            audio: cache.wav_path(&pcm.key),
+            audio: file.clone(),
+            pcm: cache.wav_path(&pcm.key),
             words: chapter.words(),
             passages: cs
                 .utterances
@@ -516,19 +527,21 @@ fn make_book(
         voice: id.voice,
         rate_wpm: id.rate_wpm,
         sample_rate: synth.sample_rate(),
+        audio_format: format,
         chapters,
     }
 }
 
-/// `NN-title-slug.wav`, ASCII, at most 64 characters.
-pub fn chapter_file_name(index: usize, title: &str) -> String {
+/// `NN-title-slug.mp3` (or `.wav`), ASCII, at most 64 characters.
+pub fn chapter_file_name(index: usize, title: &str, format: AudioFormat) -> String {
     let prefix = format!("{index:02}");
-    let room = 64 - prefix.len() - 1 - ".wav".len();
+    let ending = format.name();
+    let room = 64 - prefix.len() - 2 - ending.len();
     let slug = slugify(title, room);
     if slug.is_empty() {
-        format!("{prefix}.wav")
+        format!("{prefix}.{ending}")
     } else {
-        format!("{prefix}-{slug}.wav")
+        format!("{prefix}-{slug}.{ending}")
     }
 }
 

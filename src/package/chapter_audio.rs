@@ -1,5 +1,5 @@
-//! The chapter files themselves: each chapter's WAV, linked from the audio
-//! cache into the package (no copy where the file system allows), and
+//! The chapter files themselves: each chapter's MP3 or WAV, linked from the
+//! audio cache into the package (no copy where the file system allows), and
 //! checked against the manifest.
 
 use std::path::Path;
@@ -17,16 +17,17 @@ impl Packager for ChapterAudio {
     }
 
     fn about(&self) -> &'static str {
-        "one WAV file per chapter, always written"
+        "one MP3 (or WAV, with --audio wav) file per chapter, always written"
     }
 
     fn always(&self) -> bool {
         true
     }
 
-    /// `NN-title.wav`: two digits, then anything, then `.wav`.
+    /// `NN-title.mp3` or `NN-title.wav`: two digits, then anything, then
+    /// the ending.
     fn owns(&self, file: &str) -> bool {
-        numbered(file, ".wav")
+        numbered(file, ".mp3") || numbered(file, ".wav")
     }
 
     fn write(&self, book: &Book, out: &Output) -> Result<Vec<String>> {
@@ -83,7 +84,11 @@ fn check_chapters(c: &mut Checker, m: &Manifest) -> Vec<u64> {
             );
         }
         start += ch.duration_s;
-        lengths.push(check_wav(c, m, ch));
+        lengths.push(if ch.file.ends_with(".mp3") {
+            check_mp3(c, m, ch)
+        } else {
+            check_wav(c, m, ch)
+        });
     }
     if (m.total_duration_s - start).abs() > TOLERANCE_S {
         c.problem(
@@ -132,4 +137,40 @@ fn check_wav(c: &mut Checker, m: &Manifest, ch: &ChapterEntry) -> u64 {
         );
     }
     samples
+}
+
+/// A chapter MP3: its Info tag says it decodes to the manifest's length, at
+/// the manifest's rate, mono.
+fn check_mp3(c: &mut Checker, m: &Manifest, ch: &ChapterEntry) -> u64 {
+    let bytes = match std::fs::read(c.dir.join(&ch.file)) {
+        Ok(b) => b,
+        Err(e) => {
+            c.problem(&ch.file, format!("is missing ({e})"));
+            return 0;
+        }
+    };
+    let Some(stream) = crate::audio::mp3::frames(&bytes) else {
+        c.problem(
+            &ch.file,
+            "is not an MP3 file with an Info tag (its exact length is unknown)".to_string(),
+        );
+        return 0;
+    };
+    if (stream.channels, stream.sample_rate) != (1, m.audio.sample_rate) {
+        c.problem(
+            &ch.file,
+            format!(
+                "is {} channel(s) at {} Hz; the manifest says mono at {} Hz",
+                stream.channels, stream.sample_rate, m.audio.sample_rate
+            ),
+        );
+    }
+    let secs = stream.samples as f64 / stream.sample_rate.max(1) as f64;
+    if (secs - ch.duration_s).abs() > TOLERANCE_S {
+        c.problem(
+            &ch.file,
+            format!("lasts {secs:.3}s; the manifest says {}s", ch.duration_s),
+        );
+    }
+    stream.samples
 }

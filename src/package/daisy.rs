@@ -680,6 +680,7 @@ mod tests {
             voice: "kal16".into(),
             rate_wpm: 160,
             sample_rate: 16_000,
+            audio_format: crate::package::AudioFormat::Wav,
             chapters: chapters
                 .iter()
                 .enumerate()
@@ -695,6 +696,7 @@ mod tests {
                     audio_key: String::new(),
                     passages: Vec::new(),
                     audio: Default::default(),
+                    pcm: Default::default(),
                 })
                 .collect(),
         }

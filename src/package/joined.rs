@@ -1,4 +1,5 @@
-//! `leaflet.wav` and `leaflet.cue`: the whole leaflet as one file, with a chapter mark per chapter.
+//! `leaflet.mp3` (or `leaflet.wav`) and `leaflet.cue`: the whole leaflet as
+//! one file, with a chapter mark per chapter.
 //!
 //! Some patients and players cope better with one file than with a folder of
 //! chapters: one thing to copy to a phone, to send, or to play from the start.
@@ -10,6 +11,12 @@
 //! The audio is joined from the chapter WAVs already in the folder, read with
 //! hound one at a time and streamed into the new file, so its samples are
 //! exactly the chapters' and the whole leaflet is never held in memory.
+//!
+//! A package of MP3 chapters gets `leaflet.mp3` instead: the chapters'
+//! samples (from the cache's WAVs) encoded as one gapless stream, behind an
+//! ID3v2.4 tag with a chapter frame (`CHAP`, its title in `TIT2`) per
+//! chapter and an ordered table of contents (`CTOC`), which podcast apps and
+//! ffprobe list; the CUE sheet names it as `MP3`.
 
 mod cue_sheet;
 mod riff;
@@ -20,7 +27,8 @@ use std::path::Path;
 use super::chapter_audio::link_or_copy;
 use super::check::Checker;
 use super::manifest::Manifest;
-use super::{Book, MANIFEST_FILE, Output, Packager};
+use super::{AudioFormat, Book, MANIFEST_FILE, Output, Packager};
+use crate::audio::mp3;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::plain::one_line_printable;
@@ -29,41 +37,54 @@ use riff::{CueWav, Mark};
 
 /// The whole leaflet in one WAV file, with chapter marks.
 pub const JOINED_WAV: &str = "leaflet.wav";
+/// The whole leaflet in one MP3 file, with ID3 chapters.
+pub const JOINED_MP3: &str = "leaflet.mp3";
 /// The CUE sheet that indexes [`JOINED_WAV`].
 pub const CUE_SHEET: &str = "leaflet.cue";
 
 /// Samples read from a chapter and written on at a time.
 const BLOCK: usize = 8192;
 
-/// The `wav` packager.
+/// The `joined` packager.
 pub struct Joined;
 
 impl Packager for Joined {
     fn name(&self) -> &'static str {
-        "wav"
+        "joined"
     }
 
     fn about(&self) -> &'static str {
-        "the whole leaflet as one WAV file with chapter marks, and a CUE sheet"
+        "the whole leaflet as one file (leaflet.mp3 with ID3 chapters, or leaflet.wav with cue marks), and a CUE sheet"
     }
 
     fn owns(&self, file: &str) -> bool {
-        file == JOINED_WAV || file == CUE_SHEET
+        file == JOINED_WAV || file == JOINED_MP3 || file == CUE_SHEET
     }
 
     fn check(&self, c: &mut Checker, m: &Manifest) {
+        let lengths = c.lengths.clone();
         if c.has(JOINED_WAV) {
-            let lengths = c.lengths.clone();
             check_joined(c, m, &lengths);
+        }
+        if c.has(JOINED_MP3) {
+            check_joined_mp3(c, m, &lengths);
         }
     }
 
     fn write(&self, book: &Book, out: &Output) -> Result<Vec<String>> {
         let dir = out.dir;
-        let files = vec![JOINED_WAV.to_string(), CUE_SHEET.to_string()];
+        let joined = match book.audio_format {
+            AudioFormat::Wav => JOINED_WAV,
+            AudioFormat::Mp3 => JOINED_MP3,
+        };
+        let files = vec![joined.to_string(), CUE_SHEET.to_string()];
         if let Some(old) = out.previous
-            && reuse(old, dir, book)?
+            && reuse(old, dir, book, joined)?
         {
+            return Ok(files);
+        }
+        if book.audio_format == AudioFormat::Mp3 {
+            write_mp3(book, dir)?;
             return Ok(files);
         }
         let wav_path = dir.join(JOINED_WAV);
@@ -88,6 +109,7 @@ impl Packager for Joined {
             title: &plan.title,
             performer: &plan.performer,
             file: JOINED_WAV,
+            file_type: "WAVE",
             sample_rate: plan.sample_rate,
             tracks: plan
                 .parts
@@ -104,7 +126,7 @@ impl Packager for Joined {
 /// old package's joined file was made from the same chapter audio, titles
 /// and voice, link it (and its cue sheet) into the new package instead of
 /// writing the same bytes again.
-fn reuse(old: &Path, dir: &Path, book: &Book) -> Result<bool> {
+fn reuse(old: &Path, dir: &Path, book: &Book, joined: &str) -> Result<bool> {
     let previous: Option<Manifest> = std::fs::read_to_string(old.join(MANIFEST_FILE))
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok());
@@ -120,7 +142,7 @@ fn reuse(old: &Path, dir: &Path, book: &Book) -> Result<bool> {
     let same = same_chapters
         && (&previous.title, &previous.voice, &previous.audio)
             == (&now.title, &now.voice, &now.audio);
-    let files = [JOINED_WAV, CUE_SHEET];
+    let files = [joined, CUE_SHEET];
     if !same || !files.iter().all(|f| old.join(f).is_file()) {
         return Ok(false);
     }
@@ -299,6 +321,197 @@ fn copy_chapter<W: io::Write + ?Sized>(
     Ok(())
 }
 
+/// `leaflet.mp3`: every chapter's samples, read from the cache's WAV one
+/// chapter at a time, encoded as one stream behind an ID3v2.4 tag with a
+/// chapter frame per chapter; then the CUE sheet that names it.
+fn write_mp3(book: &Book, dir: &Path) -> Result<()> {
+    let path = dir.join(JOINED_MP3);
+    let fail = |why: String| Error::Other(format!("cannot write `{}`: {why}", path.display()));
+    if book.chapters.is_empty() {
+        return Err(fail("the leaflet has no chapters".into()));
+    }
+    if book.chapters.len() > cue_sheet::MAX_TRACKS {
+        return Err(fail(format!(
+            "the leaflet has {} chapters and a CUE sheet holds at most {}: leave `joined` out of --formats",
+            book.chapters.len(),
+            cue_sheet::MAX_TRACKS
+        )));
+    }
+    let mut encoder = mp3::Encoder::new(book.sample_rate).map_err(fail)?;
+    let mut tracks = Vec::with_capacity(book.chapters.len());
+    let mut start = 0u64;
+    for (n, chapter) in (1..).zip(&book.chapters) {
+        let samples = crate::audio::read_wav(&chapter.pcm)?;
+        if samples.len() as u64 != chapter.samples {
+            return Err(fail(format!(
+                "the chapter audio `{}` has {} samples where {} were narrated: build the leaflet again",
+                chapter.pcm.display(),
+                samples.len(),
+                chapter.samples
+            )));
+        }
+        encoder.push(&samples).map_err(fail)?;
+        let title = one_line_printable(&chapter.title);
+        let title = if title.is_empty() {
+            format!("Chapter {n}")
+        } else {
+            title
+        };
+        tracks.push((title, start, start + chapter.samples));
+        start += chapter.samples;
+    }
+    let audio = encoder.finish().map_err(fail)?;
+    let title = one_line_printable(&book.title);
+    let title = if title.is_empty() {
+        book.slug.clone()
+    } else {
+        title
+    };
+    let performer = format!(
+        "{} ({})",
+        one_line_printable(&book.voice),
+        one_line_printable(&book.backend)
+    );
+    let tag = chapter_tag(&title, &performer, book, &tracks);
+    let mut head = Vec::new();
+    tag.write_to(&mut head, id3::Version::Id3v24)
+        .map_err(|e| fail(format!("the ID3 tag could not be written ({e})")))?;
+    fsutil::write_atomic(&path, |w| {
+        w.write_all(&head)?;
+        w.write_all(&audio)
+    })?;
+    let sheet = cue_sheet::Sheet {
+        title: &title,
+        performer: &performer,
+        file: JOINED_MP3,
+        file_type: "MP3",
+        sample_rate: book.sample_rate,
+        tracks: tracks.iter().map(|(t, s, _)| (t.as_str(), *s)).collect(),
+    };
+    fsutil::write_atomic(&dir.join(CUE_SHEET), |w| cue_sheet::render(&sheet, w))?;
+    Ok(())
+}
+
+/// The ID3v2.4 tag: title, voice, language, and a `CHAP` per chapter (start
+/// and end in milliseconds, its title inside) under one ordered `CTOC`.
+fn chapter_tag(
+    title: &str,
+    performer: &str,
+    book: &Book,
+    tracks: &[(String, u64, u64)],
+) -> id3::Tag {
+    use id3::TagLike;
+    use id3::frame::{Chapter, Frame, TableOfContents};
+    let ms = |samples: u64| -> u32 {
+        u32::try_from(samples * 1000 / u64::from(book.sample_rate.max(1))).unwrap_or(u32::MAX)
+    };
+    let mut tag = id3::Tag::new();
+    tag.set_title(title);
+    tag.set_artist(performer);
+    tag.set_album(title);
+    tag.set_genre("Speech");
+    tag.add_frame(Frame::text("TLAN", iso639_2(&book.language)));
+    let mut ids = Vec::with_capacity(tracks.len());
+    for (n, (chapter_title, start, end)) in (1..).zip(tracks) {
+        let id = format!("ch{n:02}");
+        tag.add_frame(Chapter {
+            element_id: id.clone(),
+            start_time: ms(*start),
+            end_time: ms(*end),
+            start_offset: u32::MAX,
+            end_offset: u32::MAX,
+            frames: vec![Frame::text("TIT2", chapter_title.as_str())],
+        });
+        ids.push(id);
+    }
+    tag.add_frame(TableOfContents {
+        element_id: "toc".into(),
+        top_level: true,
+        ordered: true,
+        elements: ids,
+        frames: vec![Frame::text("TIT2", title)],
+    });
+    tag
+}
+
+/// ID3's language frame wants ISO 639-2 (three letters).
+fn iso639_2(code: &str) -> &'static str {
+    match code {
+        "en" => "eng",
+        "es" => "spa",
+        "fr" => "fra",
+        "de" => "deu",
+        "cy" => "cym",
+        "pl" => "pol",
+        "pt" => "por",
+        "it" => "ita",
+        "ur" => "urd",
+        "pa" => "pan",
+        "bn" => "ben",
+        "ar" => "ara",
+        "zh" => "zho",
+        "ro" => "ron",
+        _ => "und",
+    }
+}
+
+/// `leaflet.mp3` says it holds exactly the chapters' samples, and its tag
+/// has a chapter for each, in order, with the manifest's titles and starts.
+fn check_joined_mp3(c: &mut Checker, m: &Manifest, lengths: &[u64]) {
+    let path = c.dir.join(JOINED_MP3);
+    let bytes = std::fs::read(&path).unwrap_or_default();
+    let sum: u64 = lengths.iter().sum();
+    match mp3::frames(&bytes) {
+        Some(s) if s.samples == sum && s.sample_rate == m.audio.sample_rate => {}
+        Some(s) => c.problem(
+            JOINED_MP3,
+            format!(
+                "holds {} samples at {} Hz; the chapters hold {sum} at {} Hz",
+                s.samples, s.sample_rate, m.audio.sample_rate
+            ),
+        ),
+        None => c.problem(
+            JOINED_MP3,
+            "is not an MP3 file with an Info tag".to_string(),
+        ),
+    }
+    match id3::Tag::read_from2(std::io::Cursor::new(&bytes)) {
+        Ok(tag) => {
+            let chapters: Vec<&id3::frame::Chapter> = tag.chapters().collect();
+            if chapters.len() != m.chapters.len() {
+                c.problem(
+                    JOINED_MP3,
+                    format!(
+                        "has {} ID3 chapters for {} chapters",
+                        chapters.len(),
+                        m.chapters.len()
+                    ),
+                );
+            }
+            for (ch, entry) in chapters.iter().zip(&m.chapters) {
+                let start = f64::from(ch.start_time) / 1000.0;
+                if (start - entry.start_s).abs() > 0.002 {
+                    c.problem(
+                        JOINED_MP3,
+                        format!(
+                            "chapter {} starts at {start}s in the ID3 tag; the manifest says {}s",
+                            entry.index, entry.start_s
+                        ),
+                    );
+                }
+            }
+            if tag.tables_of_contents().count() != 1 {
+                c.problem(
+                    JOINED_MP3,
+                    "has no single ID3 table of contents".to_string(),
+                );
+            }
+        }
+        Err(e) => c.problem(JOINED_MP3, format!("has no readable ID3 tag ({e})")),
+    }
+    check_cue(c, m);
+}
+
 /// The joined file holds exactly the chapters' samples, and its cue sheet
 /// has a track for each.
 fn check_joined(c: &mut Checker, m: &Manifest, lengths: &[u64]) {
@@ -314,6 +527,11 @@ fn check_joined(c: &mut Checker, m: &Manifest, lengths: &[u64]) {
         }
         Err(e) => c.problem(JOINED_WAV, format!("is not a valid WAV file ({e})")),
     }
+    check_cue(c, m);
+}
+
+/// The CUE sheet has a track for each chapter.
+fn check_cue(c: &mut Checker, m: &Manifest) {
     if let Some(cue) = c.read(CUE_SHEET) {
         let tracks = cue
             .lines()
@@ -349,6 +567,7 @@ mod tests {
             voice: "kal16".into(),
             rate_wpm: 160,
             sample_rate: 8_000,
+            audio_format: AudioFormat::Wav,
             chapters: (1..)
                 .zip(chapters)
                 .map(|(index, &(title, samples))| BookChapter {
@@ -363,6 +582,7 @@ mod tests {
                     audio_key: String::new(),
                     passages: Vec::new(),
                     audio: Default::default(),
+                    pcm: Default::default(),
                 })
                 .collect(),
         }

@@ -50,10 +50,15 @@ pub struct VoiceEntry {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AudioEntry {
+    /// The chapter files' format: `mp3` or `wav`.
     pub format: String,
     pub sample_rate: u32,
     pub channels: u16,
+    /// Of the samples the audio was made from (WAV files hold them as they are).
     pub bits_per_sample: u16,
+    /// The MP3 files' constant bit rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bitrate_kbps: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -113,10 +118,12 @@ impl Manifest {
                 model_sha256: book.model_sha256.clone(),
             },
             audio: AudioEntry {
-                format: "wav".into(),
+                format: book.audio_format.name().into(),
                 sample_rate: book.sample_rate,
                 channels: 1,
                 bits_per_sample: 16,
+                bitrate_kbps: (book.audio_format == super::AudioFormat::Mp3)
+                    .then(|| crate::audio::mp3::bitrate_kbps(book.sample_rate)),
             },
             total_duration_s: round_ms(book.total_s()),
             chapters: book

@@ -15,10 +15,43 @@ use crate::error::Result;
 use crate::script::Role;
 
 pub use daisy::NCC_FILE;
-pub use joined::{CUE_SHEET, JOINED_WAV};
+pub use joined::{CUE_SHEET, JOINED_MP3, JOINED_WAV};
 pub use manifest::{ChapterEntry, MANIFEST_FILE, Manifest, UtteranceEntry};
 pub use player::{CHAPTERS_VTT_FILE, PLAYER_FILE, render_html, render_vtt};
 pub use playlist::PLAYLIST_FILE;
+
+/// The chapter files' format (`--audio`): MP3 for listeners (small, played
+/// everywhere), WAV for staff who edit the audio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AudioFormat {
+    #[default]
+    Mp3,
+    Wav,
+}
+
+impl AudioFormat {
+    pub const ALL: [AudioFormat; 2] = [AudioFormat::Mp3, AudioFormat::Wav];
+
+    /// The name `--audio` takes and the manifest gives, and the files' ending.
+    pub fn name(self) -> &'static str {
+        match self {
+            AudioFormat::Mp3 => "mp3",
+            AudioFormat::Wav => "wav",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<AudioFormat> {
+        AudioFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The media type players and EPUB readers expect.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            AudioFormat::Mp3 => "audio/mpeg",
+            AudioFormat::Wav => "audio/wav",
+        }
+    }
+}
 
 /// A narrated leaflet, as every packager sees it: titles, files and times.
 #[derive(Debug, Clone)]
@@ -41,6 +74,8 @@ pub struct Book {
     pub voice: String,
     pub rate_wpm: u32,
     pub sample_rate: u32,
+    /// The chapter files' format.
+    pub audio_format: AudioFormat,
     pub chapters: Vec<BookChapter>,
 }
 
@@ -58,8 +93,12 @@ pub struct BookChapter {
     pub true_peak_dbtp: f64,
     /// The chapter's entry in the audio cache (see `audio-leaflet clean`).
     pub audio_key: String,
-    /// Where the chapter's audio is now (in the cache), to be put in the package.
+    /// Where the chapter's file is now (in the cache, in the book's audio
+    /// format), to be put in the package.
     pub audio: PathBuf,
+    /// The chapter's mastered samples as a WAV (in the cache): what other
+    /// formats are made from, whatever the chapter files are.
+    pub pcm: PathBuf,
     /// What the chapter says, utterance by utterance, and where in its audio.
     pub passages: Vec<Passage>,
 }

@@ -96,6 +96,7 @@ mod tests {
             audio_key: String::new(),
             passages: Vec::new(),
             audio: Default::default(),
+            pcm: Default::default(),
         };
         let book = Book {
             title: "T".into(),
@@ -111,6 +112,7 @@ mod tests {
             voice: "kal16".into(),
             rate_wpm: 175,
             sample_rate: 16_000,
+            audio_format: crate::package::AudioFormat::Wav,
             chapters: vec![chapter(1, "One", 32_000), chapter(2, "Two\nlines", 8_000)],
         };
         let mut out = Vec::new();

@@ -32,7 +32,7 @@ fn manifest(dir: &Path) -> Manifest {
 #[test]
 fn every_wav_matches_the_manifest_and_the_playlist() {
     let out = tempfile::tempdir().unwrap();
-    let report = build(out.path(), &[]);
+    let report = build(out.path(), &["--audio", "wav"]);
     let entry = &report["leaflets"][0];
     assert_eq!(entry["ok"], true);
     assert_eq!(entry["slug"], "carpal-tunnel-release");
@@ -169,5 +169,90 @@ fn a_rebuild_removes_chapter_files_that_no_longer_exist() {
     assert!(
         dir.join("notes.txt").exists(),
         "files that are not ours stay"
+    );
+}
+
+/// Samples FFmpeg decodes from an MP3 file: mono 16-bit at the file's rate.
+fn ffmpeg_samples(path: &Path) -> Vec<i16> {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-f", "s16le", "-ac", "1", "-"])
+        .output()
+        .expect("ffmpeg runs (scripts/setup.sh installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect()
+}
+
+/// MP3 chapters decode, in FFmpeg as in any decoder that reads the LAME
+/// Info tag, to exactly the samples narrated: the same length as the WAV
+/// build's chapters, each utterance's span still speech with quiet between,
+/// and `leaflet.mp3`'s ID3 chapters, as ffprobe lists them, start where the
+/// manifest says.
+#[test]
+#[ignore = "needs ffmpeg: scripts/test.sh runs it"]
+fn mp3_chapters_are_sample_exact_and_the_joined_file_lists_its_chapters() {
+    let out = tempfile::tempdir().unwrap();
+    build(out.path(), &["--audio", "mp3"]);
+    let dir = out.path().join("carpal-tunnel-release");
+    let m = manifest(&dir);
+    assert_eq!(m.audio.format, "mp3");
+    assert_eq!(m.audio.bitrate_kbps, Some(48));
+    let wav = tempfile::tempdir().unwrap();
+    build(wav.path(), &["--audio", "wav"]);
+    let wav_dir = wav.path().join("carpal-tunnel-release");
+    let wm = manifest(&wav_dir);
+    for (c, w) in m.chapters.iter().zip(&wm.chapters) {
+        assert!(c.file.ends_with(".mp3"), "{}", c.file);
+        let decoded = ffmpeg_samples(&dir.join(&c.file));
+        let original = hound::WavReader::open(wav_dir.join(&w.file))
+            .unwrap()
+            .duration() as usize;
+        assert_eq!(decoded.len(), original, "{} is sample-exact", c.file);
+        assert_eq!(c.utterances, w.utterances, "the same marks");
+        check_marks(c, &decoded);
+        // Encoding keeps the loudness and leaves headroom for decoders.
+        let (lufs, peak) = crate::package_check::ffmpeg_loudness(&dir.join(&c.file));
+        assert!(
+            (lufs - c.loudness_lufs).abs() <= 0.5,
+            "{}: {lufs} LUFS",
+            c.file
+        );
+        assert!(peak <= -1.0, "{}: true peak {peak} dBTP", c.file);
+    }
+    let probe = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-show_chapters", "-of", "json"])
+        .arg(dir.join("leaflet.mp3"))
+        .output()
+        .unwrap();
+    let probed: serde_json::Value = serde_json::from_slice(&probe.stdout).unwrap();
+    let chapters = probed["chapters"].as_array().unwrap();
+    assert_eq!(chapters.len(), m.chapters.len());
+    for (p, c) in chapters.iter().zip(&m.chapters) {
+        let start: f64 = p["start_time"].as_str().unwrap().parse().unwrap();
+        assert!(
+            (start - c.start_s).abs() < 0.002,
+            "{p} against {}",
+            c.start_s
+        );
+        assert_eq!(p["tags"]["title"], c.title.as_str());
+    }
+    let joined = ffmpeg_samples(&dir.join("leaflet.mp3"));
+    let total: usize = m
+        .chapters
+        .iter()
+        .map(|c| ffmpeg_samples(&dir.join(&c.file)).len())
+        .sum();
+    assert_eq!(
+        joined.len(),
+        total,
+        "leaflet.mp3 is the chapters end to end"
     );
 }

@@ -8,8 +8,13 @@ use audio_leaflet::package::Manifest;
 
 use crate::util::{bin, build_package as build, repo};
 
+/// The example with WAV chapters, so `leaflet.wav` is written.
 fn build_example(out: &Path) -> PathBuf {
-    build(&repo("examples/carpal-tunnel.txt"), out, &[])
+    build(
+        &repo("examples/carpal-tunnel.txt"),
+        out,
+        &["--audio", "wav"],
+    )
 }
 
 fn manifest(dir: &Path) -> Manifest {
@@ -419,7 +424,11 @@ Recovery takes about six weeks.
 fn build_hostile(out: &Path) -> (PathBuf, Vec<String>) {
     let input = out.join("hostile.md");
     std::fs::write(&input, HOSTILE).unwrap();
-    let dir = build(&input, &out.join("out"), &["--lang", "en"]);
+    let dir = build(
+        &input,
+        &out.join("out"),
+        &["--lang", "en", "--audio", "wav"],
+    );
     let titles = manifest(&dir)
         .chapters
         .iter()
@@ -483,7 +492,11 @@ fn ffprobe_reads_hostile_titles_from_the_marks() {
 fn formats_choose_whether_the_joined_file_is_written() {
     let out = tempfile::tempdir().unwrap();
     let input = repo("examples/carpal-tunnel.txt");
-    let only = build(&input, &out.path().join("wav"), &["--formats", "wav"]);
+    let only = build(
+        &input,
+        &out.path().join("wav"),
+        &["--formats", "joined", "--audio", "wav"],
+    );
     for file in ["leaflet.wav", "leaflet.cue", "manifest.json"] {
         assert!(only.join(file).is_file(), "{file}");
     }
@@ -509,7 +522,7 @@ fn formats_choose_whether_the_joined_file_is_written() {
     assert!(!bad.status.success());
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(
-        stderr.contains("unknown format `mp3`: choose from ") && stderr.contains("wav"),
+        stderr.contains("unknown format `mp3`: choose from ") && stderr.contains("joined"),
         "{stderr}"
     );
 }

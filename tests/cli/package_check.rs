@@ -12,7 +12,7 @@ fn check(dir: &Path) -> (bool, String) {
 }
 
 /// ffmpeg's EBU R128 meter: integrated loudness and true peak of a file.
-fn ffmpeg_loudness(wav: &Path) -> (f64, f64) {
+pub fn ffmpeg_loudness(wav: &Path) -> (f64, f64) {
     let o = Command::new("ffmpeg")
         .args(["-hide_banner", "-nostats", "-i"])
         .arg(wav)
@@ -44,7 +44,7 @@ fn the_reference_leaflet_is_mastered_evenly_as_ffmpeg_measures_it() {
     let dir = build_package(
         &shared_leaflet("osseointegration.txt"),
         out.path(),
-        &["--voice", "kal16"],
+        &["--voice", "kal16", "--audio", "wav"],
     );
     let m = manifest(&dir);
     assert_eq!(m.chapters.len(), 15);
@@ -103,7 +103,11 @@ fn the_reference_leaflet_is_mastered_evenly_as_ffmpeg_measures_it() {
 #[test]
 fn check_names_each_problem_and_fails() {
     let out = tempfile::tempdir().unwrap();
-    let dir = build_package(&repo("examples/carpal-tunnel.txt"), out.path(), &[]);
+    let dir = build_package(
+        &repo("examples/carpal-tunnel.txt"),
+        out.path(),
+        &["--audio", "wav"],
+    );
     let m = manifest(&dir);
     assert!(check(&dir).0);
     assert!(

@@ -26,6 +26,7 @@ fn book(language: &str, chapters: &[(u8, &str, u64)]) -> Book {
         voice: "kal16".into(),
         rate_wpm: 160,
         sample_rate: RATE,
+        audio_format: audio_leaflet::package::AudioFormat::Wav,
         chapters: chapters
             .iter()
             .enumerate()
@@ -41,6 +42,7 @@ fn book(language: &str, chapters: &[(u8, &str, u64)]) -> Book {
                 audio_key: String::new(),
                 passages: Vec::new(),
                 audio: Default::default(),
+                pcm: Default::default(),
             })
             .collect(),
     }

@@ -70,7 +70,11 @@ fn changed(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<
     let mut names: Vec<String> = a
         .keys()
         .chain(b.keys())
-        .filter(|k| k.ends_with(".wav") && !k.ends_with("leaflet.wav"))
+        .filter(|k| {
+            (k.ends_with(".mp3") || k.ends_with(".wav"))
+                && !k.ends_with("leaflet.wav")
+                && !k.ends_with("leaflet.mp3")
+        })
         .filter(|k| a.get(*k) != b.get(*k))
         .cloned()
         .collect();
@@ -112,7 +116,7 @@ fn one_chapter_edited_narrates_only_that_chapter() {
     assert_eq!(after_build[0].synthesized, 1, "only the edited chapter");
     assert_eq!(
         changed(&before, &after),
-        [format!("{PACKAGE}/04-looking-after-your-hand-at-home.wav")]
+        [format!("{PACKAGE}/04-looking-after-your-hand-at-home.mp3")]
     );
 }
 
@@ -137,7 +141,7 @@ fn voice_or_rate_changes_narrate_everything_a_lexicon_only_what_it_touches() {
     assert_eq!(b[0].synthesized, 1);
     assert_eq!(
         changed(&before, &snapshot(&out)),
-        [format!("{PACKAGE}/03-how-is-the-operation-done.wav")]
+        [format!("{PACKAGE}/03-how-is-the-operation-done.mp3")]
     );
     let phones = dir.path().join("phones.toml");
     std::fs::write(&phones, "[phones]\nligament = \"l ih1 g ax0 m ax0 n t\"\n").unwrap();
@@ -160,8 +164,8 @@ fn a_removed_chapter_leaves_the_package_and_clean_frees_its_audio() {
     std::fs::write(&input, format!("{}{}", &text[..start], &text[end..])).unwrap();
     let b = build(&[&input], &out, &[]);
     let package = out.join(PACKAGE);
-    assert!(!package.join("05-more-information.wav").exists());
-    assert!(package.join("05-contact-us.wav").exists());
+    assert!(!package.join("05-more-information.mp3").exists());
+    assert!(package.join("05-contact-us.mp3").exists());
     assert!(
         b[0].synthesized <= 2,
         "the renumbered chapter is the same audio"

@@ -18,6 +18,8 @@ pub struct Sheet<'a> {
     pub title: &'a str,
     pub performer: &'a str,
     pub file: &'a str,
+    /// The file's type as CUE names it: `WAVE` or `MP3`.
+    pub file_type: &'a str,
     pub sample_rate: u32,
     /// Each track's title and first sample, in order.
     pub tracks: Vec<(&'a str, u64)>,
@@ -33,7 +35,7 @@ pub fn render(sheet: &Sheet, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(out, "TITLE {}", quoted(sheet.title))?;
     writeln!(out, "PERFORMER {}", quoted(sheet.performer))?;
-    writeln!(out, "FILE {} WAVE", quoted(sheet.file))?;
+    writeln!(out, "FILE {} {}", quoted(sheet.file), sheet.file_type)?;
     for (n, (title, start)) in (1..).zip(&sheet.tracks) {
         writeln!(out, "  TRACK {n:02} AUDIO")?;
         writeln!(out, "    TITLE {}", quoted(title))?;
@@ -97,6 +99,7 @@ mod tests {
             title: "Knee \"care\"",
             performer: "kal16 (flite)",
             file: "leaflet.wav",
+            file_type: "WAVE",
             sample_rate: 16_000,
             tracks: vec![("Knee \"care\"", 0), ("After", 16_000 * 75 + 1_000)],
         };

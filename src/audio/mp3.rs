@@ -1,0 +1,289 @@
+//! MP3: mono 16-bit PCM to a constant-bit-rate MPEG Layer III stream whose
+//! first frame is a LAME "Info" tag with the encoder delay and the end
+//! padding, so that decoders which read it (FFmpeg, browsers, podcast apps)
+//! give back exactly the samples that went in, and the utterance marks
+//! measured on the PCM hold in the MP3 to the sample.
+//!
+//! The encoder is `rusty_mp3`: pure Rust (no C library to build or link on a
+//! fresh machine) under Apache-2.0. LAME and shine, the usual C encoders and
+//! their Rust ports, are LGPL, which a statically linked MIT/Apache binary
+//! should not carry.
+//!
+//! [`frames`] reads the stream back without decoding it: the Info tag's
+//! frame count and the delay and padding give the decoded length, which the
+//! package check compares with the manifest.
+
+use rusty_mp3::{Mp3Encoder, Mp3EncoderConfig};
+
+/// The bit rate for speech at a sample rate, in kb/s. 64 kb/s at 22.05 and
+/// 24 kHz (the natural voices and espeak-ng); 48 kb/s at 16 kHz (the
+/// embedded voice), where there is a third less audio to carry; 32 kb/s
+/// below that. `scripts/mp3-quality.sh` measures what each rate costs in
+/// predicted naturalness against the WAV.
+pub fn bitrate_kbps(sample_rate: u32) -> u32 {
+    match sample_rate {
+        r if r >= 22_050 => 64,
+        r if r >= 16_000 => 48,
+        _ => 32,
+    }
+}
+
+/// The sample rates MPEG Layer III carries (MPEG-1, 2 and 2.5).
+pub const RATES: [u32; 9] = [
+    8_000, 11_025, 12_000, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000,
+];
+
+/// Encode `samples` (mono, at `sample_rate`) at [`bitrate_kbps`]. The
+/// result is the same bytes for the same samples.
+pub fn encode(samples: &[i16], sample_rate: u32) -> Result<Vec<u8>, String> {
+    let mut encoder = Encoder::new(sample_rate)?;
+    encoder.push(samples)?;
+    encoder.finish()
+}
+
+/// An MP3 stream being written, its samples pushed in pieces (a chapter at
+/// a time for the whole leaflet), the finished frames kept as they come.
+pub struct Encoder {
+    inner: Mp3Encoder,
+    sample_rate: u32,
+    out: Vec<u8>,
+    pushed: bool,
+}
+
+impl Encoder {
+    pub fn new(sample_rate: u32) -> Result<Encoder, String> {
+        if !RATES.contains(&sample_rate) {
+            return Err(format!(
+                "MP3 cannot carry audio at {sample_rate} Hz: build with --audio wav"
+            ));
+        }
+        Ok(Encoder {
+            inner: Mp3Encoder::new(Mp3EncoderConfig {
+                bitrate_kbps: bitrate_kbps(sample_rate),
+                vbr_quality: None,
+            }),
+            sample_rate,
+            out: Vec::new(),
+            pushed: false,
+        })
+    }
+
+    /// Add samples, a second at a time, draining the finished frames so the
+    /// encoder never holds much.
+    pub fn push(&mut self, samples: &[i16]) -> Result<(), String> {
+        let step = self.sample_rate as usize;
+        for block in samples.chunks(step.max(1)) {
+            self.push_block(block)?;
+        }
+        Ok(())
+    }
+
+    fn push_block(&mut self, block: &[i16]) -> Result<(), String> {
+        self.inner
+            .push_pcm_s16(block, 1, self.sample_rate)
+            .map_err(|e| format!("the MP3 encoder refused the audio: {e}"))?;
+        self.pushed = true;
+        while let Ok(packet) = self.inner.next_packet() {
+            self.out.extend_from_slice(&packet);
+        }
+        Ok(())
+    }
+
+    /// The whole stream, its Info tag filled in.
+    pub fn finish(mut self) -> Result<Vec<u8>, String> {
+        if !self.pushed {
+            // The header is fixed by the first push: no samples still make
+            // a valid (silent, zero-length) stream.
+            self.push_block(&[])?;
+        }
+        self.inner.finish();
+        while let Ok(packet) = self.inner.next_packet() {
+            self.out.extend_from_slice(&packet);
+        }
+        // The tag frame was drained before its counts were known: write the
+        // finished one over it (it is the same length).
+        let tag = self
+            .inner
+            .lame_tag_frame()
+            .ok_or("the MP3 encoder wrote no Info tag")?;
+        let start = first_frame(&self.out).ok_or("the MP3 encoder wrote no frame")?;
+        if self.out.len() < start + tag.len() {
+            return Err("the MP3 encoder's Info tag does not fit its first frame".into());
+        }
+        self.out[start..start + tag.len()].copy_from_slice(tag);
+        Ok(self.out)
+    }
+}
+
+/// What an MP3 stream says about itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stream {
+    pub sample_rate: u32,
+    pub channels: u16,
+    pub bitrate_kbps: u32,
+    /// The samples a gapless decoder gives: the frames' samples less the
+    /// encoder delay and the padding the Info tag records.
+    pub samples: u64,
+}
+
+/// Read the first frame header and the LAME Info (or Xing) tag of an MP3
+/// file's bytes (after any ID3v2 tag). `None` when there is no such tag.
+pub fn frames(bytes: &[u8]) -> Option<Stream> {
+    let start = first_frame(bytes)?;
+    let h = Header::parse(&bytes[start..])?;
+    let tag = start + 4 + h.side_info_len();
+    let id = bytes.get(tag..tag + 4)?;
+    if id != b"Info" && id != b"Xing" {
+        return None;
+    }
+    let flags = be32(bytes.get(tag + 4..tag + 8)?);
+    if flags & 1 == 0 {
+        return None;
+    }
+    let frames = u64::from(be32(bytes.get(tag + 8..tag + 12)?));
+    // The LAME extension follows the Xing fields (frames, bytes, TOC and
+    // quality, as the flags say): the delay and padding sit 21 bytes in.
+    let mut lame = tag + 8;
+    for (bit, len) in [(1, 4), (2, 4), (4, 100), (8, 4)] {
+        if flags & bit != 0 {
+            lame += len;
+        }
+    }
+    let dp = bytes.get(lame + 21..lame + 24)?;
+    let delay = (u64::from(dp[0]) << 4) | (u64::from(dp[1]) >> 4);
+    let padding = (u64::from(dp[1] & 0x0F) << 8) | u64::from(dp[2]);
+    let total = frames * h.samples_per_frame();
+    Some(Stream {
+        sample_rate: h.sample_rate,
+        channels: h.channels,
+        bitrate_kbps: h.bitrate_kbps,
+        samples: total.saturating_sub(delay + padding),
+    })
+}
+
+/// Where the first frame starts: after an ID3v2 tag, if there is one.
+fn first_frame(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    if bytes.starts_with(b"ID3") && bytes.len() >= 10 {
+        let size = bytes[6..10]
+            .iter()
+            .fold(0usize, |n, &b| (n << 7) | usize::from(b & 0x7F));
+        at = 10 + size + if bytes[5] & 0x10 != 0 { 10 } else { 0 };
+    }
+    (0..64)
+        .map(|i| at + i)
+        .find(|&i| bytes.get(i..i + 4).and_then(Header::parse).is_some())
+}
+
+fn be32(b: &[u8]) -> u32 {
+    u32::from_be_bytes([b[0], b[1], b[2], b[3]])
+}
+
+/// An MPEG audio frame header (Layer III only).
+struct Header {
+    /// 1 for MPEG-1, 2 for MPEG-2 and 2.5.
+    version: u8,
+    sample_rate: u32,
+    bitrate_kbps: u32,
+    channels: u16,
+}
+
+impl Header {
+    fn parse(b: &[u8]) -> Option<Header> {
+        if b.len() < 4 || b[0] != 0xFF || b[1] & 0xE0 != 0xE0 {
+            return None;
+        }
+        let version_bits = (b[1] >> 3) & 3;
+        if (b[1] >> 1) & 3 != 1 {
+            return None; // not Layer III
+        }
+        let (version, rates): (u8, [u32; 3]) = match version_bits {
+            3 => (1, [44_100, 48_000, 32_000]),
+            2 => (2, [22_050, 24_000, 16_000]),
+            0 => (2, [11_025, 12_000, 8_000]),
+            _ => return None,
+        };
+        let rate_index = usize::from((b[2] >> 2) & 3);
+        let bitrate_index = usize::from(b[2] >> 4);
+        if rate_index == 3 || bitrate_index == 0 || bitrate_index == 15 {
+            return None;
+        }
+        const V1: [u32; 15] = [
+            0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
+        ];
+        const V2: [u32; 15] = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
+        Some(Header {
+            version,
+            sample_rate: rates[rate_index],
+            bitrate_kbps: if version == 1 { V1 } else { V2 }[bitrate_index],
+            channels: if b[3] >> 6 == 3 { 1 } else { 2 },
+        })
+    }
+
+    fn side_info_len(&self) -> usize {
+        match (self.version, self.channels) {
+            (1, 1) => 17,
+            (1, _) => 32,
+            (_, 1) => 9,
+            _ => 17,
+        }
+    }
+
+    fn samples_per_frame(&self) -> u64 {
+        if self.version == 1 { 1152 } else { 576 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tone(rate: u32, samples: usize) -> Vec<i16> {
+        (0..samples)
+            .map(|i| {
+                let t = i as f64 / f64::from(rate);
+                (8000.0 * (2.0 * std::f64::consts::PI * 440.0 * t).sin()) as i16
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_info_tag_gives_back_the_exact_length_at_every_speech_rate() {
+        for rate in [8_000, 16_000, 22_050, 24_000] {
+            for n in [1usize, 575, 12_345, 3 * rate as usize + 7] {
+                let mp3 = encode(&tone(rate, n), rate).unwrap();
+                let s = frames(&mp3).unwrap_or_else(|| panic!("no tag at {rate} Hz"));
+                assert_eq!(s.samples, n as u64, "{rate} Hz, {n} samples");
+                assert_eq!(s.sample_rate, rate);
+                assert_eq!(s.channels, 1);
+                assert_eq!(s.bitrate_kbps, bitrate_kbps(rate));
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_samples_give_the_same_bytes_and_the_size_follows_the_rate() {
+        let pcm = tone(22_050, 22_050 * 10);
+        let a = encode(&pcm, 22_050).unwrap();
+        assert_eq!(a, encode(&pcm, 22_050).unwrap());
+        // Ten seconds at 64 kb/s is 80 kB, give or take a frame.
+        assert!((78_000..84_000).contains(&a.len()), "{}", a.len());
+    }
+
+    #[test]
+    fn an_empty_chapter_and_an_odd_rate() {
+        let mp3 = encode(&[], 16_000).unwrap();
+        assert_eq!(frames(&mp3).map(|s| s.samples), Some(0));
+        let err = encode(&[0; 100], 44_000).unwrap_err();
+        assert!(err.contains("--audio wav"), "{err}");
+    }
+
+    #[test]
+    fn an_id3_tag_in_front_is_skipped() {
+        let mp3 = encode(&tone(16_000, 4000), 16_000).unwrap();
+        let mut tagged = b"ID3\x04\x00\x00\x00\x00\x00\x05hello".to_vec();
+        tagged.extend_from_slice(&mp3);
+        assert_eq!(frames(&tagged).map(|s| s.samples), Some(4000));
+        assert_eq!(frames(b"not an mp3"), None);
+    }
+}
