@@ -25,6 +25,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use quick_xml::Writer;
+use quick_xml::escape::partial_escape;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -372,7 +373,7 @@ fn write_ncc(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
         ))?;
         x.w.create_element("a")
             .with_attribute(("href", href.as_str()))
-            .write_text_content(BytesText::new(&entry.title))?;
+            .write_text_content(text(&entry.title))?;
         x.w.write_event(Event::End(BytesEnd::new(tag.as_str())))?;
     }
     x.close(1, "body")?;
@@ -484,6 +485,13 @@ fn write_smil(plan: &Plan, entry: &Entry, out: &mut dyn Write) -> io::Result<()>
     x.finish()
 }
 
+/// Element text, escaped by the library with quotes left as they are: HTML 4,
+/// which older DAISY players render XHTML with, has no `&apos;` (XHTML 1.0,
+/// appendix C.16), and the leaflet's apostrophes are many.
+fn text(text: &str) -> BytesText<'_> {
+    BytesText::from_escaped(partial_escape(text))
+}
+
 /// A thin layer over quick-xml's writer that lays out one element a line, so
 /// the files stay readable and heading text carries no stray whitespace.
 struct Xml<'a> {
@@ -533,7 +541,7 @@ impl<'a> Xml<'a> {
         self.w
             .create_element(name)
             .with_attributes(attrs.iter().copied())
-            .write_text_content(BytesText::new(text))?;
+            .write_text_content(self::text(text))?;
         Ok(())
     }
 
@@ -1196,10 +1204,10 @@ mod tests {
         let b = book(&[(1, "Title", 16_000), (2, hostile, 8_000)]);
         let text = ncc(&b);
         assert!(
-            text.contains("Risks &lt; benefits &amp; &quot;side&quot;"),
+            text.contains(r#"Risks &lt; benefits &amp; "side" 'effects'"#),
             "{text}"
         );
-        assert!(text.contains("<title>Knee &lt;replacement&gt; &amp; &quot;you&quot;</title>"));
+        assert!(text.contains(r#"<title>Knee &lt;replacement&gt; &amp; "you"</title>"#));
         assert!(text.contains(r#"content="St Elsewhere &amp; Co""#));
         let open = r#"<a href="02-c.smil#par_0002_0001">"#;
         let raw = &text[text.find(open).unwrap() + open.len()..];

@@ -541,7 +541,7 @@ fn hostile_titles_are_escaped_and_the_book_stays_valid() {
     assert_eq!(levels, [1, 1, 2, 1]);
     assert!(
         book.ncc_text
-            .contains("Risks &lt;5% &amp; &quot;side effects&quot;")
+            .contains(r#"Risks &lt;5% &amp; "side effects" 'rare'"#)
     );
     assert!(book.ncc_text.contains("<title>Knee &amp; hip &lt;care&gt;"));
 }
@@ -594,7 +594,7 @@ fn each_par_shows_its_utterance_and_its_clip_follows_the_one_before() {
     assert!(
         content.contains("<h1 class=\"title\" id=\"text_0001_0001\">Knee &amp; hip &lt;care&gt;")
     );
-    assert!(content.contains(">Risks &lt;5% &amp; &quot;side effects&quot;"));
+    assert!(content.contains(r#">Risks &lt;5% &amp; "side effects" 'rare'</h1>"#));
 }
 
 /// Replace `from` with `to` in a package's file, which must hold it.
