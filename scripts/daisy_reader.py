@@ -5,11 +5,13 @@ Usage: daisy_reader.py BOOK_FOLDER
 
 Loads BOOK_FOLDER/ncc.html with the daisy-dtb library (PyPI, installed by
 scripts/setup.sh into target/daisy-venv), moves through the table of contents
-with its navigators (every heading, every section of its SMIL file, every audio
-clip), then once more at each navigation level, and prints what the reader saw
-as JSON on standard output. The Rust test tests/cli/daisy.rs compares it with
-the book audio-leaflet meant to write. Exits non-zero when the book cannot be
-opened.
+with its navigators (every heading, every section of its SMIL file, the text
+each section shows and every audio clip), then once more at each navigation
+level, and prints what the reader saw as JSON on standard output. The Rust test
+tests/cli/daisy.rs compares it with the book audio-leaflet meant to write.
+Exits non-zero when the book cannot be opened, or when a section's text
+reference does not resolve (its document is missing or has no element with
+that id), naming each such reference on standard error.
 """
 
 import json
@@ -48,8 +50,18 @@ def _parse_by_declaration(data):
 domlib.DomFactory.create_document_from_bytes = staticmethod(_parse_by_declaration)
 
 
+def resolves(book, ref):
+    """Whether the reader finds the element a text reference names. (The
+    library's own lookup logs a miss and shows an empty text, which an empty
+    element would show too.)"""
+    doc = book.source.get(ref.resource)
+    return isinstance(doc, domlib.Document) and doc.get_element_by_id(ref.fragment) is not None
+
+
 def walk(folder):
-    book = DaisyBook(FolderDtbSource(folder))
+    # A small cache, as a player keeps: each section's text would otherwise
+    # read and parse the whole content document again.
+    book = DaisyBook(FolderDtbSource(folder, initial_cache_size=16))
     nav = BookNavigator(book)
     toc = []
     entry = nav.toc.first()
@@ -62,7 +74,16 @@ def walk(folder):
             while clip is not None:
                 clips.append({"src": clip.src, "begin": clip.begin, "end": clip.end})
                 clip = nav.clips.next()
-            sections.append({"id": section.id, "text": nav.section_text, "clips": clips})
+            ref = section.text.reference
+            sections.append(
+                {
+                    "id": section.id,
+                    "text": nav.section_text,
+                    "text_src": f"{ref.resource}#{ref.fragment}",
+                    "text_resolves": resolves(book, ref),
+                    "clips": clips,
+                }
+            )
             section = nav.sections.next()
         toc.append(
             {
@@ -104,9 +125,18 @@ def main():
         print("usage: daisy_reader.py BOOK_FOLDER", file=sys.stderr)
         return 2
     LogLevel.set(LogLevel.ERROR)
-    json.dump(walk(sys.argv[1]), sys.stdout, ensure_ascii=False, indent=1)
+    seen = walk(sys.argv[1])
+    json.dump(seen, sys.stdout, ensure_ascii=False, indent=1)
     print()
-    return 0
+    unresolved = [
+        f"{entry['smil']}#{section['id']}: {section['text_src']}"
+        for entry in seen["toc"]
+        for section in entry["sections"]
+        if not section["text_resolves"]
+    ]
+    for reference in unresolved:
+        print(f"daisy_reader: text not found: {reference}", file=sys.stderr)
+    return 1 if unresolved else 0
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@
 # - Debian's espeak-ng: the espeak-ng voices (Spanish and other languages);
 # - Debian's jing: validates the DAISY books against the DAISY Consortium's
 #   RELAX NG schemas (../shared/daisy202);
+# - Debian's libxml2-utils (xmllint): validates the DAISY book's content
+#   document against the XHTML DTD those schemas ship (jing reads no DTDs);
 # - the daisy-dtb DAISY reader (PyPI), in a virtual environment at
 #   target/daisy-venv, which tests/cli/daisy.rs drives through
 #   scripts/daisy_reader.py to open and walk the books;
@@ -26,6 +28,7 @@ command -v python3 >/dev/null || { echo "setup: python3 is missing: run \`apt-ge
 missing=()
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v jing >/dev/null || missing+=(jing)
+command -v xmllint >/dev/null || missing+=(libxml2-utils)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v npm >/dev/null || missing+=(npm)

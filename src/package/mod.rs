@@ -14,7 +14,7 @@ use crate::audio::Span;
 use crate::error::Result;
 use crate::script::Role;
 
-pub use daisy::NCC_FILE;
+pub use daisy::{CONTENT_FILE, NCC_FILE};
 pub use joined::{CUE_SHEET, JOINED_MP3, JOINED_WAV};
 pub use manifest::{ChapterEntry, MANIFEST_FILE, Manifest, UtteranceEntry};
 pub use player::{CHAPTERS_VTT_FILE, PLAYER_FILE, render_html, render_vtt};
@@ -293,6 +293,7 @@ mod tests {
             "01-intro.wav",
             "02-care.smil",
             NCC_FILE,
+            CONTENT_FILE,
             PLAYER_FILE,
             CHAPTERS_VTT_FILE,
             PLAYLIST_FILE,

@@ -1,25 +1,34 @@
-//! The DAISY 2.02 book: valid against the DAISY Consortium's schemas (with jing),
-//! true to the Schematron rules inside them, and walked by a real DAISY reader.
+//! The DAISY 2.02 book: valid against the DAISY Consortium's schemas (jing for
+//! the NCC and SMIL files, xmllint for the content document's DTD), true to
+//! the Schematron rules inside them, its text and clips true to the manifest's
+//! utterances, and walked by a real DAISY reader.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 
+use audio_leaflet::package::ChapterEntry;
+use audio_leaflet::script::Role;
 use roxmltree::{Document, Node, ParsingOptions};
 
-use crate::util::{build_package as build, manifest, repo, shared_leaflet, shared_schema};
+use crate::util::{
+    bin, build_package as build, fixture, manifest, repo, shared_leaflet, shared_schema,
+};
 
 /// Schemas from the DAISY Consortium (see ../shared/daisy202/README.md).
 const SCHEMAS: &str = "d202";
+/// Their DTD for content documents: XHTML 1.0 Transitional with DAISY's
+/// `bodyref` attribute.
+const CONTENT_DTD: &str = "xhtml1-transitional-bodyref.dtd";
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-/// Validate with jing against a schema. jing would fetch the DTD a DOCTYPE
-/// names from the network, and these machines are offline, so the copy it
-/// checks has the DOCTYPE line removed (the schemas carry the grammar).
-fn jing(schema: &str, file: &Path) {
+/// A copy of an XML file without its DOCTYPE line, for the validators. They
+/// would fetch the DTD a DOCTYPE names from the network, and these machines
+/// are offline; the DAISY schemas carry the grammar.
+fn without_doctype(file: &Path) -> tempfile::NamedTempFile {
     let text = read(file);
     let doctype = text.lines().filter(|l| l.starts_with("<!DOCTYPE")).count();
     assert_eq!(doctype, 1, "{} has one DOCTYPE line", file.display());
@@ -29,6 +38,12 @@ fn jing(schema: &str, file: &Path) {
         .filter(|l| !l.starts_with("<!DOCTYPE"))
         .collect();
     std::fs::write(copy.path(), without.join("\n")).unwrap();
+    copy
+}
+
+/// Validate with jing against one of the RELAX NG schemas.
+fn jing(schema: &str, file: &Path) {
+    let copy = without_doctype(file);
     let out = Command::new("jing")
         .arg(shared_schema(SCHEMAS).join(schema))
         .arg(copy.path())
@@ -40,6 +55,26 @@ fn jing(schema: &str, file: &Path) {
         file.display(),
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Validate a content document with xmllint against the XHTML 1.0
+/// Transitional DTD the DAISY schemas ship (with DAISY's `bodyref`), which
+/// jing cannot read. `--nonet` keeps xmllint off the network whatever happens.
+fn xmllint(dtd: &str, file: &Path) {
+    let copy = without_doctype(file);
+    let out = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--dtdvalid"])
+        .arg(shared_schema(SCHEMAS).join(dtd))
+        .arg(copy.path())
+        .output()
+        .expect("xmllint is installed (run scripts/setup.sh)");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && said.trim().is_empty(),
+        "{} is not valid against {dtd}:\n{}{said}",
+        file.display(),
+        String::from_utf8_lossy(&out.stdout),
     );
 }
 
@@ -69,13 +104,6 @@ fn clock_ms(value: &str) -> u64 {
 fn elements<'a, 'i>(doc: &'a Document<'i>, name: &str) -> Vec<Node<'a, 'i>> {
     doc.descendants()
         .filter(|n| n.is_element() && n.tag_name().name() == name)
-        .collect()
-}
-
-fn ids(doc: &Document) -> HashSet<String> {
-    doc.descendants()
-        .filter_map(|n| n.attribute("id"))
-        .map(str::to_string)
         .collect()
 }
 
@@ -120,16 +148,165 @@ struct Checked {
     ncc_text: String,
 }
 
-/// Check a DAISY book against the schemas (jing) and against the Schematron
-/// rules of d202ncc.rng, d202smil.rng and d202meta.rng, plus the links and
-/// times the schemas cannot see.
+/// The NCC's headings, in order. The body holds the title heading first,
+/// then only headings, each holding exactly one link.
+fn ncc_headings(ncc: &Document) -> Vec<Heading> {
+    let body = elements(ncc, "body")[0];
+    let items: Vec<Node> = body.children().filter(|n| n.is_element()).collect();
+    assert_eq!(items[0].tag_name().name(), "h1");
+    assert_eq!(items[0].attribute("class"), Some("title"));
+    let mut headings = Vec::new();
+    for item in &items {
+        let tag = item.tag_name().name();
+        let level: u8 = tag
+            .strip_prefix('h')
+            .and_then(|l| l.parse().ok())
+            .unwrap_or_else(|| panic!("<{tag}> in the NCC body is not a heading"));
+        let links: Vec<Node> = item.children().filter(|n| n.is_element()).collect();
+        assert_eq!(links.len(), 1, "<{tag}> holds exactly one link");
+        assert_eq!(links[0].tag_name().name(), "a");
+        let href = links[0].attribute("href").unwrap();
+        let (smil, fragment) = href.split_once('#').expect("the link has a fragment");
+        headings.push(Heading {
+            level,
+            id: item.attribute("id").unwrap().to_string(),
+            smil: smil.to_string(),
+            fragment: fragment.to_string(),
+            text: links[0].text().unwrap_or_default().to_string(),
+        });
+    }
+    headings
+}
+
+/// One element of the content document: its name, its class and its text
+/// with white space collapsed, as a reader shows it.
+#[derive(Debug)]
+struct Shown {
+    tag: String,
+    class: Option<String>,
+    text: String,
+}
+
+/// The content document's elements by id; each id there once.
+fn content_elements(doc: &Document) -> HashMap<String, Shown> {
+    let mut found = HashMap::new();
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let Some(id) = node.attribute("id") else {
+            continue;
+        };
+        let text: String = node
+            .descendants()
+            .filter(|n| n.is_text())
+            .filter_map(|n| n.text())
+            .collect();
+        let shown = Shown {
+            tag: node.tag_name().name().to_string(),
+            class: node.attribute("class").map(str::to_string),
+            text: one_line(&text),
+        };
+        assert!(
+            found.insert(id.to_string(), shown).is_none(),
+            "content.html: the id {id} is there more than once"
+        );
+    }
+    found
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Samples to whole milliseconds, rounded to the nearest, as the book times
+/// its clips.
+fn sample_ms(samples: u64, rate: u32) -> u64 {
+    (samples * 1000 + u64::from(rate) / 2) / u64::from(rate)
+}
+
+/// One chapter's SMIL file against the manifest: a par per utterance, in
+/// order, each showing its utterance's text from content.html as the
+/// leaflet has it (the first the chapter's heading, at its NCC level), and
+/// a clip that starts where the utterance's speech starts (the first at 0)
+/// and ends where the next clip starts (the last at the chapter's end).
+fn check_pars(
+    smil: &Document,
+    h: &Heading,
+    chapter: &ChapterEntry,
+    content: &HashMap<String, Shown>,
+    rate: u32,
+) {
+    let file = &h.smil;
+    let pars = elements(smil, "par");
+    assert_eq!(
+        pars.len(),
+        chapter.utterances.len(),
+        "{file}: a par per utterance"
+    );
+    assert_eq!(
+        pars[0].attribute("id"),
+        Some(h.fragment.as_str()),
+        "{file}: the NCC links to the first par"
+    );
+    let mut previous_end = 0;
+    for (k, (par, u)) in pars.iter().zip(&chapter.utterances).enumerate() {
+        let children: Vec<Node> = par.children().filter(|n| n.is_element()).collect();
+        let text = children.iter().find(|n| n.has_tag_name("text")).unwrap();
+        let (doc, id) = text.attribute("src").unwrap().split_once('#').unwrap();
+        assert_eq!(doc, "content.html", "{file}: par {k} shows content.html");
+        let shown = content
+            .get(id)
+            .unwrap_or_else(|| panic!("{file}: #{id} is in content.html"));
+        let (want_text, want_tag, want_class) = match u.kind {
+            _ if k == 0 => {
+                assert_eq!(u.kind, Role::Heading, "{file}: the heading comes first");
+                let class = (chapter.index == 1).then_some("title");
+                (h.text.clone(), format!("h{}", h.level), class)
+            }
+            Role::ListItem => (one_line(&u.text), "li".into(), None),
+            Role::Caption => (one_line(&u.text), "p".into(), Some("caption")),
+            Role::Announcement => (one_line(&u.text), "p".into(), Some("announcement")),
+            Role::Paragraph | Role::Heading => (one_line(&u.text), "p".into(), None),
+        };
+        assert_eq!(shown.text, want_text, "{file}: par {k} shows its utterance");
+        assert_eq!(shown.tag, want_tag, "{file}: #{id}");
+        assert_eq!(shown.class.as_deref(), want_class, "{file}: #{id}");
+
+        let clips: Vec<Node> = par
+            .descendants()
+            .filter(|n| n.has_tag_name("audio"))
+            .collect();
+        assert_eq!(clips.len(), 1, "{file}: par {k} has one clip");
+        let begin = clock_ms(clips[0].attribute("clip-begin").unwrap());
+        let end = clock_ms(clips[0].attribute("clip-end").unwrap());
+        let speech = if k == 0 { 0 } else { sample_ms(u.start, rate) };
+        assert_eq!(begin, speech, "{file}: par {k} starts with its speech");
+        assert_eq!(
+            begin, previous_end,
+            "{file}: par {k} follows the one before"
+        );
+        assert!(end > begin, "{file}: par {k}'s clip has a length");
+        assert!(
+            end >= sample_ms(u.end, rate),
+            "{file}: par {k}'s clip holds all its speech"
+        );
+        previous_end = end;
+    }
+    let chapter_ms = (chapter.duration_s * 1000.0).round() as u64;
+    assert_eq!(
+        previous_end, chapter_ms,
+        "{file}: the last clip ends the chapter"
+    );
+}
+
+/// Check a DAISY book against the schemas (jing, and xmllint for the content
+/// document's DTD) and against the Schematron rules of d202ncc.rng,
+/// d202smil.rng and d202meta.rng, plus the links, text and times the schemas
+/// cannot see.
 fn check_book(dir: &Path) -> Checked {
     let m = manifest(dir);
     let ncc_path = dir.join("ncc.html");
     jing("d202ncc.rng", &ncc_path);
     let ncc_text = read(&ncc_path);
     let ncc = parse(&ncc_text);
-    let ncc_ids = ids(&ncc);
 
     // Metadata: mandatory exactly once, once or more, at most once.
     for name in [
@@ -170,7 +347,7 @@ fn check_book(dir: &Path) -> Checked {
     assert_eq!(meta("dc:date"), m.date);
     assert_eq!(metas(&ncc, "dc:language"), [m.language.as_str()]);
     assert_eq!(meta("ncc:charset"), "utf-8");
-    assert_eq!(meta("ncc:multimediaType"), "audioNcc");
+    assert_eq!(meta("ncc:multimediaType"), "audioFullText");
     assert_eq!(
         metas(&ncc, "ncc:narrator"),
         [format!("{} ({})", m.voice.name, m.voice.backend)]
@@ -189,33 +366,12 @@ fn check_book(dir: &Path) -> Checked {
         assert_eq!(meta(name), spans.to_string(), "{name}");
     }
 
-    // Body: the title heading first, headings that never skip a level, each
-    // holding exactly one link; tocItems counts them.
-    let body = elements(&ncc, "body")[0];
-    let items: Vec<Node> = body.children().filter(|n| n.is_element()).collect();
-    assert_eq!(meta("ncc:tocItems"), items.len().to_string());
-    assert_eq!(items[0].tag_name().name(), "h1");
-    assert_eq!(items[0].attribute("class"), Some("title"));
-    let mut headings = Vec::new();
-    for item in &items {
-        let tag = item.tag_name().name();
-        let level: u8 = tag
-            .strip_prefix('h')
-            .and_then(|l| l.parse().ok())
-            .unwrap_or_else(|| panic!("<{tag}> in the NCC body is not a heading"));
-        let links: Vec<Node> = item.children().filter(|n| n.is_element()).collect();
-        assert_eq!(links.len(), 1, "<{tag}> holds exactly one link");
-        assert_eq!(links[0].tag_name().name(), "a");
-        let href = links[0].attribute("href").unwrap();
-        let (smil, fragment) = href.split_once('#').expect("the link has a fragment");
-        headings.push(Heading {
-            level,
-            id: item.attribute("id").unwrap().to_string(),
-            smil: smil.to_string(),
-            fragment: fragment.to_string(),
-            text: links[0].text().unwrap_or_default().to_string(),
-        });
-    }
+    // Body: headings alone, the title first, never skipping a level;
+    // tocItems counts them.
+    let headings = ncc_headings(&ncc);
+    assert_eq!(meta("ncc:tocItems"), headings.len().to_string());
+    let heading_ids: HashSet<&str> = headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(heading_ids.len(), headings.len(), "each heading its own id");
     let mut previous = 0;
     for h in &headings {
         assert!(
@@ -236,8 +392,16 @@ fn check_book(dir: &Path) -> Checked {
         "the NCC lists the chapters in order"
     );
 
-    // Each heading's SMIL file: valid, linked both ways, timed to its WAV.
+    // The content document: valid against the DTD, its text checked par by
+    // par below.
+    let content_path = dir.join("content.html");
+    xmllint(CONTENT_DTD, &content_path);
+    let content_text = read(&content_path);
+    let content = content_elements(&parse(&content_text));
+
+    // Each heading's SMIL file: valid, linked both ways, timed to its audio.
     let mut files: HashSet<String> = HashSet::from(["ncc.html".to_string()]);
+    files.insert("content.html".to_string());
     let mut elapsed_ms = 0;
     for (h, chapter) in headings.iter().zip(&m.chapters) {
         let path = dir.join(&h.smil);
@@ -245,13 +409,6 @@ fn check_book(dir: &Path) -> Checked {
         jing("d202smil.rng", &path);
         let text = read(&path);
         let smil = parse(&text);
-        let smil_ids = ids(&smil);
-        assert!(
-            smil_ids.contains(&h.fragment),
-            "{} holds #{} that the NCC links to",
-            h.smil,
-            h.fragment
-        );
         assert_eq!(one_meta(&smil, "dc:format", &h.smil), "Daisy 2.02");
         for name in [
             "ncc:generator",
@@ -267,34 +424,24 @@ fn check_book(dir: &Path) -> Checked {
                 h.smil
             );
         }
-        let texts = elements(&smil, "text");
-        assert_eq!(texts.len(), 1, "{}: one text per chapter", h.smil);
-        let src = texts[0].attribute("src").unwrap();
-        let (target, id) = src.split_once('#').unwrap();
-        assert_eq!(target, "ncc.html", "{}: text src", h.smil);
-        assert!(ncc_ids.contains(id), "{}: #{id} is in ncc.html", h.smil);
-        assert_eq!(id, h.id, "{}: points back at its own heading", h.smil);
+        check_pars(&smil, h, chapter, &content, m.audio.sample_rate);
 
         let mut smil_ms = 0;
         for audio in elements(&smil, "audio") {
             let src = audio.attribute("src").unwrap();
-            let wav = dir.join(src);
-            assert!(wav.is_file(), "{}: audio {src} exists", h.smil);
+            assert_eq!(src, chapter.file, "{}: plays its chapter", h.smil);
+            assert!(dir.join(src).is_file(), "{}: audio {src} exists", h.smil);
             files.insert(src.to_string());
             let begin = clock_ms(audio.attribute("clip-begin").unwrap());
             let end = clock_ms(audio.attribute("clip-end").unwrap());
-            assert_eq!(begin, 0);
-            let real = wav_ms(&wav);
-            assert!(
-                (end as f64 - real).abs() <= 1.0,
-                "{}: clip-end {end} ms, but {src} lasts {real} ms",
-                h.smil
-            );
             smil_ms += end - begin;
         }
-        assert_eq!(
-            chapter.file,
-            elements(&smil, "audio")[0].attribute("src").unwrap()
+        let real = wav_ms(&dir.join(&chapter.file));
+        assert!(
+            (smil_ms as f64 - real).abs() <= 1.0,
+            "{}: the clips last {smil_ms} ms, but {} lasts {real} ms",
+            h.smil,
+            chapter.file
         );
         assert!((smil_ms as f64 - chapter.duration_s * 1000.0).abs() <= 1.0);
         let here = clock_ms(&one_meta(&smil, "ncc:timeInThisSmil", &h.smil));
@@ -333,7 +480,7 @@ fn check_book(dir: &Path) -> Checked {
 }
 
 #[test]
-#[ignore = "needs jing (apt) and ../shared/daisy202: scripts/test.sh runs it"]
+#[ignore = "needs jing and xmllint (apt) and ../shared/daisy202: scripts/test.sh runs it"]
 fn the_example_leaflet_is_a_valid_daisy_book() {
     let out = tempfile::tempdir().unwrap();
     let dir = build(&repo("examples/carpal-tunnel.txt"), out.path(), &[]);
@@ -342,7 +489,7 @@ fn the_example_leaflet_is_a_valid_daisy_book() {
 }
 
 #[test]
-#[ignore = "needs jing (apt) and ../shared: scripts/test.sh runs it"]
+#[ignore = "needs jing and xmllint (apt) and ../shared: scripts/test.sh runs it"]
 fn a_real_leaflet_is_a_valid_daisy_book() {
     let out = tempfile::tempdir().unwrap();
     let dir = build(&shared_leaflet("osseointegration.txt"), out.path(), &[]);
@@ -372,7 +519,7 @@ Recovery takes about six weeks.
 ";
 
 #[test]
-#[ignore = "needs jing (apt) and ../shared/daisy202: scripts/test.sh runs it"]
+#[ignore = "needs jing and xmllint (apt) and ../shared/daisy202: scripts/test.sh runs it"]
 fn hostile_titles_are_escaped_and_the_book_stays_valid() {
     let out = tempfile::tempdir().unwrap();
     let input = out.path().join("hostile.md");
@@ -394,9 +541,132 @@ fn hostile_titles_are_escaped_and_the_book_stays_valid() {
     assert_eq!(levels, [1, 1, 2, 1]);
     assert!(
         book.ncc_text
-            .contains("Risks &lt;5% &amp; &quot;side effects&quot;")
+            .contains(r#"Risks &lt;5% &amp; "side effects" 'rare'"#)
     );
     assert!(book.ncc_text.contains("<title>Knee &amp; hip &lt;care&gt;"));
+}
+
+/// The text and clips of a book (no schemas, so no tools needed): a par per
+/// utterance showing its text from content.html, and clips that follow each
+/// other from the start of each chapter's audio to its end.
+fn check_text_and_clips(dir: &Path) {
+    let m = manifest(dir);
+    let ncc_text = read(&dir.join("ncc.html"));
+    let headings = ncc_headings(&parse(&ncc_text));
+    let content_text = read(&dir.join("content.html"));
+    let content = content_elements(&parse(&content_text));
+    assert_eq!(headings.len(), m.chapters.len());
+    for (h, chapter) in headings.iter().zip(&m.chapters) {
+        let smil_text = read(&dir.join(&h.smil));
+        check_pars(
+            &parse(&smil_text),
+            h,
+            chapter,
+            &content,
+            m.audio.sample_rate,
+        );
+    }
+    let shown = m.chapters.iter().map(|c| c.utterances.len()).sum::<usize>();
+    assert_eq!(
+        content.len(),
+        shown,
+        "content.html shows every utterance once"
+    );
+}
+
+#[test]
+fn each_par_shows_its_utterance_and_its_clip_follows_the_one_before() {
+    let out = tempfile::tempdir().unwrap();
+    for name in [
+        "md-nested-lists.md",
+        "md-links-images-html.md",
+        "pdf-figure-captions.txt",
+        "es-leaflet-two-sections.txt",
+    ] {
+        let dir = build(&fixture(name), &out.path().join(name), &[]);
+        check_text_and_clips(&dir);
+    }
+    let input = out.path().join("hostile.md");
+    std::fs::write(&input, HOSTILE).unwrap();
+    let dir = build(&input, &out.path().join("hostile"), &["--lang", "en"]);
+    check_text_and_clips(&dir);
+    let content = read(&dir.join("content.html"));
+    assert!(
+        content.contains("<h1 class=\"title\" id=\"text_0001_0001\">Knee &amp; hip &lt;care&gt;")
+    );
+    assert!(content.contains(r#">Risks &lt;5% &amp; "side effects" 'rare'</h1>"#));
+}
+
+/// Replace `from` with `to` in a package's file, which must hold it.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = read(path);
+    assert!(text.contains(from), "{} holds {from}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn check_finds_text_that_is_not_there_and_clips_out_of_order() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = build(&repo("examples/carpal-tunnel.txt"), out.path(), &[]);
+    let m = manifest(&dir);
+    let check = |dir: &Path| {
+        let o = bin().arg("check").arg(dir).output().unwrap();
+        (o.status.success(), String::from_utf8(o.stdout).unwrap())
+    };
+    assert!(check(&dir).0, "{}", check(&dir).1);
+
+    // A par's text taken out of content.html; a heading's par showing a
+    // paragraph; one clip starting before the one before it ends and the
+    // last running past the chapter's end; a wrong count of files.
+    edit(
+        &dir.join("content.html"),
+        "id=\"text_0001_0004\"",
+        "id=\"gone\"",
+    );
+    let second = Path::new(&m.chapters[1].file).with_extension("smil");
+    let second = second.to_str().unwrap();
+    edit(
+        &dir.join(second),
+        "src=\"content.html#text_0002_0001\"",
+        "src=\"content.html#text_0002_0002\"",
+    );
+    let third = dir.join(Path::new(&m.chapters[2].file).with_extension("smil"));
+    let smil = read(&third);
+    let clip_ends: Vec<&str> = smil
+        .split("clip-end=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert!(clip_ends.len() > 2, "{smil}");
+    let second_begin = format!("clip-begin=\"{}\"", clip_ends[0]);
+    edit(&third, &second_begin, "clip-begin=\"npt=0.000s\"");
+    let last_end = format!("clip-end=\"{}\"", clip_ends[clip_ends.len() - 1]);
+    edit(&third, &last_end, "clip-end=\"npt=999.000s\"");
+    edit(
+        &dir.join("ncc.html"),
+        "\"ncc:files\" content=\"14\"",
+        "\"ncc:files\" content=\"13\"",
+    );
+
+    let (ok, text) = check(&dir);
+    assert!(!ok);
+    let first = Path::new(&m.chapters[0].file).with_extension("smil");
+    let third = third.file_name().unwrap().to_string_lossy();
+    for needle in [
+        format!(
+            "{}: shows content.html#text_0001_0004, which is not there",
+            first.display()
+        ),
+        format!(
+            "{second}: its first par shows content.html#text_0002_0002, a <p>, not the chapter's heading"
+        ),
+        format!("{third}: clip aud_0003_0002 (0.000s to "),
+        format!("{third}: clip aud_0003_"),
+        "ncc.html: ncc:files is 13, but the book has 14 files".to_string(),
+    ] {
+        assert!(text.contains(&needle), "missing {needle:?} in:\n{text}");
+    }
+    assert!(text.contains("ends at 999.000s, past the end of"), "{text}");
 }
 
 #[test]
@@ -417,7 +687,7 @@ fn a_rebuild_writes_the_same_bytes_and_drops_old_smil_files() {
     for entry in std::fs::read_dir(&a).unwrap() {
         let name = entry.unwrap().file_name();
         let name = name.to_string_lossy();
-        if name.ends_with(".smil") || name == "ncc.html" {
+        if name.ends_with(".smil") || name == "ncc.html" || name == "content.html" {
             assert!(
                 std::fs::read(a.join(&*name)).unwrap() == std::fs::read(b.join(&*name)).unwrap(),
                 "{name} differs between two builds"
@@ -425,7 +695,7 @@ fn a_rebuild_writes_the_same_bytes_and_drops_old_smil_files() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 7);
+    assert_eq!(compared, 8);
 }
 
 #[test]
@@ -464,7 +734,8 @@ fn read_with_daisy_reader(dir: &Path) -> serde_json::Value {
 }
 
 /// What the reader saw matches what was built: titles and levels in order,
-/// each heading's SMIL, the text it points back to, and each clip's file and length.
+/// each heading's SMIL, a section per utterance showing its text from
+/// content.html, and clips that follow each other through the chapter's audio.
 fn assert_reader_sees_the_book(dir: &Path) {
     let m = manifest(dir);
     let ncc_text = read(&dir.join("ncc.html"));
@@ -484,28 +755,44 @@ fn assert_reader_sees_the_book(dir: &Path) {
     for ((entry, chapter), level) in toc.iter().zip(&m.chapters).zip(&levels) {
         assert_eq!(entry["text"], chapter.title.as_str());
         assert_eq!(entry["level"], *level);
-        assert_eq!(
-            entry["smil"],
-            chapter.file.replace(".wav", ".smil").as_str()
-        );
+        let smil = Path::new(&chapter.file).with_extension("smil");
+        assert_eq!(entry["smil"], smil.to_str().unwrap());
+        // A section per utterance, the first where the NCC's link leads.
         let sections = entry["sections"].as_array().unwrap();
-        assert_eq!(sections.len(), 1, "{}", chapter.title);
+        assert_eq!(
+            sections.len(),
+            chapter.utterances.len(),
+            "{}",
+            chapter.title
+        );
         assert_eq!(sections[0]["id"], entry["fragment"]);
-        // The reader follows the SMIL text back into the NCC for the heading.
-        assert_eq!(sections[0]["text"], chapter.title.as_str());
-        let clips = sections[0]["clips"].as_array().unwrap();
-        assert_eq!(clips.len(), 1, "{}", chapter.title);
-        assert_eq!(clips[0]["src"], chapter.file.as_str());
-        assert_eq!(clips[0]["begin"], 0.0);
-        let end_s = clips[0]["end"].as_f64().unwrap();
+        let mut at = 0.0;
+        for (k, (section, u)) in sections.iter().zip(&chapter.utterances).enumerate() {
+            // The reader follows each section's text into content.html.
+            let src = section["text_src"].as_str().unwrap();
+            assert!(src.starts_with("content.html#"), "{src}");
+            assert_eq!(section["text_resolves"], true, "{src}");
+            let want = if k == 0 { &chapter.title } else { &u.text };
+            assert_eq!(section["text"], one_line(want).as_str(), "{src}");
+            let clips = section["clips"].as_array().unwrap();
+            assert_eq!(clips.len(), 1, "{src}");
+            assert_eq!(clips[0]["src"], chapter.file.as_str());
+            let begin = clips[0]["begin"].as_f64().unwrap();
+            assert!(
+                (begin - at).abs() < 1e-9,
+                "{src}: clip at {begin} s after {at} s"
+            );
+            at = clips[0]["end"].as_f64().unwrap();
+            assert!(at > begin, "{src}");
+        }
         let real_ms = wav_ms(&dir.join(&chapter.file));
         assert!(
-            (end_s * 1000.0 - real_ms).abs() <= 1.0,
-            "{}: the reader's clip ends at {end_s} s, the WAV lasts {real_ms} ms",
+            (at * 1000.0 - real_ms).abs() <= 1.0,
+            "{}: the reader's last clip ends at {at} s, the audio lasts {real_ms} ms",
             chapter.file
         );
         let smil_s = entry["smil_seconds"].as_f64().unwrap();
-        assert!((smil_s - end_s).abs() < 1e-9, "{}", chapter.file);
+        assert!((smil_s - at).abs() < 1e-9, "{}", chapter.file);
         total_ms += real_ms;
     }
     let total = clock_ms(seen["total_time"].as_str().unwrap()) as f64;
@@ -534,7 +821,7 @@ fn assert_reader_sees_the_book(dir: &Path) {
 
 #[test]
 #[ignore = "needs the DAISY reader venv from scripts/setup.sh and ../shared: scripts/test.sh runs it"]
-fn a_daisy_reader_walks_the_books_chapters_and_clips() {
+fn a_daisy_reader_walks_the_books_chapters_text_and_clips() {
     let out = tempfile::tempdir().unwrap();
     let real = build(&shared_leaflet("osseointegration.txt"), out.path(), &[]);
     assert_reader_sees_the_book(&real);

@@ -101,6 +101,7 @@ fn golden(name: &str) {
     for expected in [
         "manifest.json",
         "ncc.html",
+        "content.html",
         "index.html",
         "chapters.vtt",
         "leaflet.cue",
