@@ -13,6 +13,8 @@
 //!   for a `seq`'s `dur` and an audio clip's `clip-begin`/`clip-end`.
 //! - [`cue_index`], `mm:ss:ff`: a CUE sheet's `INDEX`, in CD frames of 1/75 s.
 //! - [`decimal_seconds`], `12.345`: an extended M3U `#EXTINF` length.
+//! - [`seconds`], `12.345` from whole milliseconds: where a passage of the web
+//!   player's text starts and ends, and its media fragment (`#t=12.345`).
 //! - [`short`], `m:ss` or `h:mm:ss`: what a person reads beside a chapter in
 //!   the web player; [`minutes`], `m:ss` with the minutes uncapped, is the
 //!   build report's length of a leaflet.
@@ -70,6 +72,13 @@ pub fn cue_index(sample: u64, sample_rate: u32) -> String {
 /// `12.345`: seconds to the millisecond, as an `#EXTINF` length.
 pub fn decimal_seconds(secs: f64) -> String {
     format!("{secs:.3}")
+}
+
+/// `12.345`: whole milliseconds as decimal seconds, exactly, for the web
+/// player's passage times (`data-start`, `#t=`), which its script compares
+/// with the audio element's `currentTime`.
+pub fn seconds(ms: u64) -> String {
+    format!("{}.{:03}", ms / 1000, ms % 1000)
 }
 
 /// Whole hours, minutes and seconds, rounded to the second (a negative
@@ -171,6 +180,8 @@ mod tests {
         assert_eq!(decimal_seconds(2.0), "2.000");
         assert_eq!(decimal_seconds(0.5), "0.500");
         assert_eq!(decimal_seconds(61.0004), "61.000");
+        assert_eq!(seconds(0), "0.000");
+        assert_eq!(seconds(61_005), "61.005");
     }
 
     #[test]

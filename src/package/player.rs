@@ -3,8 +3,12 @@
 //!
 //! The page is one file (style and script inline) so that it still works when someone copies
 //! only the package folder onto a phone or a USB stick. The chapter list is made of plain links
-//! to the WAVs, so the page is usable even where its script does not run; the script turns
-//! them into a player with keyboard shortcuts, resume and automatic chapter advance.
+//! to the chapter audio, so the page is usable even where its script does not run; the script
+//! turns them into a player with keyboard shortcuts, resume and automatic chapter advance.
+//!
+//! Beside the chapters is the leaflet's text, one link per utterance to its place in the audio
+//! (`file#t=start`), timed by `data-start`/`data-end`: the script highlights the one being
+//! spoken and plays from the one chosen.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -14,10 +18,11 @@ use serde::Serialize;
 
 use super::check::Checker;
 use super::manifest::Manifest;
-use super::{Book, Output, Packager, round_ms};
+use super::{Book, BookChapter, Output, Packager, Passage, round_ms};
 use crate::clock;
 use crate::error::Result;
 use crate::plain::one_line;
+use crate::script::Role;
 
 pub const PLAYER_FILE: &str = "index.html";
 pub const CHAPTERS_VTT_FILE: &str = "chapters.vtt";
@@ -92,7 +97,10 @@ pub fn render_html(book: &Book, out: &mut dyn Write) -> io::Result<()> {
     page.header(out)?;
     writeln!(out, "<main id=\"main\" tabindex=\"-1\">")?;
     page.player(out)?;
+    writeln!(out, "<div id=\"reading\" class=\"reading\">")?;
     page.chapters(out)?;
+    page.text(out)?;
+    writeln!(out, "</div>")?;
     page.shortcuts(out)?;
     writeln!(out, "</main>")?;
     page.footer(out)?;
@@ -260,6 +268,7 @@ impl<'a> Page<'a> {
             "<p class=\"time\"><span id=\"elapsed\">0:00</span> / <span id=\"duration\">0:00</span></p>"
         )?;
         writeln!(out, "</div>")?;
+        writeln!(out, "<div class=\"settings\">")?;
         writeln!(out, "<div class=\"speed\">")?;
         writeln!(out, "<label for=\"speed\">{}</label>", esc(ui.speed))?;
         writeln!(out, "<select id=\"speed\">")?;
@@ -271,7 +280,36 @@ impl<'a> Page<'a> {
                 esc(&fill(ui.speed_option, &[("rate", value)]))
             )?;
         }
-        writeln!(out, "</select>\n</div>")
+        writeln!(out, "</select>\n</div>")?;
+        self.display(out)?;
+        writeln!(out, "</div>")
+    }
+
+    /// Toggle buttons (`aria-pressed`) for the text panel, large text and high contrast; the
+    /// script sets their state from the listener's saved choices.
+    fn display(&self, out: &mut dyn Write) -> io::Result<()> {
+        let ui = self.ui;
+        writeln!(
+            out,
+            "<div class=\"display\" role=\"group\" aria-labelledby=\"display-label\">"
+        )?;
+        writeln!(
+            out,
+            "<p id=\"display-label\" class=\"group-label\">{}</p>",
+            esc(ui.display)
+        )?;
+        for (id, label, pressed) in [
+            ("show-text", ui.show_text, true),
+            ("large-text", ui.large_text, false),
+            ("high-contrast", ui.high_contrast, false),
+        ] {
+            writeln!(
+                out,
+                "<button type=\"button\" id=\"{id}\" class=\"toggle\" aria-pressed=\"{pressed}\"><span class=\"tick\" aria-hidden=\"true\"></span>{}</button>",
+                esc(label)
+            )?;
+        }
+        writeln!(out, "</div>")
     }
 
     /// Nested lists show the heading levels: a subsection's list sits inside its section's item.
@@ -315,7 +353,7 @@ impl<'a> Page<'a> {
         &self,
         out: &mut dyn Write,
         position: usize,
-        c: &super::BookChapter,
+        c: &BookChapter,
     ) -> io::Result<()> {
         let secs = self.book.duration_s(c);
         write!(
@@ -336,6 +374,75 @@ impl<'a> Page<'a> {
             "<span class=\"chapter-duration\"><span aria-hidden=\"true\">{}</span><span class=\"visually-hidden\">{}</span></span></a>",
             clock::short(secs),
             esc(&spoken_duration(self.ui, secs))
+        )
+    }
+
+    /// The leaflet's text, chapter by chapter, each heading at the depth its chapter has in the
+    /// chapter list (so the headings go down one level at a time under the panel's own).
+    fn text(&self, out: &mut dyn Write) -> io::Result<()> {
+        let ui = self.ui;
+        writeln!(
+            out,
+            "<section id=\"text\" class=\"text\" aria-labelledby=\"text-heading\">"
+        )?;
+        writeln!(out, "<h2 id=\"text-heading\">{}</h2>", esc(ui.text))?;
+        writeln!(
+            out,
+            "<p id=\"text-hint\" class=\"hint\" hidden>{}</p>",
+            esc(ui.text_hint)
+        )?;
+        let depths = depths(&self.book.chapters);
+        for (position, (c, depth)) in self.book.chapters.iter().zip(depths).enumerate() {
+            writeln!(
+                out,
+                "<div class=\"chapter-text\" data-chapter=\"{position}\"{}>",
+                self.content_lang
+            )?;
+            self.passages(out, position, c, depth)?;
+            writeln!(out, "</div>")?;
+        }
+        writeln!(out, "</section>")
+    }
+
+    /// One element per utterance: headings as headings, list items in lists, and the
+    /// recording's own announcements set apart (see [`passage_tag`]).
+    fn passages(
+        &self,
+        out: &mut dyn Write,
+        position: usize,
+        c: &BookChapter,
+        depth: usize,
+    ) -> io::Result<()> {
+        let mut in_list = false;
+        for p in c.passages.iter().filter(|p| !p.display.trim().is_empty()) {
+            let item = p.role == Role::ListItem;
+            if item != in_list {
+                writeln!(out, "{}", if item { "<ul>" } else { "</ul>" })?;
+                in_list = item;
+            }
+            let (tag, class) = passage_tag(p, depth);
+            writeln!(
+                out,
+                "<{tag}{class} dir=\"auto\">{}</{tag}>",
+                self.passage_link(position, c, p)
+            )?;
+        }
+        if in_list {
+            writeln!(out, "</ul>")?;
+        }
+        Ok(())
+    }
+
+    /// A link to the passage's place in its chapter's audio, which is where the page's own
+    /// browser player starts without the script; with it, a click plays from there.
+    fn passage_link(&self, position: usize, c: &BookChapter, p: &Passage) -> String {
+        let rate = u64::from(self.book.sample_rate.max(1));
+        let start = clock::seconds(clock::millis(p.span.start, rate));
+        let end = clock::seconds(clock::millis(p.span.end, rate));
+        format!(
+            "<a class=\"passage\" href=\"{}#t={start}\" data-chapter=\"{position}\" data-start=\"{start}\" data-end=\"{end}\">{}</a>",
+            escape(url_segment(&c.file)),
+            escape(p.display.as_str())
         )
     }
 
@@ -476,6 +583,54 @@ fn url_segment(name: &str) -> String {
     out
 }
 
+/// How deep each chapter sits in the chapter list: one more than the chapter it follows when
+/// its level is higher, back to the depth of the one at its level when lower.
+fn depths(chapters: &[BookChapter]) -> Vec<usize> {
+    let mut open: Vec<u8> = Vec::new();
+    chapters
+        .iter()
+        .map(|c| {
+            let level = c.level.max(1);
+            while open.len() > 1 && open.last().is_some_and(|&top| level < top) {
+                open.pop();
+            }
+            if open.last().is_none_or(|&top| level > top) {
+                open.push(level);
+            }
+            open.len()
+        })
+        .collect()
+}
+
+/// The element and class for a passage. The chapter list's `h2` is the panel's heading, so a
+/// chapter at depth 1 is an `h3`. Announcements are what the recording says about itself
+/// (its length, how to move around, that it has ended), not the leaflet's words: they are
+/// shown, so the highlight never leaves the text while they are spoken, but set apart.
+fn passage_tag(p: &Passage, depth: usize) -> (String, &'static str) {
+    match p.role {
+        Role::Heading => (format!("h{}", (depth + 2).min(6)), ""),
+        Role::ListItem if has_marker(&p.display) => ("li".into(), " class=\"marked\""),
+        Role::ListItem => ("li".into(), ""),
+        Role::Paragraph => ("p".into(), ""),
+        Role::Caption => ("p".into(), " class=\"caption\""),
+        Role::Announcement => ("p".into(), " class=\"announcement\""),
+    }
+}
+
+/// Whether a list item starts with its own number or letter (`1.`, `3)`, `(iv)`, `b.`): the
+/// page shows that instead of a bullet.
+fn has_marker(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or_default();
+    let first = first.strip_prefix('(').unwrap_or(first);
+    let Some(core) = first.strip_suffix(['.', ')']) else {
+        return false;
+    };
+    let digits = !core.is_empty() && core.chars().all(|c| c.is_ascii_digit());
+    let letter = core.len() == 1 && core.chars().all(|c| c.is_ascii_alphabetic());
+    let roman = !core.is_empty() && core.chars().all(|c| matches!(c, 'i' | 'v' | 'x'));
+    digits || letter || roman
+}
+
 fn primary_subtag(language: &str) -> String {
     language
         .split(['-', '_'])
@@ -554,6 +709,18 @@ struct Ui {
     shortcuts_on: &'static str,
     or: &'static str,
     #[serde(skip)]
+    display: &'static str,
+    #[serde(skip)]
+    show_text: &'static str,
+    #[serde(skip)]
+    large_text: &'static str,
+    #[serde(skip)]
+    high_contrast: &'static str,
+    #[serde(skip)]
+    text: &'static str,
+    #[serde(skip)]
+    text_hint: &'static str,
+    #[serde(skip)]
     keys: &'static [(&'static [&'static str], &'static str)],
     noscript: &'static str,
     made: &'static str,
@@ -607,6 +774,13 @@ const EN: Ui = Ui {
     shortcuts_off: "Keyboard shortcuts off",
     shortcuts_on: "Keyboard shortcuts on",
     or: "or",
+    display: "Display",
+    show_text: "Show the text",
+    large_text: "Large text",
+    high_contrast: "High contrast",
+    text: "The leaflet's text",
+    text_hint: "The passage being read is highlighted. Choose a passage to play from there; \
+                in the text, the up and down arrow keys move from one passage to the next.",
     keys: &[
         (&["Space", "K"], "Play or pause"),
         (&["N"], "Next chapter"),
@@ -660,6 +834,14 @@ const ES: Ui = Ui {
     shortcuts_off: "Atajos de teclado desactivados",
     shortcuts_on: "Atajos de teclado activados",
     or: "o",
+    display: "Pantalla",
+    show_text: "Mostrar el texto",
+    large_text: "Letra grande",
+    high_contrast: "Alto contraste",
+    text: "El texto del folleto",
+    text_hint: "El pasaje que se está leyendo aparece resaltado. Elija un pasaje para \
+                escucharlo desde ahí; en el texto, las flechas arriba y abajo pasan de un \
+                pasaje a otro.",
     keys: &[
         (&["Espacio", "K"], "Reproducir o pausar"),
         (&["N"], "Capítulo siguiente"),
@@ -682,7 +864,8 @@ const ES: Ui = Ui {
     seconds: "segundos",
 };
 
-/// The web player offers every chapter, and its chapters track is there.
+/// The web player offers every chapter, its text (when it has one, as players since the
+/// read-along text do) has a passage for every utterance, and its chapters track is there.
 fn check_player(c: &mut Checker, m: &Manifest) {
     let Some(page) = c.read(PLAYER_FILE) else {
         return;
@@ -692,6 +875,21 @@ fn check_player(c: &mut Checker, m: &Manifest) {
             c.problem(
                 PLAYER_FILE,
                 format!("does not offer chapter {} ({})", ch.index, ch.file),
+            );
+        }
+    }
+    if page.contains("<section id=\"text\"") {
+        let passages = page.matches("<a class=\"passage\"").count();
+        let utterances = m
+            .chapters
+            .iter()
+            .flat_map(|ch| &ch.utterances)
+            .filter(|u| !u.text.trim().is_empty())
+            .count();
+        if passages != utterances {
+            c.problem(
+                PLAYER_FILE,
+                format!("shows {passages} passages of the text for {utterances} utterances"),
             );
         }
     }
@@ -731,6 +929,46 @@ mod tests {
         assert_eq!(Ui::for_language("es-419").lang, "es");
         assert_eq!(Ui::for_language("fr").lang, "en");
         assert_eq!(Ui::for_language("").lang, "en");
+    }
+
+    #[test]
+    fn list_items_that_carry_their_own_marker() {
+        for marked in [
+            "1. Wash", "3) Clean", "(4) Fit", "b. Ring", "(iv) Ask", "10. Go",
+        ] {
+            assert!(has_marker(marked), "{marked}");
+        }
+        for plain in [
+            "Stoma bags",
+            "Dr. Smith",
+            "e.g. this",
+            "1.5 litres",
+            "Wipes:",
+            "",
+        ] {
+            assert!(!has_marker(plain), "{plain}");
+        }
+    }
+
+    #[test]
+    fn text_headings_go_down_one_level_at_a_time() {
+        let chapters: Vec<BookChapter> = [1u8, 2, 2, 1, 3, 1, 2, 3, 1]
+            .iter()
+            .map(|&level| BookChapter {
+                index: 1,
+                level,
+                title: String::new(),
+                file: String::new(),
+                samples: 0,
+                words: 0,
+                loudness_lufs: 0.0,
+                true_peak_dbtp: 0.0,
+                audio_key: String::new(),
+                audio: Default::default(),
+                passages: Vec::new(),
+            })
+            .collect();
+        assert_eq!(depths(&chapters), [1, 2, 2, 1, 2, 1, 2, 3, 1]);
     }
 
     #[test]

@@ -172,6 +172,66 @@ async function waitPaused(page) {
 }
 
 const nowText = (page) => page.locator('#now').textContent();
+
+/** The passages of the text as the page has them, in document order. */
+const passagesIn = (page) => page.evaluate(() => Array.from(document.querySelectorAll('a.passage'), (a) => ({
+  chapter: Number(a.dataset.chapter),
+  start: Number(a.dataset.start),
+  end: Number(a.dataset.end),
+  text: a.textContent,
+})));
+
+/**
+ * Samples, at every animation frame for `ms` milliseconds, the audio's time and the passage
+ * marked as being read: what a reader sees, frame by frame.
+ */
+const sampleHighlight = (page, ms) => page.evaluate((duration) => new Promise((resolve) => {
+  const audio = document.getElementById('audio');
+  const samples = [];
+  const t0 = performance.now();
+  const frame = () => {
+    const marked = document.querySelectorAll('a.passage.speaking');
+    const el = marked[0];
+    samples.push({
+      t: audio.currentTime,
+      paused: audio.paused,
+      src: decodeURIComponent(audio.currentSrc),
+      marked: marked.length,
+      current: document.querySelectorAll('a.passage[aria-current]').length,
+      chapter: el ? Number(el.dataset.chapter) : null,
+      start: el ? Number(el.dataset.start) : null,
+    });
+    if (performance.now() - t0 < duration) requestAnimationFrame(frame); else resolve(samples);
+  };
+  requestAnimationFrame(frame);
+}), ms);
+
+/**
+ * How far (seconds) the highlight is from the audio in one sample: 0 when it marks the passage
+ * being read (the last one started; the pause after a passage is its own), else how long ago
+ * the right one started (behind) or how far ahead the marked one starts.
+ */
+function highlightLag(sample, list) {
+  const expected = list.filter((p) => p.start <= sample.t).pop() ?? null;
+  if (sample.start === (expected ? expected.start : null)) return 0;
+  if (expected && (sample.start === null || sample.start < expected.start)) return sample.t - expected.start;
+  return sample.start - sample.t;
+}
+
+/** Waits until the page has stopped scrolling (a smooth scroll runs on after its target shows). */
+const scrollSettled = (page) => page.evaluate(() => new Promise((resolve) => {
+  let last = window.scrollY;
+  const check = () => setTimeout(() => {
+    if (window.scrollY === last) resolve(last); else { last = window.scrollY; check(); }
+  }, 250);
+  check();
+}));
+
+/** Whether the element is wholly in the viewport. */
+const wholeOnScreen = (locator) => locator.evaluate((el) => {
+  const r = el.getBoundingClientRect();
+  return r.top >= 0 && r.bottom <= window.innerHeight;
+});
 const chapters = example.manifest.chapters;
 const announcement = (c) => `Chapter ${c.index} of ${chapters.length}: ${c.title}`;
 
@@ -314,22 +374,31 @@ for (const [origin, baseFor] of Object.entries(ORIGINS)) {
       assert.equal(await page.locator('a.chapter b, a.chapter water').count(), 0);
       // The subsection is nested under its section.
       assert.equal(await page.locator('ol.chapters > li > ol > li > a.chapter').count(), 1);
+      // The text is the leaflet's, as text.
+      const texts = (await passagesIn(page)).map((p) => p.text);
+      assert.deepEqual(texts, m.chapters.flatMap((c) => c.utterances.map((u) => u.text)));
+      assert.equal(await page.locator('#text b, #text water, #text script').count(), 0);
       await page.locator('a.chapter').nth(1).click();
       await waitPlaying(page, m.chapters[1].file);
       assert.equal(await nowText(page), `Chapter 2 of ${m.chapters.length}: ${m.chapters[1].title}`);
       await done();
     });
 
-    test('axe-core finds no serious or critical problems, light and dark', async () => {
-      for (const colorScheme of ['light', 'dark']) {
+    test('axe-core finds no violations at all, light and dark, normal and high contrast', async () => {
+      for (const [colorScheme, contrast] of [['light', false], ['dark', false], ['light', true], ['dark', true]]) {
+        const theme = `${colorScheme}${contrast ? '-contrast' : ''}`;
         const { page, context, done } = await open(baseFor(example), { colorScheme });
-        // Audit the resume offer too: remember a position, then reload.
+        // Audit the resume offer and the highlighted passage too: play into a chapter,
+        // remember the position, then reload.
         await page.locator('a.chapter').nth(1).click();
-        await waitPlaying(page, chapters[1].file);
+        await waitPlaying(page, chapters[1].file, 1.5);
         await page.keyboard.press('k');
         await waitPaused(page);
+        if (contrast) await page.locator('#high-contrast').click();
         await page.reload();
         await page.locator('#resume').waitFor({ state: 'visible' });
+        assert.equal(await page.locator('a.passage.speaking').count(), 1, 'a passage is highlighted');
+        assert.equal(await page.evaluate(() => document.documentElement.classList.contains('high-contrast')), contrast);
         await page.addScriptTag({ path: AXE_PATH });
         const violations = await page.evaluate(async () => {
           const result = await window.axe.run(document, { resultTypes: ['violations'] });
@@ -337,13 +406,191 @@ for (const [origin, baseFor] of Object.entries(ORIGINS)) {
             id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')),
           }));
         });
-        for (const v of violations) console.log(`axe (${origin}, ${colorScheme}):`, JSON.stringify(v));
-        const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-        assert.deepEqual(bad, [], `serious or critical axe violations (${colorScheme})`);
+        for (const v of violations) console.log(`axe (${origin}, ${theme}):`, JSON.stringify(v));
+        assert.deepEqual(violations, [], `axe violations (${theme})`);
         if (origin === 'file') {
-          await page.screenshot({ path: path.join(SCREENSHOTS, `audio-leaflet-player-${colorScheme}.png`), fullPage: true });
+          await page.screenshot({ path: path.join(SCREENSHOTS, `audio-leaflet-player-${theme}.png`), fullPage: true });
         }
         assert.equal(context.pages().length, 1);
+        await done();
+      }
+    });
+
+    test('the highlight follows the audio within 100 ms, at 1x and 2x', async () => {
+      const { page, done } = await open(baseFor(example));
+      const all = await passagesIn(page);
+      assert.equal(all.length, chapters.reduce((n, c) => n + c.utterances.length, 0), 'a passage per utterance');
+      // The chapter with the most passages; playback from half a second before each
+      // boundary between them to past it, at 1x and then at 2x.
+      const counts = chapters.map((_, i) => all.filter((p) => p.chapter === i).length);
+      const position = counts.indexOf(Math.max(...counts));
+      const chapter = chapters[position];
+      const list = all.filter((p) => p.chapter === position);
+      assert.ok(list.length >= 4, 'a chapter has passages to follow');
+      await page.locator(`a.passage[data-chapter="${position}"]`).first().click();
+      await waitPlaying(page, chapter.file);
+      const samples = [];
+      const boundaries = list.slice(1).map((p) => p.start);
+      for (const [i, boundary] of boundaries.entries()) {
+        if (i === Math.floor(boundaries.length / 2)) await page.locator('#speed').selectOption('2');
+        await page.evaluate((t) => { document.getElementById('audio').currentTime = t; }, Math.max(0, boundary - 0.5));
+        samples.push(...await sampleHighlight(page, 800));
+      }
+      const playing = samples.filter((s) => !s.paused && s.src.endsWith('/' + chapter.file));
+      assert.ok(playing.length > 100, `${playing.length} frames sampled while playing`);
+      for (const s of playing) {
+        assert.equal(s.marked, 1, 'one passage marked at a time');
+        assert.equal(s.current, 1, 'and it alone is aria-current');
+        assert.equal(s.chapter, position);
+      }
+      // Each boundary was crossed by playing, not by seeking.
+      const crossed = boundaries.filter((b) => playing.some((s, i) => i > 0 && playing[i - 1].t < b && s.t >= b && s.t - playing[i - 1].t < 0.2));
+      const lags = playing.map((s) => highlightLag(s, list));
+      const worst = Math.max(...lags);
+      console.log(`highlight lag (${origin}): worst ${(worst * 1000).toFixed(1)} ms over ${playing.length} frames, ${crossed.length} boundaries crossed while playing`);
+      assert.ok(crossed.length >= Math.min(4, boundaries.length), `crossed ${crossed.length} of ${boundaries.length} boundaries`);
+      assert.ok(worst <= 0.1, `the highlight lagged ${(worst * 1000).toFixed(1)} ms`);
+      await done();
+    });
+
+    test('keyboard only: Tab to the text, arrows between passages, Enter or Space plays from one', async () => {
+      const { page, done } = await open(baseFor(example));
+      const all = await passagesIn(page);
+      const isPassage = () => page.evaluate(() => document.activeElement.matches('a.passage'));
+      let tabs = 0;
+      while (!(await isPassage())) {
+        await page.keyboard.press('Tab');
+        assert.ok(++tabs < 80, 'Tab reaches the text');
+      }
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), all[0].text, 'the first passage first');
+      // The text is one Tab stop: the next Tab leaves it.
+      await page.keyboard.press('Tab');
+      assert.equal(await isPassage(), false, 'one Tab stop for the whole text');
+      await page.keyboard.press('Shift+Tab');
+      assert.ok(await isPassage());
+
+      // Down to the second passage of chapter 2, and Enter.
+      const target = all.findIndex((p) => p.chapter === 1) + 1;
+      for (let i = 0; i < target; i++) await page.keyboard.press('ArrowDown');
+      const focused = page.locator('a.passage:focus');
+      assert.equal(await focused.textContent(), all[target].text);
+      assert.ok(await wholeOnScreen(focused), 'the focused passage is on screen');
+      await page.keyboard.press('Enter');
+      await waitPlaying(page, chapters[1].file, all[target].start);
+      let state = await audioState(page);
+      assert.ok(state.time - all[target].start < 1, `plays from the passage (${state.time} s)`);
+      assert.equal(await page.locator('a.passage.speaking').textContent(), all[target].text);
+      assert.equal(await page.locator('a.passage[aria-current="true"]').textContent(), all[target].text);
+      assert.equal(await nowText(page), announcement(chapters[1]));
+
+      // Back up one and Space: plays from there, in the same chapter.
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press(' ');
+      await page.waitForFunction((t) => document.getElementById('audio').currentTime < t, all[target].start);
+      state = await audioState(page);
+      assert.ok(!state.paused && state.time >= all[target - 1].start - 0.05, `Space plays from the passage (${state.time} s)`);
+      assert.equal(await page.locator('a.passage.speaking').textContent(), all[target - 1].text);
+      await done();
+    });
+
+    test('the text panel can be turned off and stays off', async () => {
+      const { page, done } = await open(baseFor(example));
+      const toggle = page.getByRole('button', { name: 'Show the text' });
+      assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+      assert.ok(await page.locator('#text').isVisible());
+      assert.ok(await page.getByRole('heading', { name: "The leaflet's text" }).isVisible());
+      // By keyboard: focus the toggle, press Space.
+      await toggle.focus();
+      await page.keyboard.press(' ');
+      assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+      assert.ok(await page.locator('#text').isHidden());
+      assert.equal(await page.getByRole('heading', { name: "The leaflet's text" }).count(), 0, 'gone for screen readers too');
+      assert.equal(await page.locator('a.passage').first().isVisible(), false);
+      await page.reload();
+      await page.locator('#player').waitFor({ state: 'visible' });
+      assert.ok(await page.locator('#text').isHidden(), 'remembered across a reload');
+      assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+      // Playing with the text off still works, and the highlight returns with the text.
+      await page.locator('a.chapter').nth(1).click();
+      await waitPlaying(page, chapters[1].file, 1);
+      await toggle.click();
+      assert.ok(await page.locator('#text').isVisible());
+      assert.equal(await page.locator('a.passage.speaking').count(), 1);
+      await done();
+    });
+
+    test('large text and high contrast, remembered', async () => {
+      const { page, done } = await open(baseFor(example), { colorScheme: 'light' });
+      const looks = () => page.evaluate(() => {
+        const passage = document.querySelector('a.passage');
+        return {
+          root: parseFloat(getComputedStyle(document.documentElement).fontSize),
+          passage: parseFloat(getComputedStyle(passage).fontSize),
+          bg: getComputedStyle(document.documentElement).backgroundColor,
+          fg: getComputedStyle(passage).color,
+        };
+      });
+      const before = await looks();
+      await page.getByRole('button', { name: 'Large text' }).click();
+      await page.getByRole('button', { name: 'High contrast' }).click();
+      const after = await looks();
+      assert.ok(after.passage >= before.passage * 1.35, `text ${before.passage}px to ${after.passage}px`);
+      assert.equal(after.bg, 'rgb(255, 255, 255)');
+      assert.equal(after.fg, 'rgb(0, 0, 0)');
+      assert.equal(await page.locator('#large-text').getAttribute('aria-pressed'), 'true');
+      assert.equal(await page.locator('#high-contrast').getAttribute('aria-pressed'), 'true');
+      // The passage being read: black on yellow.
+      await page.locator('a.passage').nth(1).click();
+      await waitPlaying(page, chapters[0].file);
+      const marked = await page.locator('a.passage.speaking').evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]);
+      assert.deepEqual(marked, ['rgb(255, 255, 0)', 'rgb(0, 0, 0)']);
+      await page.reload();
+      await page.locator('#player').waitFor({ state: 'visible' });
+      assert.deepEqual(await looks(), after, 'remembered across a reload');
+      await page.getByRole('button', { name: 'Large text' }).click();
+      assert.equal((await looks()).passage, before.passage);
+      await done();
+    });
+
+    test('the page keeps the passage being read in view, unless the reader scrolled away', async () => {
+      for (const reducedMotion of ['no-preference', 'reduce']) {
+        const { page, done } = await open(baseFor(example), { viewport: { width: 1000, height: 600 }, reducedMotion });
+        const all = await passagesIn(page);
+        // The chapter whose text runs furthest down the page.
+        const counts = chapters.map((_, i) => all.filter((p) => p.chapter === i).length);
+        const position = counts.indexOf(Math.max(...counts));
+        const list = all.filter((p) => p.chapter === position);
+        const nth = (i) => page.locator(`a.passage[data-chapter="${position}"]`).nth(i);
+        await nth(0).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+        assert.ok(!(await wholeOnScreen(nth(list.length - 1))), 'the chapter is longer than the screen');
+        await nth(0).click();
+        await waitPlaying(page, chapters[position].file);
+        // Jump to the chapter's last passage: the page scrolls to it...
+        const scrolled = await page.evaluate(() => {
+          window.scrollEvents = 0;
+          window.addEventListener('scroll', () => { window.scrollEvents += 1; });
+          return window.scrollY;
+        });
+        await page.evaluate((t) => { document.getElementById('audio').currentTime = t; }, list[list.length - 1].start + 0.05);
+        await page.waitForFunction((start) => {
+          const el = document.querySelector('a.passage.speaking');
+          const r = el.getBoundingClientRect();
+          return el.dataset.start === start && r.top >= 0 && r.bottom <= window.innerHeight;
+        }, list[list.length - 1].start.toFixed(3), { timeout: reducedMotion === 'reduce' ? 300 : 3000 });
+        assert.ok(await page.evaluate(() => window.scrollY) > scrolled);
+        // ...smoothly, or in one jump for those who asked for less motion...
+        await page.keyboard.press('k');
+        await waitPaused(page);
+        await scrollSettled(page);
+        const steps = await page.evaluate(() => window.scrollEvents);
+        if (reducedMotion === 'reduce') assert.equal(steps, 1, 'one jump'); else assert.ok(steps > 2, `${steps} steps`);
+        // ...but not when the reader has scrolled away from it.
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.keyboard.press('k');
+        await page.evaluate((t) => { document.getElementById('audio').currentTime = t; }, list[1].start + 0.05);
+        await page.waitForFunction((t) => document.querySelector('a.passage.speaking').dataset.start === t, list[1].start.toFixed(3));
+        await page.waitForTimeout(400);
+        assert.equal(await page.evaluate(() => window.scrollY), 0, 'left where the reader scrolled');
         await done();
       }
     });

@@ -141,6 +141,14 @@ fn check_names_each_problem_and_fails() {
     )
     .unwrap();
     std::fs::remove_file(dir.join(&m.chapters[5].file)).unwrap();
+    // A passage of the player's text lost.
+    let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        page.replacen("<a class=\"passage\"", "<a class=\"lost\"", 1),
+    )
+    .unwrap();
+    let utterances: usize = m.chapters.iter().map(|c| c.utterances.len()).sum();
 
     let (ok, text) = check(&dir);
     assert!(!ok);
@@ -153,6 +161,10 @@ fn check_names_each_problem_and_fails() {
         m.chapters[5].file
     ));
     has("leaflet.wav: holds");
+    has(&format!(
+        "index.html: shows {} passages of the text for {utterances} utterances",
+        utterances - 1
+    ));
 
     let empty = tempfile::tempdir().unwrap();
     let o = bin().arg("check").arg(empty.path()).output().unwrap();

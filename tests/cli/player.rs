@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use audio_leaflet::package::{Book, BookChapter, Manifest, render_html, render_vtt};
+use audio_leaflet::audio::Span;
+use audio_leaflet::package::{Book, BookChapter, Manifest, Passage, render_html, render_vtt};
+use audio_leaflet::script::Role;
 use quick_xml::events::Event;
 
 use crate::util::{bin, fixture, repo, with_fake_voice};
@@ -190,6 +192,75 @@ fn ms(time: &str) -> u64 {
     ((parts[0] * 60 + parts[1]) * 60 + parts[2]) * 1000 + millis.parse::<u64>().unwrap()
 }
 
+fn passage(role: Role, display: &str, start: u64, end: u64) -> Passage {
+    Passage {
+        role,
+        display: display.into(),
+        spoken: display.into(),
+        span: Span { start, end },
+    }
+}
+
+/// The text panel of a page: from its section to the end of the section.
+fn text_panel(page: &str) -> &str {
+    let start = page
+        .find("<section id=\"text\"")
+        .expect("the page has its text");
+    let end = start + page[start..].find("</section>").unwrap() + "</section>".len();
+    &page[start..end]
+}
+
+#[test]
+fn the_text_has_every_passage_timed_escaped_and_in_its_place() {
+    let mut b = book("fr", &[(1, "Un", 48_000), (2, "Deux", 32_000)]);
+    b.chapters[0].passages = vec![
+        passage(Role::Heading, "Un", 8_000, 16_000),
+        passage(Role::Announcement, "An audio version.", 20_000, 24_000),
+        passage(
+            Role::Paragraph,
+            "Fish & <b>chips</b> \"now\"",
+            24_008,
+            40_000,
+        ),
+    ];
+    b.chapters[1].passages = vec![
+        passage(Role::Heading, "Deux", 8_000, 12_000),
+        passage(Role::ListItem, "1. Wash", 12_000, 16_000),
+        passage(Role::ListItem, "soap", 16_000, 20_000),
+        passage(Role::Caption, "A hand", 20_000, 24_000),
+        passage(Role::Paragraph, "  ", 24_000, 25_000),
+    ];
+    b.chapters[1].file = "02 deux.mp3".into();
+    let page = html(&b);
+    let text = text_panel(&page);
+    let expected = [
+        "<section id=\"text\" class=\"text\" aria-labelledby=\"text-heading\">",
+        "<h2 id=\"text-heading\">The leaflet&apos;s text</h2>",
+        "<div class=\"chapter-text\" data-chapter=\"0\" lang=\"fr\">",
+        "<h3 dir=\"auto\"><a class=\"passage\" href=\"01-chapter.wav#t=0.500\" data-chapter=\"0\" data-start=\"0.500\" data-end=\"1.000\">Un</a></h3>",
+        "<p class=\"announcement\" dir=\"auto\"><a class=\"passage\" href=\"01-chapter.wav#t=1.250\" data-chapter=\"0\" data-start=\"1.250\" data-end=\"1.500\">An audio version.</a></p>",
+        "<p dir=\"auto\"><a class=\"passage\" href=\"01-chapter.wav#t=1.501\" data-chapter=\"0\" data-start=\"1.501\" data-end=\"2.500\">Fish &amp; &lt;b&gt;chips&lt;/b&gt; &quot;now&quot;</a></p>",
+        "<div class=\"chapter-text\" data-chapter=\"1\" lang=\"fr\">",
+        "<h4 dir=\"auto\"><a class=\"passage\" href=\"02%20deux.mp3#t=0.500\" data-chapter=\"1\" data-start=\"0.500\" data-end=\"0.750\">Deux</a></h4>",
+        "<ul>\n<li class=\"marked\" dir=\"auto\"><a class=\"passage\" href=\"02%20deux.mp3#t=0.750\" data-chapter=\"1\" data-start=\"0.750\" data-end=\"1.000\">1. Wash</a></li>\n<li dir=\"auto\">",
+        "soap</a></li>\n</ul>\n<p class=\"caption\" dir=\"auto\">",
+    ];
+    for part in expected {
+        assert!(text.contains(part), "missing {part}\nin\n{text}");
+    }
+    assert_eq!(
+        text.matches("<a class=\"passage\"").count(),
+        7,
+        "a blank passage is not a link"
+    );
+    // Well-formed, so each passage sits in exactly one element.
+    let mut reader = quick_xml::Reader::from_str(text);
+    while !matches!(
+        reader.read_event().expect("the text is well-formed"),
+        Event::Eof
+    ) {}
+}
+
 #[test]
 fn vtt_cues_tile_the_whole_leaflet_with_escaped_titles() {
     let b = book("en", HOSTILE);
@@ -246,7 +317,8 @@ fn build(input: &Path, out: &Path, extra: &[&str]) {
     );
 }
 
-/// The relative links of a page: `href="..."` and `src="..."`, other than fragments and data.
+/// The relative links of a page: `href="..."` and `src="..."`, other than fragments and data,
+/// without their fragments (a passage links to `chapter.wav#t=12.345`).
 fn local_links(page: &str) -> BTreeSet<String> {
     let mut links = BTreeSet::new();
     for attr in ["href=\"", "src=\""] {
@@ -254,7 +326,8 @@ fn local_links(page: &str) -> BTreeSet<String> {
             let rest = &page[at + attr.len()..];
             let link = &rest[..rest.find('"').unwrap()];
             if !link.starts_with('#') && !link.starts_with("data:") {
-                links.insert(link.to_string());
+                let file = link.split('#').next().unwrap();
+                links.insert(file.to_string());
             }
         }
     }

@@ -1,6 +1,7 @@
 // The web player's behaviour. Without this script the page is still a list of links to the
-// chapter WAVs; with it, one audio element plays the chapters in order, with shortcuts,
-// announcements for screen readers and a remembered position.
+// chapter audio and the leaflet's text; with it, one audio element plays the chapters in
+// order, with shortcuts, announcements for screen readers, a remembered position, and the
+// text highlighted as it is read.
 // Plain ES5-era DOM code on purpose: no modules (they fail from file://), no build step.
 (function () {
   'use strict';
@@ -27,6 +28,11 @@
   var keysOn = byId('keys-on');
   var resumePanel = byId('resume');
   var links = Array.prototype.slice.call(document.querySelectorAll('a.chapter'));
+  var root = document.documentElement;
+  var reading = byId('reading');
+  var textPanel = byId('text');
+  var passageLinks = Array.prototype.slice.call(document.querySelectorAll('a.passage'));
+  var toggles = { text: byId('show-text'), large: byId('large-text'), contrast: byId('high-contrast') };
 
   var current = 0;
   var pendingSeek = null;
@@ -34,6 +40,11 @@
   var preferences = readJson(PREFERENCES_KEY) || {};
   var rate = RATES.indexOf(preferences.rate) >= 0 ? preferences.rate : 1;
   var shortcutsOn = preferences.shortcuts !== false;
+  var display = {
+    text: preferences.text !== false,
+    large: preferences.large === true,
+    contrast: typeof preferences.contrast === 'boolean' ? preferences.contrast : prefers('(prefers-contrast: more)')
+  };
 
   // localStorage throws in some private modes and for some file:// pages: the player
   // then works without remembering.
@@ -84,6 +95,7 @@
     return parts.join(' ');
   }
   function say(message) { notice.textContent = message; }
+  function prefers(query) { return !!(window.matchMedia && window.matchMedia(query).matches); }
 
   function chapterLength() {
     return isFinite(audio.duration) && audio.duration > 0
@@ -116,6 +128,7 @@
       pendingSeek = secs;
     }
     showTime(secs);
+    follow();
   }
 
   function start() {
@@ -136,8 +149,19 @@
     links.forEach(function (link, i) {
       if (i === current) { link.setAttribute('aria-current', 'true'); } else { link.removeAttribute('aria-current'); }
     });
+    if (links[current]) { keepInList(links[current]); }
     seek.max = String(Math.round(chapter.duration_s));
     durationText.textContent = clock(Math.round(chapter.duration_s));
+  }
+
+  // Beside the text the chapter list scrolls on its own: keep the current chapter in it in
+  // view, without scrolling the page.
+  function keepInList(link) {
+    var list = link.closest('nav');
+    if (!list || list.scrollHeight <= list.clientHeight) { return; }
+    var l = link.getBoundingClientRect();
+    var n = list.getBoundingClientRect();
+    if (l.top < n.top) { list.scrollTop -= n.top - l.top; } else if (l.bottom > n.bottom) { list.scrollTop += l.bottom - n.bottom; }
   }
 
   function showTime(secs) {
@@ -164,6 +188,120 @@
       }
     }
     return null;  // the leaflet changed: its chapters are not the ones remembered
+  }
+
+  // Reading along. Each chapter's passages in time order, with their times as numbers.
+  var passages = passageLinks.map(function (el) {
+    return {
+      el: el,
+      chapter: Number(el.getAttribute('data-chapter')),
+      start: Number(el.getAttribute('data-start')),
+      end: Number(el.getAttribute('data-end'))
+    };
+  });
+  var passagesOf = chapters.map(function () { return []; });
+  passages.forEach(function (p) { if (passagesOf[p.chapter]) { passagesOf[p.chapter].push(p); } });
+  var speaking = null;   // the passage marked as being read
+  var revealPending = false;
+  var frame = 0;         // the requestAnimationFrame that follows the audio while it plays
+  var tabStop = passageLinks[0] || null;
+  // A seek to a passage's start may land a hair before it.
+  var EARLY_S = 0.02;
+
+  // A passage is being read from its start until the next one starts: the pause after it
+  // stays with it, so the highlight does not blink off between sentences.
+  function passageAt(index, t) {
+    var list = passagesOf[index] || [];
+    var found = null;
+    for (var i = 0; i < list.length && list[i].start <= t + EARLY_S; i++) { found = list[i]; }
+    return found;
+  }
+  function onScreen(el) {
+    var r = el.getBoundingClientRect();
+    return r.height > 0 && r.bottom > 0 && r.top < window.innerHeight;
+  }
+  function wholeOnScreen(el) {
+    var r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  }
+  function reveal(el) {
+    var tall = el.getBoundingClientRect().height > window.innerHeight * 0.6;
+    el.scrollIntoView({
+      block: tall ? 'start' : 'center',
+      behavior: prefers('(prefers-reduced-motion: reduce)') ? 'auto' : 'smooth'
+    });
+  }
+  // The passage being read is marked for eyes (a class) and for screen readers that are on
+  // it (aria-current, which is not announced as it moves). The page scrolls to keep it in
+  // view only while the reader follows it: when the last one was on screen, and never
+  // while paused, so a listener who scrolled away to read elsewhere is left there.
+  function follow() {
+    var p = passageAt(current, pendingSeek !== null ? pendingSeek : audio.currentTime);
+    if (p !== speaking) {
+      var following = speaking ? onScreen(speaking.el) : onScreen(textPanel);
+      if (speaking) {
+        speaking.el.classList.remove('speaking');
+        speaking.el.removeAttribute('aria-current');
+      }
+      speaking = p;
+      revealPending = following && p !== null;
+      if (p) {
+        p.el.classList.add('speaking');
+        p.el.setAttribute('aria-current', 'true');
+        if (!textPanel.contains(document.activeElement)) { setTabStop(p.el); }
+      }
+    }
+    if (revealPending && !audio.paused) {
+      revealPending = false;
+      if (!wholeOnScreen(speaking.el)) { reveal(speaking.el); }
+    }
+  }
+  // Every animation frame while playing, since timeupdate comes only every 250 ms or so.
+  function tick() {
+    frame = 0;
+    follow();
+    if (!audio.paused) { frame = window.requestAnimationFrame(tick); }
+  }
+  function keepFollowing() {
+    if (!frame) { frame = window.requestAnimationFrame(tick); }
+  }
+  // One passage is in the tab order (the one being read, or the last one focused); the arrow
+  // keys move between them, so the text is one Tab stop, not hundreds.
+  function setTabStop(el) {
+    if (tabStop === el) { return; }
+    if (tabStop) { tabStop.tabIndex = -1; }
+    el.tabIndex = 0;
+    tabStop = el;
+  }
+  function playFrom(p) {
+    resumePanel.hidden = true;
+    if (p.chapter !== current) {
+      load(p.chapter, p.start, true);
+    } else {
+      seekTo(p.start);
+      save(true);
+      start();
+    }
+  }
+  function passageFor(el) {
+    var i = passageLinks.indexOf(el);
+    return i >= 0 ? passages[i] : null;
+  }
+
+  function showDisplay() {
+    textPanel.hidden = !display.text;
+    reading.classList.toggle('text-off', !display.text);
+    root.classList.toggle('large-text', display.large);
+    root.classList.toggle('high-contrast', display.contrast);
+    Object.keys(toggles).forEach(function (name) {
+      toggles[name].setAttribute('aria-pressed', display[name] ? 'true' : 'false');
+    });
+  }
+  function toggleDisplay(name) {
+    display[name] = !display[name];
+    preferences[name] = display[name];
+    writeJson(PREFERENCES_KEY, preferences);
+    showDisplay();
   }
 
   function togglePlay() {
@@ -234,6 +372,36 @@
     });
   });
 
+  textPanel.addEventListener('click', function (e) {
+    var p = passageFor(e.target.closest ? e.target.closest('a.passage') : null);
+    if (!p || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) { return; }  // new tab: the audio there
+    e.preventDefault();
+    setTabStop(p.el);
+    playFrom(p);
+  });
+  // Enter on a passage is a click (it is a link); Space plays from it too, as on a button.
+  textPanel.addEventListener('keydown', function (e) {
+    var i = passageLinks.indexOf(e.target);
+    if (i < 0 || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey || e.isComposing) { return; }
+    var to = { ArrowDown: i + 1, ArrowUp: i - 1 }[e.key];
+    if (e.key === ' ') {
+      e.preventDefault();
+      playFrom(passages[i]);
+    } else if (to !== undefined) {
+      e.preventDefault();
+      if (to >= 0 && to < passageLinks.length) {
+        setTabStop(passageLinks[to]);
+        passageLinks[to].focus();
+      }
+    }
+  });
+  textPanel.addEventListener('focusin', function (e) {
+    if (passageLinks.indexOf(e.target) >= 0) { setTabStop(e.target); }
+  });
+  Object.keys(toggles).forEach(function (name) {
+    toggles[name].addEventListener('click', function () { toggleDisplay(name); });
+  });
+
   playButton.addEventListener('click', togglePlay);
   byId('next').addEventListener('click', next);
   byId('previous').addEventListener('click', previous);
@@ -266,15 +434,19 @@
   audio.addEventListener('play', function () {
     playButton.textContent = text.pause;
     resumePanel.hidden = true;
+    keepFollowing();
   });
   audio.addEventListener('pause', function () {
     playButton.textContent = text.play;
     save(true);
+    follow();
   });
   audio.addEventListener('timeupdate', function () {
     if (pendingSeek === null) { showTime(audio.currentTime); }
     if (!audio.paused) { save(false); }
+    follow();
   });
+  audio.addEventListener('seeked', follow);
   audio.addEventListener('ended', function () {
     if (current < chapters.length - 1) {
       load(current + 1, 0, true);
@@ -294,6 +466,9 @@
 
   speed.value = String(rate);
   keysOn.checked = shortcutsOn;
+  passageLinks.forEach(function (el) { el.tabIndex = el === tabStop ? 0 : -1; });
+  byId('text-hint').hidden = false;
+  showDisplay();
   byId('player').hidden = false;
   byId('shortcuts').hidden = false;
   if (chapters.length === 0) { return; }
