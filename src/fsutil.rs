@@ -33,6 +33,26 @@ where
     Ok(())
 }
 
+/// The same for a writer that must seek (a zip file's directory points
+/// back into it): `fill` gets the temporary file itself.
+pub fn write_file_atomic<F>(path: &Path, fill: F) -> Result<()>
+where
+    F: FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+{
+    let werr = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(parent_dir(path))
+        .map_err(werr)?;
+    fill(tmp.as_file_mut()).map_err(werr)?;
+    readable_by_all(tmp.as_file()).map_err(werr)?;
+    tmp.persist(path).map_err(|e| werr(e.error))?;
+    Ok(())
+}
+
 /// The same for content already in memory.
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic(path, |w| w.write_all(bytes))

@@ -1,5 +1,6 @@
 //! Packagers: each writes one kind of chapter index from the finished book.
 
+mod bundle;
 mod chapter_audio;
 pub mod check;
 mod daisy;
@@ -14,6 +15,7 @@ use crate::audio::Span;
 use crate::error::Result;
 use crate::script::Role;
 
+pub use bundle::{README_FILE, ZIP_FILE, readme_in};
 pub use daisy::{CONTENT_FILE, NCC_FILE};
 pub use joined::{CUE_SHEET, JOINED_MP3, JOINED_WAV};
 pub use manifest::{ChapterEntry, MANIFEST_FILE, Manifest, UtteranceEntry};
@@ -188,6 +190,7 @@ pub const REGISTRY: &[&dyn Packager] = &[
     &daisy::Daisy,
     &player::Player,
     &joined::Joined,
+    &bundle::Bundle,
     &manifest::ManifestWriter,
 ];
 
@@ -299,6 +302,7 @@ mod tests {
             PLAYLIST_FILE,
             JOINED_WAV,
             CUE_SHEET,
+            ZIP_FILE,
             MANIFEST_FILE,
         ] {
             let owners = REGISTRY.iter().filter(|p| p.owns(file)).count();

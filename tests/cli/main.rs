@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod build;
+mod bundle;
 // The fuzz targets' checks, shared with the fuzz crate.
 #[path = "../../fuzz/src/lib.rs"]
 mod checks;
