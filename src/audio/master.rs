@@ -38,12 +38,52 @@ pub fn master(pcm: &Pcm, marks: &[Span]) -> Mastered {
     let moved = |at: u64| (lead + (at as usize).clamp(first, last) - first) as u64;
     done.marks = marks
         .iter()
-        .map(|m| Span {
-            start: moved(m.start),
-            end: moved(m.end),
+        .map(|m| {
+            let span = Span {
+                start: moved(m.start),
+                end: moved(m.end),
+            };
+            to_speech(&done.pcm.samples, span, pcm.sample_rate)
         })
         .collect();
     done
+}
+
+/// Speech is louder than this in a window (RMS, dBFS): 27 dB under the
+/// mastered level, above a voice's own breath and room tone.
+const SPEECH_DBFS: f64 = -45.0;
+/// The window the edges of speech are found to.
+const EDGE_MS: u64 = 5;
+
+/// A span drawn in to the speech inside it: a voice's output for an
+/// utterance starts and ends with some quiet of its own (flite's is 100 to
+/// 250 ms), which belongs to the pause, not to the utterance. The span
+/// starts a window before the first window louder than [`SPEECH_DBFS`] and
+/// ends a window after the last; a span with no such window is left as it
+/// was.
+fn to_speech(samples: &[i16], span: Span, rate: u32) -> Span {
+    let n = (u64::from(rate) * EDGE_MS / 1000).max(1) as usize;
+    let floor = (10f64.powf(SPEECH_DBFS / 20.0) * 32768.0).powi(2) * n as f64;
+    let end = (span.end as usize).min(samples.len());
+    let start = (span.start as usize).min(end);
+    let loud = |at: usize| {
+        let w = &samples[at..(at + n).min(end)];
+        w.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() > floor
+    };
+    let Some(first) = (start..end).step_by(n).find(|&at| loud(at)) else {
+        return span;
+    };
+    let last = (first..end)
+        .step_by(n)
+        .rev()
+        .find(|&at| loud(at))
+        .unwrap_or(first);
+    // One window of margin either side keeps the rise of an onset and the
+    // fall of a last sound inside the span.
+    Span {
+        start: first.saturating_sub(n).max(start) as u64,
+        end: (last + 2 * n).min(end) as u64,
+    }
 }
 
 fn master_samples(body: &[i16], rate: u32) -> Mastered {
@@ -363,5 +403,47 @@ mod tests {
             "the tone, whole"
         );
         assert_eq!(m.pcm.samples.len(), 48_000 + 16_000, "then the 1 s tail");
+    }
+
+    #[test]
+    fn marks_are_drawn_in_to_the_speech_inside_them() {
+        // A voice's own quiet around each utterance: 0.2 s before and
+        // 0.1 s after a 1 s tone, twice, with a 0.3 s pause between.
+        let rate = 16_000u32;
+        let tone = |n: usize| (0..n).map(|i| if i % 32 < 16 { 8000 } else { -8000 });
+        let mut samples = Vec::new();
+        let mut marks = Vec::new();
+        for _ in 0..2 {
+            let start = samples.len() as u64;
+            samples.extend(std::iter::repeat_n(0, 3_200));
+            samples.extend(tone(16_000));
+            samples.extend(std::iter::repeat_n(0, 1_600));
+            marks.push(Span {
+                start,
+                end: samples.len() as u64,
+            });
+            samples.extend(std::iter::repeat_n(0, 4_800));
+        }
+        let m = master(
+            &Pcm {
+                samples,
+                sample_rate: rate,
+            },
+            &marks,
+        );
+        // The lead-in puts the first tone at 8,000; the second comes 1,600
+        // + 4,800 + 3,200 samples after the first ends.
+        let second = 8_000 + 16_000 + 9_600;
+        for (mark, start) in m.marks.iter().zip([8_000u64, second]) {
+            assert!(
+                mark.start.abs_diff(start) <= 80,
+                "{mark:?} starts at {start}"
+            );
+            assert!(
+                mark.end.abs_diff(start + 16_000) <= 80,
+                "{mark:?} ends at {}",
+                start + 16_000
+            );
+        }
     }
 }
