@@ -76,7 +76,7 @@ fn spanish_leaflet_outline_has_its_chapters_and_language() {
 #[ignore = "needs espeak-ng (apt): scripts/test.sh runs it"]
 fn spanish_leaflet_is_narrated_by_espeak_and_every_wav_matches_the_manifest() {
     let out = tempfile::tempdir().unwrap();
-    let m = build(&fixture(SPANISH), out.path(), &[]);
+    let m = build(&fixture(SPANISH), out.path(), &["--audio", "wav"]);
     assert_eq!(m.language, "es");
     assert_eq!(
         (

@@ -18,10 +18,13 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Build the short fixture with a natural voice; returns the package folder
-/// and the JSON report.
+/// Build the short fixture with a natural voice, its chapters as WAV (the
+/// samples are what these tests compare); returns the package folder and
+/// the JSON report.
 fn build(voices: &Path, out: &Path, extra: &[&str]) -> (PathBuf, serde_json::Value) {
-    build_with_voices(&fixture(LEAFLET), out, extra, voices)
+    let mut args = vec!["--audio", "wav"];
+    args.extend_from_slice(extra);
+    build_with_voices(&fixture(LEAFLET), out, &args, voices)
 }
 
 fn chapter_wavs(dir: &Path) -> Vec<(String, Vec<u8>)> {
