@@ -965,6 +965,7 @@ mod tests {
                 true_peak_dbtp: 0.0,
                 audio_key: String::new(),
                 audio: Default::default(),
+                pcm: Default::default(),
                 passages: Vec::new(),
             })
             .collect();
