@@ -3,6 +3,7 @@
 mod chapter_audio;
 pub mod check;
 mod daisy;
+mod epub;
 mod joined;
 mod manifest;
 mod player;
@@ -15,6 +16,7 @@ use crate::error::Result;
 use crate::script::Role;
 
 pub use daisy::{CONTENT_FILE, NCC_FILE};
+pub use epub::EPUB_FILE;
 pub use joined::{CUE_SHEET, JOINED_MP3, JOINED_WAV};
 pub use manifest::{ChapterEntry, MANIFEST_FILE, Manifest, UtteranceEntry};
 pub use player::{CHAPTERS_VTT_FILE, PLAYER_FILE, render_html, render_vtt};
@@ -188,6 +190,7 @@ pub const REGISTRY: &[&dyn Packager] = &[
     &daisy::Daisy,
     &player::Player,
     &joined::Joined,
+    &epub::Epub,
     &manifest::ManifestWriter,
 ];
 
@@ -299,6 +302,7 @@ mod tests {
             PLAYLIST_FILE,
             JOINED_WAV,
             CUE_SHEET,
+            EPUB_FILE,
             MANIFEST_FILE,
         ] {
             let owners = REGISTRY.iter().filter(|p| p.owns(file)).count();

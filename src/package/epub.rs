@@ -1,0 +1,821 @@
+//! `leaflet.epub`: the leaflet as an EPUB 3 e-book with Media Overlays, its
+//! text read aloud in sync.
+//!
+//! E-book readers with Media Overlays (Thorium, Apple Books, many DAISY
+//! reading apps) show the text and highlight each passage as its audio plays;
+//! the others still show the text. The book holds a navigation document from
+//! the chapters (nested by level), one XHTML document and one SMIL overlay per
+//! chapter, each passage an element with an id and a `par` that plays its
+//! clip, and the chapter audio as MP3 (an EPUB core media type; WAV is not,
+//! so a `--audio wav` package gets MP3s encoded from the same samples). The
+//! text, the levels and the clips are the DAISY book's ([`super::daisy`]'s
+//! plan), so the two formats never disagree.
+//!
+//! The container follows the OCF rules readers rely on: `mimetype` first,
+//! stored, with no extra field; the text deflated; the MP3s stored, as they
+//! do not compress. Every entry carries the book's date, so the same book
+//! gives the same bytes.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{self, Cursor, Read, Write};
+use std::path::Path;
+
+use roxmltree::Document;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+use super::check::Checker;
+use super::daisy::{Entry, Plan, Xml, write_passages, xml_line};
+use super::manifest::Manifest;
+use super::{AudioFormat, Book, Output, Packager};
+use crate::audio::{self, mp3};
+use crate::clock;
+use crate::error::{Error, Result};
+use crate::fsutil;
+
+/// The e-book in a package folder.
+pub const EPUB_FILE: &str = "leaflet.epub";
+
+const MIMETYPE: &str = "application/epub+zip";
+const CONTAINER: &str = "META-INF/container.xml";
+/// The package document, and the folder everything it lists is in.
+const OPF: &str = "EPUB/package.opf";
+const ROOT: &str = "EPUB/";
+const NAV: &str = "nav.xhtml";
+const CSS: &str = "style.css";
+/// The class a reading system gives the element being read (`media:active-class`).
+const ACTIVE_CLASS: &str = "-epub-media-overlay-active";
+
+const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
+const OPS_NS: &str = "http://www.idpf.org/2007/ops";
+const OPF_NS: &str = "http://www.idpf.org/2007/opf";
+const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
+const SMIL_NS: &str = "http://www.w3.org/ns/SMIL";
+const CONTAINER_NS: &str = "urn:oasis:names:tc:opendocument:xmlns:container";
+const XHTML_TYPE: &str = "application/xhtml+xml";
+const SMIL_TYPE: &str = "application/smil+xml";
+const MP3_TYPE: &str = "audio/mpeg";
+
+/// The zip entries' date when the book's cannot be one (zip dates run from 1980).
+const FALLBACK_DATE: (u16, u8, u8) = (1980, 1, 1);
+
+const STYLE: &str = "\
+body { font-family: sans-serif; line-height: 1.5; margin: 0 1em; }
+h1, h2, h3, h4, h5, h6 { line-height: 1.2; }
+.announcement { font-style: italic; color: #4a4a4a; }
+.caption { font-style: italic; }
+.-epub-media-overlay-active { background-color: #ffe45c; color: #000; }
+";
+
+/// What the book says about itself, for readers that tell people.
+const SUMMARY: &str = "The leaflet's text with its narration: each passage is highlighted as \
+it is read. Headings and the table of contents follow the leaflet's sections.";
+
+/// The `epub` packager.
+pub struct Epub;
+
+impl Packager for Epub {
+    fn name(&self) -> &'static str {
+        "epub"
+    }
+
+    fn about(&self) -> &'static str {
+        "leaflet.epub, an EPUB 3 e-book of the text read aloud in sync (Media Overlays)"
+    }
+
+    fn owns(&self, file: &str) -> bool {
+        file == EPUB_FILE
+    }
+
+    fn write(&self, book: &Book, out: &Output) -> Result<Vec<String>> {
+        let path = out.dir.join(EPUB_FILE);
+        let cannot = |why: String| {
+            Error::Other(format!("cannot write the EPUB `{}`: {why}", path.display()))
+        };
+        let plan = Plan::new(book).map_err(cannot)?;
+        let audio = chapter_mp3s(book).map_err(cannot)?;
+        let bytes = render(book, &plan, &audio).map_err(|e| cannot(e.to_string()))?;
+        fsutil::write_bytes_atomic(&path, &bytes)?;
+        Ok(vec![EPUB_FILE.to_string()])
+    }
+
+    fn check(&self, c: &mut Checker, m: &Manifest) {
+        if c.has(EPUB_FILE) {
+            check_epub(c, m);
+        }
+    }
+}
+
+/// Each chapter's MP3: the package's own, or for a WAV package one encoded
+/// from the chapter's samples. Each must hold exactly the chapter's samples,
+/// or the overlays' clips would fall in the wrong places.
+fn chapter_mp3s(book: &Book) -> std::result::Result<Vec<Vec<u8>>, String> {
+    book.chapters
+        .iter()
+        .map(|chapter| {
+            let bytes = match book.audio_format {
+                AudioFormat::Mp3 => std::fs::read(&chapter.audio)
+                    .map_err(|e| format!("cannot read `{}`: {e}", chapter.audio.display()))?,
+                AudioFormat::Wav => {
+                    let samples = audio::read_wav(&chapter.pcm).map_err(|e| e.to_string())?;
+                    mp3::encode(&samples, book.sample_rate)?
+                }
+            };
+            let samples = mp3::frames(&bytes).map(|s| s.samples);
+            if samples != Some(chapter.samples) {
+                return Err(format!(
+                    "the MP3 of chapter {} does not hold its {} samples: build with --force",
+                    chapter.index, chapter.samples
+                ));
+            }
+            Ok(bytes)
+        })
+        .collect()
+}
+
+/// Where each chapter's files are in the book, relative to the package document.
+struct Names {
+    xhtml: String,
+    smil: String,
+    audio: String,
+}
+
+impl Names {
+    fn of(entry: &Entry) -> Names {
+        let stem = Path::new(&entry.audio)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // Chapter files are named in ASCII letters, digits and hyphens; any
+        // other name is not used in a URL.
+        let safe = !stem.is_empty()
+            && stem
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let audio = if safe {
+            stem
+        } else {
+            format!("{:02}", entry.n)
+        };
+        Names {
+            xhtml: format!("chapter-{:02}.xhtml", entry.n),
+            smil: format!("chapter-{:02}.smil", entry.n),
+            audio: format!("audio/{audio}.mp3"),
+        }
+    }
+}
+
+/// The whole book as the bytes of a zip file.
+fn render(book: &Book, plan: &Plan, audio: &[Vec<u8>]) -> io::Result<Vec<u8>> {
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .last_modified_time(zip_date(&book.date))
+        .unix_permissions(0o644);
+    let deflated = stored.compression_method(CompressionMethod::Deflated);
+    let mut put = |name: &str, deflate: bool, bytes: &[u8]| -> io::Result<()> {
+        zip.start_file(name, if deflate { deflated } else { stored })
+            .map_err(io::Error::other)?;
+        zip.write_all(bytes)
+    };
+    put("mimetype", false, MIMETYPE.as_bytes())?;
+    put(CONTAINER, true, &document(write_container)?)?;
+    put(OPF, true, &document(|w| write_opf(book, plan, w))?)?;
+    put(
+        &format!("{ROOT}{NAV}"),
+        true,
+        &document(|w| write_nav(plan, w))?,
+    )?;
+    put(&format!("{ROOT}{CSS}"), true, STYLE.as_bytes())?;
+    for (entry, mp3) in plan.entries.iter().zip(audio) {
+        let names = Names::of(entry);
+        let xhtml = document(|w| write_chapter(plan, entry, w))?;
+        put(&format!("{ROOT}{}", names.xhtml), true, &xhtml)?;
+        let smil = document(|w| write_smil(entry, &names, w))?;
+        put(&format!("{ROOT}{}", names.smil), true, &smil)?;
+        put(&format!("{ROOT}{}", names.audio), false, mp3)?;
+    }
+    let cursor = zip.finish().map_err(io::Error::other)?;
+    Ok(cursor.into_inner())
+}
+
+fn document(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write(&mut out)?;
+    Ok(out)
+}
+
+/// The book's date (`YYYY-MM-DD`, checked by the plan) at midnight.
+fn zip_date(date: &str) -> DateTime {
+    let part = |range: std::ops::Range<usize>| date.get(range).and_then(|p| p.parse().ok());
+    let (y, m, d) = (part(0..4), part(5..7), part(8..10));
+    let ymd = match (y, m, d) {
+        (Some(y), Some(m), Some(d)) => (y, m as u8, d as u8),
+        _ => FALLBACK_DATE,
+    };
+    DateTime::from_date_and_time(ymd.0, ymd.1, ymd.2, 0, 0, 0).unwrap_or_else(|_| {
+        let (y, m, d) = FALLBACK_DATE;
+        DateTime::from_date_and_time(y, m, d, 0, 0, 0).expect("a valid zip date")
+    })
+}
+
+fn write_container(out: &mut dyn Write) -> io::Result<()> {
+    let mut x = Xml::start(out, None)?;
+    x.open(
+        0,
+        "container",
+        &[("version", "1.0"), ("xmlns", CONTAINER_NS)],
+    )?;
+    x.open(1, "rootfiles", &[])?;
+    x.empty(
+        2,
+        "rootfile",
+        &[
+            ("full-path", OPF),
+            ("media-type", "application/oebps-package+xml"),
+        ],
+    )?;
+    x.close(1, "rootfiles")?;
+    x.close(0, "container")?;
+    x.finish()
+}
+
+/// The id of a chapter's overlay in the package document.
+fn overlay_id(entry: &Entry) -> String {
+    format!("mo-{:04}", entry.n)
+}
+
+/// The package document: metadata (with each overlay's `media:duration`
+/// and their total), every file, and the chapters in reading order.
+fn write_opf(book: &Book, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+    let mut x = Xml::start(out, None)?;
+    x.open(
+        0,
+        "package",
+        &[
+            ("xmlns", OPF_NS),
+            ("version", "3.0"),
+            ("unique-identifier", "pub-id"),
+            ("xml:lang", &plan.language),
+        ],
+    )?;
+    x.open(1, "metadata", &[("xmlns:dc", DC_NS)])?;
+    x.text_element(2, "dc:identifier", &[("id", "pub-id")], &plan.identifier)?;
+    x.text_element(2, "dc:title", &[], &plan.title)?;
+    x.text_element(2, "dc:language", &[], &plan.language)?;
+    let organisation = book.organisation.as_deref().map(xml_line);
+    if let Some(organisation) = organisation.filter(|o| !o.is_empty()) {
+        x.text_element(2, "dc:creator", &[], &organisation)?;
+    }
+    x.text_element(2, "dc:publisher", &[], &plan.publisher)?;
+    x.text_element(2, "dc:date", &[], &plan.date)?;
+    let modified = format!("{}T00:00:00Z", plan.date);
+    x.text_element(2, "meta", &[("property", "dcterms:modified")], &modified)?;
+    for entry in &plan.entries {
+        let refines = format!("#{}", overlay_id(entry));
+        let attrs = [
+            ("property", "media:duration"),
+            ("refines", refines.as_str()),
+        ];
+        x.text_element(2, "meta", &attrs, &clock::hms_millis(entry.ms))?;
+    }
+    let total = clock::hms_millis(plan.total_ms);
+    x.text_element(2, "meta", &[("property", "media:duration")], &total)?;
+    x.text_element(2, "meta", &[("property", "media:narrator")], &plan.narrator)?;
+    x.text_element(
+        2,
+        "meta",
+        &[("property", "media:active-class")],
+        ACTIVE_CLASS,
+    )?;
+    let accessibility: [(&str, &str); 9] = [
+        ("schema:accessMode", "textual"),
+        ("schema:accessMode", "auditory"),
+        ("schema:accessModeSufficient", "textual"),
+        ("schema:accessModeSufficient", "auditory"),
+        ("schema:accessibilityFeature", "synchronizedAudioText"),
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+        ("schema:accessibilityHazard", "none"),
+        ("schema:accessibilitySummary", SUMMARY),
+    ];
+    for (property, value) in accessibility {
+        let mut attrs = vec![("property", property)];
+        if property == "schema:accessibilitySummary" {
+            attrs.push(("xml:lang", "en"));
+        }
+        x.text_element(2, "meta", &attrs, value)?;
+    }
+    x.close(1, "metadata")?;
+    x.open(1, "manifest", &[])?;
+    x.empty(
+        2,
+        "item",
+        &[
+            ("id", "nav"),
+            ("href", NAV),
+            ("media-type", XHTML_TYPE),
+            ("properties", "nav"),
+        ],
+    )?;
+    x.empty(
+        2,
+        "item",
+        &[("id", "css"), ("href", CSS), ("media-type", "text/css")],
+    )?;
+    for entry in &plan.entries {
+        let names = Names::of(entry);
+        let (text, overlay) = (format!("text-{:04}", entry.n), overlay_id(entry));
+        let sound = format!("audio-{:04}", entry.n);
+        x.empty(
+            2,
+            "item",
+            &[
+                ("id", &text),
+                ("href", &names.xhtml),
+                ("media-type", XHTML_TYPE),
+                ("media-overlay", &overlay),
+            ],
+        )?;
+        x.empty(
+            2,
+            "item",
+            &[
+                ("id", &overlay),
+                ("href", &names.smil),
+                ("media-type", SMIL_TYPE),
+            ],
+        )?;
+        x.empty(
+            2,
+            "item",
+            &[
+                ("id", &sound),
+                ("href", &names.audio),
+                ("media-type", MP3_TYPE),
+            ],
+        )?;
+    }
+    x.close(1, "manifest")?;
+    x.open(1, "spine", &[])?;
+    for entry in &plan.entries {
+        x.empty(2, "itemref", &[("idref", &format!("text-{:04}", entry.n))])?;
+    }
+    x.close(1, "spine")?;
+    x.close(0, "package")?;
+    x.finish()
+}
+
+/// An XHTML document of the book: its root, and a head with the title and
+/// the style sheet. The caller writes the body.
+fn start_xhtml<'a>(out: &'a mut dyn Write, lang: &str, title: &str) -> io::Result<Xml<'a>> {
+    let mut x = Xml::start(out, Some("html"))?;
+    x.open(
+        0,
+        "html",
+        &[
+            ("xmlns", XHTML_NS),
+            ("xmlns:epub", OPS_NS),
+            ("lang", lang),
+            ("xml:lang", lang),
+        ],
+    )?;
+    x.open(1, "head", &[])?;
+    x.empty(2, "meta", &[("charset", "utf-8")])?;
+    x.text_element(2, "title", &[], title)?;
+    x.empty(
+        2,
+        "link",
+        &[("rel", "stylesheet"), ("type", "text/css"), ("href", CSS)],
+    )?;
+    x.close(1, "head")?;
+    Ok(x)
+}
+
+/// The navigation document: the chapters as a list of links, a chapter's
+/// subsections in a list inside its item. The plan's levels never go down
+/// more than one at a time, so each inner list opens inside an item.
+fn write_nav(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+    let mut x = start_xhtml(out, &plan.language, &plan.title)?;
+    x.open(1, "body", &[])?;
+    x.open(
+        2,
+        "nav",
+        &[("epub:type", "toc"), ("id", "toc"), ("role", "doc-toc")],
+    )?;
+    x.text_element(3, "h1", &[], &plan.title)?;
+    x.open(3, "ol", &[])?;
+    let depth = |level: u8| 2 + 2 * usize::from(level);
+    for (i, entry) in plan.entries.iter().enumerate() {
+        let names = Names::of(entry);
+        let href = format!("{}#{}", names.xhtml, entry.par_id("text", 1));
+        x.open(depth(entry.level), "li", &[])?;
+        x.link(&href, &entry.title)?;
+        let next = plan.entries.get(i + 1).map_or(1, |e| e.level);
+        if next > entry.level {
+            x.open(depth(entry.level) + 1, "ol", &[])?;
+            continue;
+        }
+        x.close_inline("li")?;
+        for level in (next..entry.level).rev() {
+            x.close(depth(level) + 1, "ol")?;
+            x.close(depth(level), "li")?;
+        }
+    }
+    x.close(3, "ol")?;
+    x.close(2, "nav")?;
+    x.close(1, "body")?;
+    x.close(0, "html")?;
+    x.finish()
+}
+
+/// One chapter's text: its heading and passages, as in the DAISY book.
+fn write_chapter(plan: &Plan, entry: &Entry, out: &mut dyn Write) -> io::Result<()> {
+    let mut x = start_xhtml(out, &plan.language, &entry.title)?;
+    x.open(1, "body", &[])?;
+    x.open(2, "section", &[("id", &format!("chapter_{:04}", entry.n))])?;
+    write_passages(&mut x, entry, 3)?;
+    x.close(2, "section")?;
+    x.close(1, "body")?;
+    x.close(0, "html")?;
+    x.finish()
+}
+
+/// One chapter's overlay: a `par` per passage, its text and its clip.
+fn write_smil(entry: &Entry, names: &Names, out: &mut dyn Write) -> io::Result<()> {
+    let mut x = Xml::start(out, None)?;
+    x.open(
+        0,
+        "smil",
+        &[
+            ("xmlns", SMIL_NS),
+            ("xmlns:epub", OPS_NS),
+            ("version", "3.0"),
+        ],
+    )?;
+    x.open(1, "body", &[("epub:textref", &names.xhtml)])?;
+    for par in &entry.pars {
+        let id = |prefix: &str| entry.par_id(prefix, par.k);
+        x.open(2, "par", &[("id", &id("par"))])?;
+        let src = format!("{}#{}", names.xhtml, id("text"));
+        x.empty(3, "text", &[("src", &src)])?;
+        if let Some((begin, end)) = par.clip {
+            x.empty(
+                3,
+                "audio",
+                &[
+                    ("src", &names.audio),
+                    ("clipBegin", &clock::timecount(begin)),
+                    ("clipEnd", &clock::timecount(end)),
+                ],
+            )?;
+        }
+        x.close(2, "par")?;
+    }
+    x.close(1, "body")?;
+    x.close(0, "smil")?;
+    x.finish()
+}
+
+/// How far a clip may run past its audio's end, or overlays' durations miss
+/// their total: times are written to the millisecond.
+const SLACK_S: f64 = 0.002;
+
+/// `leaflet.epub` in a finished package: the container's rules, the package
+/// document listing exactly the files there are, and each overlay showing
+/// text that is there and playing its chapter's audio in order, within it,
+/// for the duration it states; the durations adding up to the total.
+fn check_epub(c: &mut Checker, m: &Manifest) {
+    let bytes = match std::fs::read(c.dir.join(EPUB_FILE)) {
+        Ok(b) => b,
+        Err(e) => return c.problem(EPUB_FILE, format!("cannot be read ({e})")),
+    };
+    if let Err(why) = check_mimetype(&bytes) {
+        c.problem(EPUB_FILE, why);
+    }
+    let mut zip = match ZipArchive::new(Cursor::new(&bytes[..])) {
+        Ok(z) => z,
+        Err(e) => return c.problem(EPUB_FILE, format!("is not a zip file ({e})")),
+    };
+    let mut book = Epub3 {
+        entries: HashMap::new(),
+    };
+    for i in 0..zip.len() {
+        let Ok(mut entry) = zip.by_index(i) else {
+            c.problem(EPUB_FILE, format!("entry {i} cannot be read"));
+            continue;
+        };
+        let mut data = Vec::new();
+        if entry.read_to_end(&mut data).is_err() {
+            c.problem(EPUB_FILE, format!("{} cannot be read", entry.name()));
+            continue;
+        }
+        book.entries.insert(entry.name().to_string(), data);
+    }
+    let mut problems = Vec::new();
+    book.check(m, &mut problems);
+    for why in problems {
+        c.problem(EPUB_FILE, why);
+    }
+}
+
+/// OCF: the first entry is `mimetype`, stored, with no extra field, and
+/// says `application/epub+zip`, so its bytes sit at a fixed place that
+/// readers (and `file`) look at.
+fn check_mimetype(bytes: &[u8]) -> std::result::Result<(), String> {
+    let le16 = |at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let fine = bytes.starts_with(b"PK\x03\x04")
+        && le16(8) == Some(0)
+        && le16(26) == Some(8)
+        && le16(28) == Some(0)
+        && bytes.get(30..38) == Some(b"mimetype")
+        && bytes.get(38..38 + MIMETYPE.len()) == Some(MIMETYPE.as_bytes());
+    if fine {
+        Ok(())
+    } else {
+        Err(format!(
+            "does not start with a stored `mimetype` entry saying {MIMETYPE} and no extra field"
+        ))
+    }
+}
+
+/// An EPUB's entries by name, read out of the zip for the check.
+struct Epub3 {
+    entries: HashMap<String, Vec<u8>>,
+}
+
+/// One `item` of the package document, its `href` resolved to an entry name.
+struct Item {
+    id: String,
+    path: String,
+    media_type: String,
+    overlay: Option<String>,
+}
+
+impl Epub3 {
+    fn text(&self, name: &str, problems: &mut Vec<String>) -> Option<&str> {
+        match self.entries.get(name).map(|b| std::str::from_utf8(b)) {
+            Some(Ok(text)) => Some(text),
+            Some(Err(_)) => {
+                problems.push(format!("{name} is not UTF-8"));
+                None
+            }
+            None => {
+                problems.push(format!("has no {name}"));
+                None
+            }
+        }
+    }
+
+    fn check(&self, m: &Manifest, problems: &mut Vec<String>) {
+        let Some(container) = self.text(CONTAINER, problems) else {
+            return;
+        };
+        let opf_path = Document::parse(container).ok().and_then(|d| {
+            d.descendants()
+                .find(|n| n.has_tag_name("rootfile"))
+                .and_then(|n| n.attribute("full-path"))
+                .map(str::to_string)
+        });
+        let Some(opf_path) = opf_path else {
+            return problems.push(format!("{CONTAINER} names no package document"));
+        };
+        let Some(opf_text) = self.text(&opf_path, problems) else {
+            return;
+        };
+        let opf = match Document::parse(opf_text) {
+            Ok(d) => d,
+            Err(e) => return problems.push(format!("{opf_path} is not well-formed XML: {e}")),
+        };
+        let base = opf_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let items: Vec<Item> = opf
+            .descendants()
+            .filter(|n| n.has_tag_name("item"))
+            .map(|n| Item {
+                id: n.attribute("id").unwrap_or_default().to_string(),
+                path: resolve(base, n.attribute("href").unwrap_or_default()),
+                media_type: n.attribute("media-type").unwrap_or_default().to_string(),
+                overlay: n.attribute("media-overlay").map(str::to_string),
+            })
+            .collect();
+        self.check_files(&opf_path, &items, problems);
+        let durations = durations(&opf);
+        let mut total = 0.0;
+        let mut overlays = 0;
+        for item in &items {
+            let Some(overlay) = &item.overlay else {
+                continue;
+            };
+            let Some(smil) = items.iter().find(|i| &i.id == overlay) else {
+                problems.push(format!(
+                    "{}'s media overlay #{overlay} is not listed",
+                    item.path
+                ));
+                continue;
+            };
+            let length = m.chapters.get(overlays).map_or(0.0, |ch| ch.duration_s);
+            overlays += 1;
+            let secs = self.check_overlay(&smil.path, length, problems);
+            let refines = format!("#{overlay}");
+            let stated = durations.get(&Some(refines));
+            if stated.is_none_or(|&d| (d - secs).abs() > SLACK_S) {
+                problems.push(format!(
+                    "{opf_path}: the media:duration of #{overlay} is not the {secs:.3}s its clips last"
+                ));
+            }
+            total += stated.copied().unwrap_or(secs);
+        }
+        if overlays != m.chapters.len() {
+            problems.push(format!(
+                "{opf_path} has {overlays} media overlays for the {} chapters",
+                m.chapters.len()
+            ));
+        }
+        let stated = durations.get(&None);
+        if stated.is_none_or(|&d| (d - total).abs() > SLACK_S) {
+            problems.push(format!(
+                "{opf_path}: the total media:duration is not the {total:.3}s the overlays add up to"
+            ));
+        }
+        let active = opf.descendants().any(|n| {
+            n.has_tag_name("meta") && n.attribute("property") == Some("media:active-class")
+        });
+        if !active {
+            problems.push(format!("{opf_path} has no media:active-class"));
+        }
+    }
+
+    /// Every entry but the container's own is listed, and every item is there.
+    fn check_files(&self, opf_path: &str, items: &[Item], problems: &mut Vec<String>) {
+        let listed: HashSet<&str> = items.iter().map(|i| i.path.as_str()).collect();
+        let mut unlisted: Vec<&String> = self
+            .entries
+            .keys()
+            .filter(|name| {
+                name.as_str() != "mimetype"
+                    && !name.starts_with("META-INF/")
+                    && name.as_str() != opf_path
+                    && !name.ends_with('/')
+                    && !listed.contains(name.as_str())
+            })
+            .collect();
+        unlisted.sort();
+        for name in unlisted {
+            problems.push(format!("{name} is not listed in {opf_path}"));
+        }
+        for item in items {
+            if !self.entries.contains_key(&item.path) {
+                problems.push(format!("{opf_path} lists {}, which is missing", item.path));
+            }
+            if item.path.ends_with(".mp3") && item.media_type != MP3_TYPE {
+                problems.push(format!("{} is not listed as {MP3_TYPE}", item.path));
+            }
+        }
+    }
+
+    /// One overlay: each `par`'s text is an element of its document, and
+    /// its clips play in order, within the audio, which lasts the chapter's
+    /// `length`. Returns how long the clips last.
+    fn check_overlay(&self, path: &str, length: f64, problems: &mut Vec<String>) -> f64 {
+        let Some(text) = self.text(path, problems) else {
+            return 0.0;
+        };
+        let doc = match Document::parse(text) {
+            Ok(d) => d,
+            Err(e) => {
+                problems.push(format!("{path} is not well-formed XML: {e}"));
+                return 0.0;
+            }
+        };
+        let base = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut audio_lengths: HashMap<String, f64> = HashMap::new();
+        let (mut at, mut secs) = (0.0, 0.0);
+        let mut reported = HashSet::new();
+        let mut once = |what: &str, why: String, problems: &mut Vec<String>| {
+            if reported.insert(what.to_string()) {
+                problems.push(format!("{path}: {why}"));
+            }
+        };
+        for par in doc.descendants().filter(|n| n.has_tag_name("par")) {
+            let src = par
+                .children()
+                .find(|n| n.has_tag_name("text"))
+                .and_then(|t| t.attribute("src"));
+            let Some((file, id)) = src.and_then(|s| s.split_once('#')) else {
+                once(
+                    "text",
+                    "a par shows no fragment of a document".into(),
+                    problems,
+                );
+                continue;
+            };
+            let file = resolve(base, file);
+            let known = ids
+                .entry(file.clone())
+                .or_insert_with(|| self.ids(&file, problems));
+            if !known.contains(id) {
+                problems.push(format!("{path} shows {file}#{id}, which is not there"));
+            }
+            let Some(clip) = par.children().find(|n| n.has_tag_name("audio")) else {
+                continue;
+            };
+            let src = resolve(base, clip.attribute("src").unwrap_or_default());
+            let audio_length = *audio_lengths
+                .entry(src.clone())
+                .or_insert_with(|| self.audio_length(&src, length, problems));
+            let begin = clip.attribute("clipBegin").and_then(clock::parse_clock);
+            let end = clip.attribute("clipEnd").and_then(clock::parse_clock);
+            let (Some(begin), Some(end)) = (begin, end) else {
+                once(
+                    "clock",
+                    "a clip has no clipBegin or clipEnd it can read".into(),
+                    problems,
+                );
+                continue;
+            };
+            if end < begin || begin < at - 0.0005 {
+                let why =
+                    format!("the clip {begin:.3}s to {end:.3}s is out of order after {at:.3}s");
+                once("order", why, problems);
+            }
+            if end > audio_length + SLACK_S {
+                let why =
+                    format!("a clip ends at {end:.3}s, past the end of {src} ({audio_length:.3}s)");
+                once("end", why, problems);
+            }
+            at = end;
+            secs += end - begin;
+        }
+        secs
+    }
+
+    /// Every id in an XHTML document of the book.
+    fn ids(&self, file: &str, problems: &mut Vec<String>) -> HashSet<String> {
+        let Some(text) = self.text(file, problems) else {
+            return HashSet::new();
+        };
+        // XHTML5 documents have `<!DOCTYPE html>`.
+        let options = roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        };
+        match Document::parse_with_options(text, options) {
+            Ok(doc) => doc
+                .descendants()
+                .filter_map(|n| n.attribute("id"))
+                .map(str::to_string)
+                .collect(),
+            Err(e) => {
+                problems.push(format!("{file} is not well-formed XML: {e}"));
+                HashSet::new()
+            }
+        }
+    }
+
+    /// An MP3's length in seconds from its Info tag; it must be the
+    /// chapter's `expected` length.
+    fn audio_length(&self, name: &str, expected: f64, problems: &mut Vec<String>) -> f64 {
+        let Some(bytes) = self.entries.get(name) else {
+            problems.push(format!("has no {name}, which an overlay plays"));
+            return 0.0;
+        };
+        let Some(stream) = mp3::frames(bytes) else {
+            problems.push(format!("{name} is not an MP3 file with an Info tag"));
+            return 0.0;
+        };
+        let secs = stream.samples as f64 / f64::from(stream.sample_rate.max(1));
+        if (secs - expected).abs() > super::check::TOLERANCE_S {
+            problems.push(format!(
+                "{name} lasts {secs:.3}s; the manifest says {expected}s"
+            ));
+        }
+        secs
+    }
+}
+
+/// An `href` relative to the folder `base`, as an entry name (no `..`: the
+/// book has none).
+fn resolve(base: &str, href: &str) -> String {
+    if base.is_empty() {
+        href.to_string()
+    } else {
+        format!("{base}/{href}")
+    }
+}
+
+/// The `media:duration`s of a package document that read, in seconds,
+/// keyed by what they refine (`None` for the publication's total).
+fn durations(opf: &Document) -> HashMap<Option<String>, f64> {
+    opf.descendants()
+        .filter(|n| n.has_tag_name("meta") && n.attribute("property") == Some("media:duration"))
+        .filter_map(|n| {
+            let value = clock::parse_clock(n.text()?)?;
+            Some((n.attribute("refines").map(str::to_string), value))
+        })
+        .collect()
+}
