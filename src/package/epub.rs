@@ -819,3 +819,360 @@ fn durations(opf: &Document) -> HashMap<Option<String>, f64> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audio::{Pcm, Span};
+    use crate::package::{BookChapter, Passage};
+    use crate::script::Role;
+
+    const RATE: u32 = 16_000;
+
+    /// A book of chapters (level, title, samples), each saying its title
+    /// and one paragraph, with its audio (MP3, or WAV for `format` Wav)
+    /// written into `dir`.
+    fn book(dir: &Path, format: AudioFormat, chapters: &[(u8, &str, u64)]) -> Book {
+        let chapters = chapters
+            .iter()
+            .enumerate()
+            .map(|(i, &(level, title, samples))| {
+                let pcm = Pcm {
+                    samples: (0..samples).map(|s| ((s % 50) as i16 - 25) * 40).collect(),
+                    sample_rate: RATE,
+                };
+                let wav = dir.join(format!("{:02}.wav", i + 1));
+                audio::write_wav(&wav, &pcm).unwrap();
+                let file = format!("{:02}-c.{}", i + 1, format.name());
+                let audio = match format {
+                    AudioFormat::Wav => wav.clone(),
+                    AudioFormat::Mp3 => {
+                        let path = dir.join(&file);
+                        std::fs::write(&path, mp3::encode(&pcm.samples, RATE).unwrap()).unwrap();
+                        path
+                    }
+                };
+                let passage = |role, display: &str, start| Passage {
+                    role,
+                    display: display.into(),
+                    spoken: display.into(),
+                    span: Span {
+                        start,
+                        end: start + 10,
+                    },
+                };
+                BookChapter {
+                    index: i + 1,
+                    level,
+                    title: title.into(),
+                    file,
+                    samples,
+                    words: 3,
+                    loudness_lufs: -18.0,
+                    true_peak_dbtp: -3.0,
+                    audio_key: String::new(),
+                    audio,
+                    pcm: wav,
+                    passages: vec![
+                        passage(Role::Heading, title, 0),
+                        passage(Role::Paragraph, "Rest & <wait>.", samples / 2),
+                    ],
+                }
+            })
+            .collect();
+        Book {
+            title: "Knee <replacement> & \"you\"".into(),
+            language: "en".into(),
+            organisation: Some("St Elsewhere & Co".into()),
+            slug: "knee".into(),
+            identifier: "audio-leaflet-knee".into(),
+            date: "2026-03-04".into(),
+            source_file: "knee.txt".into(),
+            source_sha256: String::new(),
+            backend: "fake".into(),
+            model_sha256: String::new(),
+            voice: "tone".into(),
+            rate_wpm: 160,
+            sample_rate: RATE,
+            audio_format: format,
+            chapters,
+        }
+    }
+
+    fn epub(book: &Book) -> Vec<u8> {
+        let plan = Plan::new(book).unwrap();
+        render(book, &plan, &chapter_mp3s(book).unwrap()).unwrap()
+    }
+
+    fn entries(bytes: &[u8]) -> Epub3 {
+        let mut zip = ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut entries = HashMap::new();
+        for i in 0..zip.len() {
+            let mut file = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            file.read_to_end(&mut data).unwrap();
+            entries.insert(file.name().to_string(), data);
+        }
+        Epub3 { entries }
+    }
+
+    fn text(book: &Epub3, name: &str) -> String {
+        String::from_utf8(book.entries[name].clone()).unwrap()
+    }
+
+    fn problems(book: &Epub3, m: &Manifest) -> Vec<String> {
+        let mut problems = Vec::new();
+        book.check(m, &mut problems);
+        problems
+    }
+
+    const CHAPTERS: &[(u8, &str, u64)] = &[(1, "Knee", 16_000), (2, "After", 8_000)];
+
+    #[test]
+    fn mimetype_comes_first_stored_and_the_mp3s_are_stored_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = book(dir.path(), AudioFormat::Mp3, CHAPTERS);
+        let bytes = epub(&b);
+        assert_eq!(check_mimetype(&bytes), Ok(()));
+        let mut zip = ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+        let names: Vec<String> = zip.file_names().map(str::to_string).collect();
+        assert_eq!(names[0], "mimetype");
+        for i in 0..zip.len() {
+            let file = zip.by_index(i).unwrap();
+            let stored = file.name() == "mimetype" || file.name().ends_with(".mp3");
+            let method = if stored {
+                CompressionMethod::Stored
+            } else {
+                CompressionMethod::Deflated
+            };
+            assert_eq!(file.compression(), method, "{}", file.name());
+            let date = file.last_modified().unwrap();
+            assert_eq!((date.year(), date.month(), date.day()), (2026, 3, 4));
+            assert!(file.extra_data().is_none_or(|e| e.is_empty()));
+        }
+        // The package's own MP3s, byte for byte.
+        let first = std::fs::read(dir.path().join("01-c.mp3")).unwrap();
+        assert_eq!(entries(&bytes).entries["EPUB/audio/01-c.mp3"], first);
+    }
+
+    #[test]
+    fn the_same_book_gives_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = book(dir.path(), AudioFormat::Mp3, CHAPTERS);
+        assert_eq!(epub(&b), epub(&b));
+    }
+
+    #[test]
+    fn a_wav_package_gets_mp3s_of_the_same_samples() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = book(dir.path(), AudioFormat::Wav, CHAPTERS);
+        let book = entries(&epub(&b));
+        let opf = text(&book, OPF);
+        assert!(
+            opf.contains(r#"href="audio/02-c.mp3" media-type="audio/mpeg""#),
+            "{opf}"
+        );
+        let stream = mp3::frames(&book.entries["EPUB/audio/02-c.mp3"]).unwrap();
+        assert_eq!(stream.samples, 8_000);
+        assert!(!opf.contains(".wav"));
+    }
+
+    #[test]
+    fn a_chapter_mp3_of_the_wrong_length_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = book(dir.path(), AudioFormat::Mp3, CHAPTERS);
+        b.chapters[1].samples += 1;
+        let err = chapter_mp3s(&b).unwrap_err();
+        assert!(
+            err.contains("chapter 2 does not hold its 8001 samples"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_navigation_nests_subsections_inside_their_chapter() {
+        let dir = tempfile::tempdir().unwrap();
+        let levels = [
+            (1, "A", 800),
+            (2, "A.1", 800),
+            (3, "A.1.a", 800),
+            (2, "A.2", 800),
+            (1, "B", 800),
+        ];
+        let b = book(dir.path(), AudioFormat::Mp3, &levels);
+        let nav = text(&entries(&epub(&b)), "EPUB/nav.xhtml");
+        let doc = roxmltree::Document::parse_with_options(
+            &nav,
+            roxmltree::ParsingOptions {
+                allow_dtd: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        /// Each list item's link text and what is listed inside it.
+        fn outline(ol: roxmltree::Node) -> Vec<(String, Vec<String>)> {
+            ol.children()
+                .filter(|n| n.has_tag_name("li"))
+                .map(|li| {
+                    let a = li.children().find(|n| n.has_tag_name("a")).unwrap();
+                    let inner = li
+                        .descendants()
+                        .filter(|n| n.has_tag_name("a") && *n != a)
+                        .map(|n| n.text().unwrap().to_string())
+                        .collect();
+                    (a.text().unwrap().to_string(), inner)
+                })
+                .collect()
+        }
+        let nav_el = doc.descendants().find(|n| n.has_tag_name("nav")).unwrap();
+        assert_eq!(nav_el.attribute((OPS_NS, "type")), Some("toc"));
+        let top = nav_el.children().find(|n| n.has_tag_name("ol")).unwrap();
+        assert_eq!(
+            outline(top),
+            [
+                (
+                    "A".to_string(),
+                    vec!["A.1".into(), "A.1.a".into(), "A.2".into()]
+                ),
+                ("B".to_string(), vec![]),
+            ]
+        );
+        assert!(nav.contains(r#"<a href="chapter-02.xhtml#text_0002_0001">A.1</a>"#));
+        // No list is left empty (EPUB forbids it), and each item links.
+        for ol in doc.descendants().filter(|n| n.has_tag_name("ol")) {
+            assert!(ol.children().any(|n| n.has_tag_name("li")), "{nav}");
+        }
+    }
+
+    #[test]
+    fn the_package_document_states_each_duration_and_their_total() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = book(dir.path(), AudioFormat::Mp3, CHAPTERS);
+        let opf = text(&entries(&epub(&b)), OPF);
+        for line in [
+            r##"<meta property="media:duration" refines="#mo-0001">00:00:01.000</meta>"##,
+            r##"<meta property="media:duration" refines="#mo-0002">00:00:00.500</meta>"##,
+            r#"<meta property="media:duration">00:00:01.500</meta>"#,
+            r#"<meta property="media:active-class">-epub-media-overlay-active</meta>"#,
+            r#"<meta property="media:narrator">tone (fake)</meta>"#,
+            r#"<meta property="dcterms:modified">2026-03-04T00:00:00Z</meta>"#,
+            r#"<dc:title>Knee &lt;replacement&gt; &amp; "you"</dc:title>"#,
+            r#"<dc:creator>St Elsewhere &amp; Co</dc:creator>"#,
+            r#"<item id="text-0002" href="chapter-02.xhtml" media-type="application/xhtml+xml" media-overlay="mo-0002"/>"#,
+        ] {
+            assert!(opf.contains(line), "{line} in {opf}");
+        }
+    }
+
+    #[test]
+    fn each_overlay_plays_its_chapter_passage_by_passage() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = book(dir.path(), AudioFormat::Mp3, CHAPTERS);
+        let book = entries(&epub(&b));
+        let smil = text(&book, "EPUB/chapter-01.smil");
+        assert!(smil.contains(
+            "<par id=\"par_0001_0002\">\n      <text src=\"chapter-01.xhtml#text_0001_0002\"/>\n      \
+             <audio src=\"audio/01-c.mp3\" clipBegin=\"0.500s\" clipEnd=\"1.000s\"/>\n    </par>"
+        ), "{smil}");
+        let xhtml = text(&book, "EPUB/chapter-02.xhtml");
+        assert!(
+            xhtml.contains(r#"<h2 id="text_0002_0001">After</h2>"#),
+            "{xhtml}"
+        );
+        assert!(xhtml.contains(r#"<p id="text_0002_0002">Rest &amp; &lt;wait&gt;.</p>"#));
+        assert!(xhtml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!DOCTYPE html>\n"));
+    }
+
+    #[test]
+    fn the_check_passes_a_sound_book_and_names_each_fault() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = book(dir.path(), AudioFormat::Mp3, CHAPTERS);
+        let m = Manifest::from_book(&b);
+        let sound = entries(&epub(&b));
+        assert_eq!(problems(&sound, &m), Vec::<String>::new());
+
+        let edited = |name: &str, from: &str, to: &str| {
+            let mut book = Epub3 {
+                entries: sound.entries.clone(),
+            };
+            let text = text(&book, name);
+            assert!(text.contains(from), "{from} in {name}");
+            book.entries
+                .insert(name.into(), text.replacen(from, to, 1).into_bytes());
+            problems(&book, &m).join("\n")
+        };
+        let said = edited(OPF, ">00:00:01.500<", ">00:00:01.600<");
+        assert!(
+            said.contains("total media:duration is not the 1.500s"),
+            "{said}"
+        );
+        let said = edited(OPF, ">00:00:00.500<", ">00:00:00.400<");
+        assert!(
+            said.contains("media:duration of #mo-0002 is not the 0.500s"),
+            "{said}"
+        );
+        let said = edited("EPUB/chapter-02.xhtml", "text_0002_0002", "text_0002_0009");
+        assert!(
+            said.contains("EPUB/chapter-02.smil shows EPUB/chapter-02.xhtml#text_0002_0002, which is not there"),
+            "{said}"
+        );
+        let said = edited(
+            "EPUB/chapter-01.smil",
+            r#"clipBegin="0.500s""#,
+            r#"clipBegin="0.300s""#,
+        );
+        assert!(said.contains("out of order"), "{said}");
+        let said = edited(
+            "EPUB/chapter-01.smil",
+            r#"clipEnd="1.000s""#,
+            r#"clipEnd="1.300s""#,
+        );
+        assert!(
+            said.contains("past the end of EPUB/audio/01-c.mp3"),
+            "{said}"
+        );
+        let said = edited(
+            OPF,
+            r#"<item id="css" href="style.css" media-type="text/css"/>"#,
+            "",
+        );
+        assert!(
+            said.contains("EPUB/style.css is not listed in EPUB/package.opf"),
+            "{said}"
+        );
+        let said = edited(OPF, "style.css", "missing.css");
+        assert!(
+            said.contains("lists EPUB/missing.css, which is missing"),
+            "{said}"
+        );
+
+        let mut fewer = m.clone();
+        fewer.chapters.pop();
+        let said = problems(&sound, &fewer).join("\n");
+        assert!(
+            said.contains("2 media overlays for the 1 chapters"),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn a_compressed_or_late_mimetype_is_reported() {
+        let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+        let options = SimpleFileOptions::default();
+        zip.start_file("mimetype", options).unwrap();
+        zip.write_all(MIMETYPE.as_bytes()).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(check_mimetype(&bytes).is_err());
+        assert!(check_mimetype(b"PK").is_err());
+    }
+
+    #[test]
+    fn zip_dates_come_from_the_book_or_fall_back() {
+        let d = zip_date("2026-03-04");
+        assert_eq!((d.year(), d.month(), d.day(), d.hour()), (2026, 3, 4, 0));
+        let d = zip_date("1970-01-01");
+        assert_eq!((d.year(), d.month(), d.day()), (1980, 1, 1));
+        let d = zip_date("nonsense");
+        assert_eq!((d.year(), d.month(), d.day()), (1980, 1, 1));
+    }
+}
