@@ -67,9 +67,24 @@ h1, h2, h3, h4, h5, h6 { line-height: 1.2; }
 .-epub-media-overlay-active { background-color: #ffe45c; color: #000; }
 ";
 
-/// What the book says about itself, for readers that tell people.
-const SUMMARY: &str = "The leaflet's text with its narration: each passage is highlighted as \
-it is read. Headings and the table of contents follow the leaflet's sections.";
+/// What the book says about itself (`schema:accessibilitySummary`), for
+/// readers that tell people: in Spanish for Spanish leaflets (as the web
+/// player's labels are), else in English; with its language.
+fn summary(language: &str) -> (&'static str, &'static str) {
+    if language == "es" || language.starts_with("es-") {
+        (
+            "es",
+            "El texto del folleto con su narración: cada pasaje se resalta mientras se lee. \
+             Los encabezados y el índice siguen las secciones del folleto.",
+        )
+    } else {
+        (
+            "en",
+            "The leaflet's text with its narration: each passage is highlighted as it is read. \
+             Headings and the table of contents follow the leaflet's sections.",
+        )
+    }
+}
 
 /// The `epub` packager.
 pub struct Epub;
@@ -288,6 +303,7 @@ fn write_opf(book: &Book, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
         &[("property", "media:active-class")],
         ACTIVE_CLASS,
     )?;
+    let (summary_lang, summary) = summary(&plan.language);
     let accessibility: [(&str, &str); 9] = [
         ("schema:accessMode", "textual"),
         ("schema:accessMode", "auditory"),
@@ -297,12 +313,12 @@ fn write_opf(book: &Book, plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
         ("schema:accessibilityFeature", "structuralNavigation"),
         ("schema:accessibilityFeature", "tableOfContents"),
         ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", SUMMARY),
+        ("schema:accessibilitySummary", summary),
     ];
     for (property, value) in accessibility {
         let mut attrs = vec![("property", property)];
         if property == "schema:accessibilitySummary" {
-            attrs.push(("xml:lang", "en"));
+            attrs.push(("xml:lang", summary_lang));
         }
         x.text_element(2, "meta", &attrs, value)?;
     }
