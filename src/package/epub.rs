@@ -108,7 +108,11 @@ impl Packager for Epub {
             Error::Other(format!("cannot write the EPUB `{}`: {why}", path.display()))
         };
         let plan = Plan::new(book).map_err(cannot)?;
-        let audio = chapter_mp3s(book).map_err(cannot)?;
+        let earlier = match (book.audio_format, out.previous) {
+            (AudioFormat::Wav, Some(old)) => encoded_before(old),
+            _ => HashMap::new(),
+        };
+        let audio = chapter_mp3s(book, &earlier).map_err(cannot)?;
         let bytes = render(book, &plan, &audio).map_err(|e| cannot(e.to_string()))?;
         fsutil::write_bytes_atomic(&path, &bytes)?;
         Ok(vec![EPUB_FILE.to_string()])
@@ -122,16 +126,25 @@ impl Packager for Epub {
 }
 
 /// Each chapter's MP3: the package's own, or for a WAV package one encoded
-/// from the chapter's samples. Each must hold exactly the chapter's samples,
-/// or the overlays' clips would fall in the wrong places.
-fn chapter_mp3s(book: &Book) -> std::result::Result<Vec<Vec<u8>>, String> {
+/// from the chapter's samples, unless the old package's book has it already
+/// (`earlier`, by the chapter's audio key). Each must hold exactly the
+/// chapter's samples, or the overlays' clips would fall in the wrong places.
+fn chapter_mp3s(
+    book: &Book,
+    earlier: &HashMap<String, Vec<u8>>,
+) -> std::result::Result<Vec<Vec<u8>>, String> {
     book.chapters
         .iter()
         .map(|chapter| {
-            let bytes = match book.audio_format {
-                AudioFormat::Mp3 => std::fs::read(&chapter.audio)
+            let before = earlier.get(&chapter.audio_key).filter(|b| {
+                !chapter.audio_key.is_empty()
+                    && mp3::frames(b).is_some_and(|s| s.samples == chapter.samples)
+            });
+            let bytes = match (book.audio_format, before) {
+                (AudioFormat::Mp3, _) => std::fs::read(&chapter.audio)
                     .map_err(|e| format!("cannot read `{}`: {e}", chapter.audio.display()))?,
-                AudioFormat::Wav => {
+                (AudioFormat::Wav, Some(bytes)) => bytes.clone(),
+                (AudioFormat::Wav, None) => {
                     let samples = audio::read_wav(&chapter.pcm).map_err(|e| e.to_string())?;
                     mp3::encode(&samples, book.sample_rate)?
                 }
@@ -148,6 +161,53 @@ fn chapter_mp3s(book: &Book) -> std::result::Result<Vec<Vec<u8>>, String> {
         .collect()
 }
 
+/// The MP3s in the EPUB of the package `old`, by their chapters' audio keys
+/// (from its manifest): a rebuild of a WAV package takes those whose audio
+/// has not changed instead of encoding them again, as the encoder gives the
+/// same bytes for the same samples. Empty when there is nothing to take.
+fn encoded_before(old: &Path) -> HashMap<String, Vec<u8>> {
+    let manifest: Option<Manifest> = std::fs::read_to_string(old.join(super::MANIFEST_FILE))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok());
+    let zip = std::fs::File::open(old.join(EPUB_FILE))
+        .ok()
+        .and_then(|f| ZipArchive::new(io::BufReader::new(f)).ok());
+    let (Some(manifest), Some(mut zip)) = (manifest, zip) else {
+        return HashMap::new();
+    };
+    let mut found = HashMap::new();
+    for chapter in manifest.chapters {
+        let name = format!("{ROOT}{}", audio_name(&chapter.file, chapter.index));
+        let mut bytes = Vec::new();
+        let read = zip
+            .by_name(&name)
+            .is_ok_and(|mut entry| entry.read_to_end(&mut bytes).is_ok());
+        if read && !chapter.audio_key.is_empty() {
+            found.insert(chapter.audio_key, bytes);
+        }
+    }
+    found
+}
+
+/// The chapter's MP3 in the book: `audio/` and the name of its file in the
+/// package, or its number when that name cannot be a URL as it is (chapter
+/// files are named in ASCII letters, digits and hyphens).
+fn audio_name(file: &str, n: usize) -> String {
+    let stem = Path::new(file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let safe = !stem.is_empty()
+        && stem
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if safe {
+        format!("audio/{stem}.mp3")
+    } else {
+        format!("audio/{n:02}.mp3")
+    }
+}
+
 /// Where each chapter's files are in the book, relative to the package document.
 struct Names {
     xhtml: String,
@@ -157,25 +217,10 @@ struct Names {
 
 impl Names {
     fn of(entry: &Entry) -> Names {
-        let stem = Path::new(&entry.audio)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        // Chapter files are named in ASCII letters, digits and hyphens; any
-        // other name is not used in a URL.
-        let safe = !stem.is_empty()
-            && stem
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        let audio = if safe {
-            stem
-        } else {
-            format!("{:02}", entry.n)
-        };
         Names {
             xhtml: format!("chapter-{:02}.xhtml", entry.n),
             smil: format!("chapter-{:02}.smil", entry.n),
-            audio: format!("audio/{audio}.mp3"),
+            audio: audio_name(&entry.audio, entry.n),
         }
     }
 }
@@ -886,7 +931,7 @@ mod tests {
                     words: 3,
                     loudness_lufs: -18.0,
                     true_peak_dbtp: -3.0,
-                    audio_key: String::new(),
+                    audio_key: format!("key-{i}"),
                     audio,
                     pcm: wav,
                     passages: vec![
@@ -917,7 +962,7 @@ mod tests {
 
     fn epub(book: &Book) -> Vec<u8> {
         let plan = Plan::new(book).unwrap();
-        render(book, &plan, &chapter_mp3s(book).unwrap()).unwrap()
+        render(book, &plan, &chapter_mp3s(book, &HashMap::new()).unwrap()).unwrap()
     }
 
     fn entries(bytes: &[u8]) -> Epub3 {
@@ -994,11 +1039,37 @@ mod tests {
     }
 
     #[test]
+    fn a_wav_rebuild_takes_the_unchanged_chapters_mp3s_from_the_old_book() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old");
+        std::fs::create_dir(&old).unwrap();
+        let b = book(dir.path(), AudioFormat::Wav, CHAPTERS);
+        let first = epub(&b);
+        std::fs::write(old.join(EPUB_FILE), &first).unwrap();
+        let manifest = serde_json::to_string(&Manifest::from_book(&b)).unwrap();
+        std::fs::write(old.join(super::super::MANIFEST_FILE), manifest).unwrap();
+        let earlier = encoded_before(&old);
+        assert_eq!(earlier.len(), 2);
+
+        // The first chapter's samples are gone: its MP3 can only come from
+        // the old book. The second's audio is new, so it is encoded.
+        let mut again = b.clone();
+        std::fs::remove_file(&again.chapters[0].pcm).unwrap();
+        again.chapters[1].audio_key = "new".into();
+        let mp3s = chapter_mp3s(&again, &earlier).unwrap();
+        assert_eq!(mp3s[0], entries(&first).entries["EPUB/audio/01-c.mp3"]);
+        // An old MP3 of another length is not taken.
+        again.chapters[0].samples += 1;
+        assert!(chapter_mp3s(&again, &earlier).is_err());
+        assert!(encoded_before(dir.path()).is_empty());
+    }
+
+    #[test]
     fn a_chapter_mp3_of_the_wrong_length_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let mut b = book(dir.path(), AudioFormat::Mp3, CHAPTERS);
         b.chapters[1].samples += 1;
-        let err = chapter_mp3s(&b).unwrap_err();
+        let err = chapter_mp3s(&b, &HashMap::new()).unwrap_err();
         assert!(
             err.contains("chapter 2 does not hold its 8001 samples"),
             "{err}"

@@ -203,6 +203,26 @@ fn a_wav_package_gets_an_epub_of_mp3s_that_check_passes() {
 }
 
 #[test]
+fn a_wav_rebuild_writes_the_same_epub_and_an_edit_a_sound_one() {
+    let work = tempfile::tempdir().unwrap();
+    let leaflet = work.path().join("carpal-tunnel.txt");
+    std::fs::copy(repo("examples/carpal-tunnel.txt"), &leaflet).unwrap();
+    let out = work.path().join("out");
+    let dir = build_package(&leaflet, &out, &["--audio", "wav"]);
+    let first = std::fs::read(dir.join("leaflet.epub")).unwrap();
+    build_package(&leaflet, &out, &["--audio", "wav"]);
+    assert!(std::fs::read(dir.join("leaflet.epub")).unwrap() == first);
+    let text = std::fs::read_to_string(&leaflet).unwrap();
+    let edited = text.replacen("20 minutes", "25 minutes", 1);
+    assert_ne!(text, edited);
+    std::fs::write(&leaflet, edited).unwrap();
+    build_package(&leaflet, &out, &["--audio", "wav"]);
+    assert!(std::fs::read(dir.join("leaflet.epub")).unwrap() != first);
+    overlays_follow_the_manifest(&dir, &manifest(&dir));
+    assert!(check(&dir).0);
+}
+
+#[test]
 fn formats_epub_writes_the_book_and_its_audio_alone() {
     let out = tempfile::tempdir().unwrap();
     let dir = build_package(
