@@ -93,7 +93,7 @@ fn overlays_follow_the_manifest(dir: &Path, m: &Manifest) {
         let xhtml = parse(&xhtml_text);
         let by_id: HashMap<&str, String> = xhtml
             .descendants()
-            .filter_map(|e| Some((e.attribute("id")?, shown(&e.text().unwrap_or_default()))))
+            .filter_map(|e| Some((e.attribute("id")?, shown(e.text().unwrap_or_default()))))
             .collect();
         let stem = Path::new(&chapter.file)
             .file_stem()
