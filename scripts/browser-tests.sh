@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Browser tests of the web player (index.html): builds the reference leaflet, the example and a leaflet
+# Browser tests of the web player (index.html) and of the EPUB (leaflet.epub, in foliate-js, the
+# Foliate e-book reader's engine): builds the reference leaflet, the example and a leaflet
 # with hostile titles into a temporary folder, then drives Debian's headless Chromium over
 # them with node's test runner (tests/browser). scripts/setup.sh installs chromium and the
 # npm packages. Screenshots go to $PLAYER_SCREENSHOTS (default /tmp).
@@ -20,4 +21,4 @@ inputs=(examples/carpal-tunnel.txt tests/fixtures/pdf-markup-emoji-and-rtl-in-he
 [ -f ../shared/leaflets/osseointegration.txt ] && inputs+=(../shared/leaflets/osseointegration.txt)
 cargo run --quiet -- build --quiet --out "$out" "${inputs[@]}"
 cd tests/browser
-PLAYER_OUT="$out" node --test player.test.js
+PLAYER_OUT="$out" node --test player.test.js epub.test.js

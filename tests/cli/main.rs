@@ -9,6 +9,7 @@ mod checks;
 mod correcting;
 mod coverage;
 mod daisy;
+mod epub;
 mod errors;
 mod espeak;
 mod golden;
