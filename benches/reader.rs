@@ -70,6 +70,12 @@ fn reading(c: &mut Criterion) {
             )
         })
     });
+    // One line of 100,000 characters: the longest a text line may be. The
+    // running-footer search once shaped such a line once per word (seconds).
+    let long_line = format!("A title\n\nSome text.\n{}\n", "3 0 R ".repeat(100_000 / 6));
+    group.bench_function("chapters of a 100,000-character line", |b| {
+        b.iter(|| leaflet::parse(black_box(&long_line), Format::PdfText, "line", None))
+    });
     // The longest PDF fixture (31 pages), when the fixtures are there.
     if let Ok(pdf) = std::fs::read("tests/fixtures/pdf/long.pdf") {
         group.bench_function("chapters of a 30-page PDF", |b| {

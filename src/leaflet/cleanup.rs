@@ -117,12 +117,26 @@ fn next_filled(page: &[&str], i: usize) -> Option<usize> {
 /// part; the running line must have two words or more, so a lone word that
 /// happens to recur is never cut from the text.
 fn glued<'a>(text: &'a str, furniture: &HashSet<String>, foot: bool) -> Option<(&'a str, &'a str)> {
+    // Only splits that leave the running part no more words than the
+    // longest running line are worth shaping: trying every split of a long
+    // line would shape it once per word.
+    let longest = furniture
+        .iter()
+        .map(|f| f.split_whitespace().count())
+        .max()?;
     let starts: Vec<usize> = text
         .char_indices()
         .filter(|&(i, c)| !c.is_whitespace() && i > 0 && text[..i].ends_with(char::is_whitespace))
         .map(|(i, _)| i)
         .collect();
-    for &at in &starts {
+    // The running part after the split at `starts[j]` has `starts.len() - j`
+    // words at the foot, `j + 1` at the head.
+    let tried = if foot {
+        &starts[starts.len().saturating_sub(longest)..]
+    } else {
+        &starts[..longest.min(starts.len())]
+    };
+    for &at in tried {
         let (head, tail) = (text[..at].trim_end(), &text[at..]);
         let (body, running) = if foot { (head, tail) } else { (tail, head) };
         if running.split_whitespace().count() < 2 || !furniture.contains(&shape(running)) {
