@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::util::{bin, chapters_json, fixture};
+use crate::util::{chapters_json, fixture, stdout_of};
 
 fn outline(path: &Path) -> Vec<(String, u64)> {
     let v = chapters_json(path, &[]);
@@ -22,32 +22,17 @@ fn outline(path: &Path) -> Vec<(String, u64)> {
 }
 
 fn script(path: &Path) -> String {
-    let out = bin().arg("script").arg(path).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    stdout_of(&["script".as_ref(), path.as_os_str()])
 }
 
 /// The file's Markdown, written to `dir` as `.md`.
 fn markdown_of(path: &Path, dir: &Path) -> std::path::PathBuf {
-    let out = bin()
-        .args(["chapters", "--markdown"])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = stdout_of(&["chapters".as_ref(), "--markdown".as_ref(), path.as_os_str()]);
     let md = dir.join(format!(
         "{}.md",
         path.file_stem().unwrap().to_string_lossy()
     ));
-    std::fs::write(&md, out.stdout).unwrap();
+    std::fs::write(&md, text).unwrap();
     md
 }
 

@@ -149,18 +149,22 @@ pub fn manifest(dir: &Path) -> audio_leaflet::package::Manifest {
 /// `chapters --json` of a leaflet, with more arguments; the test fails with
 /// the program's own message if it does.
 pub fn chapters_json(path: &Path, extra: &[&str]) -> serde_json::Value {
-    let out = bin()
-        .args(["chapters", "--json"])
-        .arg(path)
-        .args(extra)
-        .output()
-        .unwrap();
+    let mut args: Vec<&std::ffi::OsStr> = vec!["chapters".as_ref(), "--json".as_ref()];
+    args.push(path.as_os_str());
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    serde_json::from_str(&stdout_of(&args)).unwrap()
+}
+
+/// The program's output for `args`; the test fails with the program's own
+/// message if it fails.
+pub fn stdout_of<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
+    let out = bin().args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    String::from_utf8(out.stdout).unwrap()
 }
 
 /// `build` refuses the file: non-zero exit, the file named with the reason,

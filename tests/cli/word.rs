@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 use zip::write::SimpleFileOptions;
 
-use crate::util::{bin, build_refused as refused, fixture};
+use crate::util::{build_refused as refused, fixture};
 
 const WORD: &str = "docx/word-features.docx";
 const WRITER_DOCX: &str = "docx/writer-features.docx";
@@ -47,13 +47,7 @@ fn dropped(json: &Value) -> Vec<(String, String)> {
 }
 
 fn script(path: &Path) -> String {
-    let out = bin().arg("script").arg(path).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    crate::util::stdout_of(&["script".as_ref(), path.as_os_str()])
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
