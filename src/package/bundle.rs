@@ -27,7 +27,7 @@ pub const ZIP_FILE: &str = "leaflet.zip";
 pub const README_FILE: &str = "README.txt";
 
 /// Files other formats write that the zip leaves out.
-const LEFT_OUT: &[&str] = &[ZIP_FILE, super::EPUB_FILE];
+const LEFT_OUT: &[&str] = &[ZIP_FILE, super::EPUB_FILE, super::m4b::M4B_FILE];
 
 pub struct Bundle;
 

@@ -6,6 +6,7 @@ pub mod check;
 mod daisy;
 mod epub;
 mod joined;
+mod m4b;
 mod manifest;
 mod player;
 mod playlist;
@@ -160,6 +161,11 @@ pub trait Packager: Sync {
     fn always(&self) -> bool {
         false
     }
+    /// Written when `--formats` is not given; a format that needs a
+    /// program the machine may not have is written only when named.
+    fn by_default(&self) -> bool {
+        true
+    }
     /// Whether this format writes a file of this name, for this book or an
     /// earlier one: a rebuild replaces such files and removes them when no
     /// longer written; any other file in a package is staff's and is kept.
@@ -193,6 +199,7 @@ pub const REGISTRY: &[&dyn Packager] = &[
     &player::Player,
     &joined::Joined,
     &epub::Epub,
+    &m4b::M4b,
     &bundle::Bundle,
     &manifest::ManifestWriter,
 ];
@@ -209,7 +216,7 @@ pub fn formats_help() -> String {
         .map(|p| format!("{}: {}", p.name(), p.about()))
         .collect();
     format!(
-        "Which outputs to write, by name, comma-separated (default all). {}",
+        "Which outputs to write, by name, comma-separated (default: all but m4b). {}",
         list.join("; ")
     )
 }
@@ -225,8 +232,9 @@ pub fn select(names: &[String]) -> Result<Vec<&'static dyn Packager>> {
             )));
         }
     }
-    let wanted =
-        |p: &dyn Packager| p.always() || names.is_empty() || names.iter().any(|w| w == p.name());
+    let wanted = |p: &dyn Packager| {
+        p.always() || (names.is_empty() && p.by_default()) || names.iter().any(|w| w == p.name())
+    };
     Ok(REGISTRY.iter().copied().filter(|p| wanted(*p)).collect())
 }
 
@@ -291,6 +299,9 @@ mod tests {
         let chosen = select(&["daisy".to_string()]).unwrap();
         let chosen: Vec<&str> = chosen.iter().map(|p| p.name()).collect();
         assert_eq!(chosen, ["audio", "daisy", "manifest"]);
+        let all: Vec<&str> = select(&[]).unwrap().iter().map(|p| p.name()).collect();
+        assert!(!all.contains(&"m4b"), "m4b only when named: {all:?}");
+        assert_eq!(all.len(), REGISTRY.len() - 1);
     }
 
     #[test]
@@ -306,6 +317,7 @@ mod tests {
             JOINED_WAV,
             CUE_SHEET,
             EPUB_FILE,
+            m4b::M4B_FILE,
             ZIP_FILE,
             MANIFEST_FILE,
         ] {

@@ -190,7 +190,7 @@ fn options_are_refused_before_any_work() {
         ),
         (
             &["--formats", "mp3"],
-            "error: unknown format `mp3`: choose from audio, m3u8, daisy, html, joined, epub, zip, manifest",
+            "error: unknown format `mp3`: choose from audio, m3u8, daisy, html, joined, epub, m4b, zip, manifest",
         ),
         (
             &["--lexicon", lexicon.to_str().unwrap()],

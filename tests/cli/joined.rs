@@ -526,3 +526,57 @@ fn formats_choose_whether_the_joined_file_is_written() {
         "{stderr}"
     );
 }
+
+/// `--formats m4b`: the leaflet as an audiobook for Apple Books, through
+/// Debian's ffmpeg, with a chapter at each chapter's start, as long as the
+/// chapters; never written unless named.
+#[test]
+#[ignore = "needs ffmpeg (apt): scripts/test.sh runs it"]
+fn an_m4b_has_the_chapters_at_their_starts() {
+    let out = tempfile::tempdir().unwrap();
+    let input = repo("examples/carpal-tunnel.txt");
+    let all = build(&input, &out.path().join("all"), &[]);
+    assert!(!all.join("leaflet.m4b").exists(), "only when named");
+    let dir = build(&input, &out.path().join("m4b"), &["--formats", "m4b"]);
+    let m = manifest(&dir);
+    let probe = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_chapters",
+            "-show_format",
+            "-of",
+            "json",
+        ])
+        .arg(dir.join("leaflet.m4b"))
+        .output()
+        .unwrap();
+    let probed: serde_json::Value = serde_json::from_slice(&probe.stdout).unwrap();
+    let chapters = probed["chapters"].as_array().unwrap();
+    assert_eq!(chapters.len(), m.chapters.len());
+    for (p, c) in chapters.iter().zip(&m.chapters) {
+        let start: f64 = p["start_time"].as_str().unwrap().parse().unwrap();
+        assert!(
+            (start - c.start_s).abs() < 0.002,
+            "{p} against {}",
+            c.start_s
+        );
+        assert_eq!(p["tags"]["title"], c.title.as_str());
+    }
+    let duration: f64 = probed["format"]["duration"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (duration - m.total_duration_s).abs() < 0.03,
+        "{duration} against {}",
+        m.total_duration_s
+    );
+    let check = bin().arg("check").arg(&dir).output().unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
