@@ -52,8 +52,7 @@ pub fn decode(path: &Path, bytes: &[u8], lines: Lines) -> Result<Decoded> {
     let mut warnings = Vec::new();
     let text = match std::str::from_utf8(body) {
         Ok(s) => s.to_string(),
-        Err(_) if declared_charset(body, lines).is_some() => {
-            let encoding = declared_charset(body, lines).unwrap_or(encoding_rs::WINDOWS_1252);
+        Err(_) if let Some(encoding) = declared_charset(body, lines) => {
             let (text, had_errors) = encoding.decode_without_bom_handling(body);
             if had_errors {
                 warnings.push(format!(
