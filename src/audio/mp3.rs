@@ -161,6 +161,29 @@ pub fn frames(bytes: &[u8]) -> Option<Stream> {
     })
 }
 
+/// [`frames`] of an MP3 file, reading only its start (any ID3v2 tag and
+/// the first frames), not the whole stream: what a rebuild asks of every
+/// cached chapter. `None` when the file cannot be read or has no Info tag.
+pub fn file_frames(path: &std::path::Path) -> Option<Stream> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut head = [0u8; 10];
+    file.read_exact(&mut head).ok()?;
+    let tag = if head.starts_with(b"ID3") {
+        let size = head[6..10]
+            .iter()
+            .fold(0u64, |n, &b| (n << 7) | u64::from(b & 0x7F));
+        10 + size
+    } else {
+        0
+    };
+    // The Info frame is at most 1,441 bytes (320 kb/s at 32 kHz), and the
+    // first frame starts within 64 bytes of the tag's end.
+    let mut bytes = head.to_vec();
+    file.take(tag + 4096).read_to_end(&mut bytes).ok()?;
+    frames(&bytes)
+}
+
 /// Where the first frame starts: after an ID3v2 tag, if there is one.
 fn first_frame(bytes: &[u8]) -> Option<usize> {
     let mut at = 0;
@@ -276,6 +299,19 @@ mod tests {
         assert_eq!(frames(&mp3).map(|s| s.samples), Some(0));
         let err = encode(&[0; 100], 44_000).unwrap_err();
         assert!(err.contains("--audio wav"), "{err}");
+    }
+
+    #[test]
+    fn a_file_is_read_from_its_start_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.mp3");
+        let mp3 = encode(&tone(16_000, 16_000 * 30), 16_000).unwrap();
+        let mut tagged = b"ID3\x04\x00\x00\x00\x00\x00\x05hello".to_vec();
+        tagged.extend_from_slice(&mp3);
+        std::fs::write(&path, &tagged).unwrap();
+        assert_eq!(file_frames(&path), frames(&tagged));
+        assert_eq!(file_frames(&path).map(|s| s.samples), Some(16_000 * 30));
+        assert_eq!(file_frames(&dir.path().join("none.mp3")), None);
     }
 
     #[test]

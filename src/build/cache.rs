@@ -121,9 +121,7 @@ impl Cache {
         }
         let path = self.mp3_path(key);
         let whole = |p: &Path| {
-            std::fs::read(p)
-                .ok()
-                .and_then(|b| audio::mp3::frames(&b))
+            audio::mp3::file_frames(p)
                 .is_some_and(|s| s.samples == entry.samples && s.sample_rate == entry.sample_rate)
         };
         if !self.force && whole(&path) {

@@ -130,8 +130,7 @@ fn one_meta(doc: &Document, name: &str, file: &str) -> String {
 /// MP3's from its Info tag (the samples a gapless decoder gives).
 fn audio_ms(path: &Path) -> f64 {
     if path.extension().is_some_and(|e| e == "mp3") {
-        let bytes = std::fs::read(path).unwrap();
-        let s = audio_leaflet::audio::mp3::frames(&bytes)
+        let s = audio_leaflet::audio::mp3::file_frames(path)
             .unwrap_or_else(|| panic!("{} is an MP3 file with an Info tag", path.display()));
         return s.samples as f64 * 1000.0 / s.sample_rate as f64;
     }
