@@ -200,3 +200,34 @@ pub fn build_refused(name: &str, bytes: &[u8], extra: &[&str], says: &str) {
         "{name}: something was written to the output folder"
     );
 }
+
+/// What ffprobe says of a one-file leaflet (`leaflet.mp3`, `leaflet.m4b`),
+/// its chapters checked against the manifest: as many, each starting within
+/// 2 ms of the manifest's start, with its title. Returns the whole answer.
+pub fn probe_chapters(file: &Path, m: &audio_leaflet::package::Manifest) -> serde_json::Value {
+    let probe = std::process::Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_chapters",
+            "-show_format",
+            "-of",
+            "json",
+        ])
+        .arg(file)
+        .output()
+        .expect("ffprobe runs (scripts/setup.sh installs it)");
+    let probed: serde_json::Value = serde_json::from_slice(&probe.stdout).unwrap();
+    let chapters = probed["chapters"].as_array().unwrap();
+    assert_eq!(chapters.len(), m.chapters.len(), "{}", file.display());
+    for (p, c) in chapters.iter().zip(&m.chapters) {
+        let start: f64 = p["start_time"].as_str().unwrap().parse().unwrap();
+        assert!(
+            (start - c.start_s).abs() < 0.002,
+            "{p} against {}",
+            c.start_s
+        );
+        assert_eq!(p["tags"]["title"], c.title.as_str());
+    }
+    probed
+}
