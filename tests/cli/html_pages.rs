@@ -4,6 +4,7 @@
 
 use audio_leaflet::leaflet::Kind;
 
+use crate::util::leaflet_outline as outline;
 use crate::util::{bin, fixture};
 
 #[test]
@@ -64,13 +65,6 @@ fn read(name: &str) -> audio_leaflet::leaflet::Leaflet {
     let source = audio_leaflet::leaflet::read(&fixture(name), None).unwrap();
     assert_eq!(source.kind, Kind::Html, "{name}");
     source.leaflet
-}
-
-fn outline(l: &audio_leaflet::leaflet::Leaflet) -> Vec<(&str, u8)> {
-    l.chapters
-        .iter()
-        .map(|c| (c.title.as_str(), c.level))
-        .collect()
 }
 
 fn spoken(l: &audio_leaflet::leaflet::Leaflet) -> Vec<String> {

@@ -3,19 +3,13 @@
 
 use audio_leaflet::leaflet::{Block, Leaflet};
 
+use crate::util::leaflet_outline as outline;
 use crate::util::{bin, fixture};
 
 fn read(name: &str) -> Leaflet {
     audio_leaflet::leaflet::read(&fixture(name), None)
         .expect("the fixture reads")
         .leaflet
-}
-
-fn outline(l: &Leaflet) -> Vec<(&str, u8)> {
-    l.chapters
-        .iter()
-        .map(|c| (c.title.as_str(), c.level))
-        .collect()
 }
 
 /// The blocks of the chapter with this title.

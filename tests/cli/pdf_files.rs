@@ -5,19 +5,13 @@ use std::time::Instant;
 
 use audio_leaflet::leaflet::{self, Block, Leaflet};
 
+use crate::util::leaflet_outline as outline;
 use crate::util::{bin, fixture, shared_leaflet};
 
 fn read(name: &str) -> Leaflet {
     let source = leaflet::read(&fixture(&format!("pdf/{name}")), None).unwrap();
     assert_eq!(source.kind.name(), "pdf");
     source.leaflet
-}
-
-fn outline(l: &Leaflet) -> Vec<(&str, u8)> {
-    l.chapters
-        .iter()
-        .map(|c| (c.title.as_str(), c.level))
-        .collect()
 }
 
 /// Everything a listener hears, titles and blocks, one string.

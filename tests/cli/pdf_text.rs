@@ -3,16 +3,10 @@
 use audio_leaflet::leaflet::{self, Block, Leaflet};
 
 use crate::util::fixture;
+use crate::util::leaflet_outline as outline;
 
 fn read(name: &str) -> Leaflet {
     leaflet::read(&fixture(name), None).unwrap().leaflet
-}
-
-fn outline(l: &Leaflet) -> Vec<(&str, u8)> {
-    l.chapters
-        .iter()
-        .map(|c| (c.title.as_str(), c.level))
-        .collect()
 }
 
 fn texts(l: &Leaflet, chapter: usize) -> Vec<&str> {

@@ -4,25 +4,10 @@
 
 use std::path::Path;
 
-use crate::util::{chapters_json, fixture, stdout_of};
+use crate::util::{chapters_json, fixture, outline_of, script_of, stdout_of};
 
 fn outline(path: &Path) -> Vec<(String, u64)> {
-    let v = chapters_json(path, &[]);
-    v["chapters"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["title"].as_str().unwrap().to_string(),
-                c["level"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn script(path: &Path) -> String {
-    stdout_of(&["script".as_ref(), path.as_os_str()])
+    outline_of(&chapters_json(path, &[]))
 }
 
 /// The file's Markdown, written to `dir` as `.md`.
@@ -43,7 +28,7 @@ fn same_through_markdown(name: &str) {
     let (from_file, from_md) = (outline(&original), outline(&md));
     assert!(from_file.len() > 2, "{name}: {from_file:?}");
     assert_eq!(from_file, from_md, "{name}: chapters differ");
-    let (a, b) = (script(&original), script(&md));
+    let (a, b) = (script_of(&original), script_of(&md));
     assert!(a.lines().count() > 5, "{name}: {a}");
     if a != b {
         let first = a

@@ -231,3 +231,31 @@ pub fn probe_chapters(file: &Path, m: &audio_leaflet::package::Manifest) -> serd
     }
     probed
 }
+
+/// The chapters of `chapters --json` output as (title, level).
+pub fn outline_of(json: &serde_json::Value) -> Vec<(String, u64)> {
+    json["chapters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["title"].as_str().unwrap().to_string(),
+                c["level"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// What the program says for a leaflet (`script`).
+pub fn script_of(path: &Path) -> String {
+    stdout_of(&["script".as_ref(), path.as_os_str()])
+}
+
+/// A read leaflet's chapters as (title, level).
+pub fn leaflet_outline(l: &audio_leaflet::leaflet::Leaflet) -> Vec<(&str, u8)> {
+    l.chapters
+        .iter()
+        .map(|c| (c.title.as_str(), c.level))
+        .collect()
+}

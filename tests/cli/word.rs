@@ -19,17 +19,7 @@ fn chapters_json(path: &Path) -> Value {
 }
 
 fn outline(json: &Value) -> Vec<(String, u64)> {
-    json["chapters"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["title"].as_str().unwrap().to_string(),
-                c["level"].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    crate::util::outline_of(json)
 }
 
 fn dropped(json: &Value) -> Vec<(String, String)> {
@@ -47,7 +37,7 @@ fn dropped(json: &Value) -> Vec<(String, String)> {
 }
 
 fn script(path: &Path) -> String {
-    crate::util::stdout_of(&["script".as_ref(), path.as_os_str()])
+    crate::util::script_of(path)
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
