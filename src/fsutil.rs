@@ -11,26 +11,11 @@ pub fn write_atomic<F>(path: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
 {
-    let dir = parent_dir(path);
-    let werr = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .tempfile_in(dir)
-        .map_err(werr)?;
-    {
-        let mut buf = std::io::BufWriter::new(tmp.as_file_mut());
-        fill(&mut buf).map_err(werr)?;
-        buf.flush().map_err(werr)?;
-    }
-    // No fsync: the rename is what makes a file appear whole to readers and
-    // after a killed process; flushing every file to the disk as well would
-    // cost more than the rest of a rebuild.
-    readable_by_all(tmp.as_file()).map_err(werr)?;
-    tmp.persist(path).map_err(|e| werr(e.error))?;
-    Ok(())
+    write_file_atomic(path, |file| {
+        let mut buf = std::io::BufWriter::new(file);
+        fill(&mut buf)?;
+        buf.flush()
+    })
 }
 
 /// The same for a writer that must seek (a zip file's directory points
@@ -43,14 +28,37 @@ where
         path: path.to_path_buf(),
         source,
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .tempfile_in(parent_dir(path))
-        .map_err(werr)?;
+    let mut tmp = temp_beside(path, "")?;
     fill(tmp.as_file_mut()).map_err(werr)?;
+    persist(tmp, path)
+}
+
+/// A temporary file beside `path` ([`temp_beside`]), filled by another
+/// program perhaps, made readable by all and renamed into place.
+pub fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    let werr = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    // No fsync: the rename is what makes a file appear whole to readers and
+    // after a killed process; flushing every file to the disk as well would
+    // cost more than the rest of a rebuild.
     readable_by_all(tmp.as_file()).map_err(werr)?;
     tmp.persist(path).map_err(|e| werr(e.error))?;
     Ok(())
+}
+
+/// A new temporary file in `path`'s folder, ending in `suffix`, to be
+/// [`persist`]ed there.
+pub fn temp_beside(path: &Path, suffix: &str) -> Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(".tmp-")
+        .suffix(suffix)
+        .tempfile_in(parent_dir(path))
+        .map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 /// The same for content already in memory.

@@ -46,20 +46,12 @@ impl Packager for M4b {
     fn write(&self, book: &Book, out: &Output) -> Result<Vec<String>> {
         let path = out.dir.join(M4B_FILE);
         let fail = |why: String| Error::Other(format!("cannot write `{}`: {why}", path.display()));
-        let meta = tempfile::Builder::new()
-            .prefix(".tmp-")
-            .suffix(".ffmeta")
-            .tempfile_in(out.dir)
-            .map_err(|e| fail(e.to_string()))?;
+        let meta = fsutil::temp_beside(&path, ".ffmeta")?;
         std::fs::write(meta.path(), chapter_list(book)).map_err(|e| fail(e.to_string()))?;
-        let encoded = tempfile::Builder::new()
-            .prefix(".tmp-")
-            .suffix(".m4b")
-            .tempfile_in(out.dir)
-            .map_err(|e| fail(e.to_string()))?;
+        // ffmpeg writes the temporary file, which is then renamed into place.
+        let encoded = fsutil::temp_beside(&path, ".m4b")?;
         encode(book, meta.path(), encoded.path()).map_err(fail)?;
-        let bytes = std::fs::read(encoded.path()).map_err(|e| fail(e.to_string()))?;
-        fsutil::write_bytes_atomic(&path, &bytes)?;
+        fsutil::persist(encoded, &path)?;
         Ok(vec![M4B_FILE.to_string()])
     }
 
