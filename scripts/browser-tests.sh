@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Browser tests of the web player (index.html) and of the EPUB (leaflet.epub, in foliate-js, the
-# Foliate e-book reader's engine): builds the reference leaflet, the example and a leaflet
+# Browser tests of the web player (index.html), of the EPUB (leaflet.epub, in foliate-js, the
+# Foliate e-book reader's engine) and of the staff web app (`audio-leaflet serve`): builds the reference leaflet, the example and a leaflet
 # with hostile titles into a temporary folder, then drives Debian's headless Chromium over
 # them with node's test runner (tests/browser). scripts/setup.sh installs chromium and the
 # npm packages. Screenshots go to $PLAYER_SCREENSHOTS (default /tmp).
@@ -20,5 +20,6 @@ trap 'rm -rf "$out"' EXIT
 inputs=(examples/carpal-tunnel.txt tests/fixtures/pdf-markup-emoji-and-rtl-in-headings.txt)
 [ -f ../shared/leaflets/osseointegration.txt ] && inputs+=(../shared/leaflets/osseointegration.txt)
 cargo run --quiet -- build --quiet --out "$out" "${inputs[@]}"
+bin="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/audio-leaflet"
 cd tests/browser
-PLAYER_OUT="$out" node --test player.test.js epub.test.js
+PLAYER_OUT="$out" SERVE_BIN="$bin" node --test player.test.js epub.test.js serve.test.js

@@ -45,6 +45,38 @@ pub enum Command {
     Check(CheckArgs),
     /// Remove saved chapter audio that no package in the output folder uses any more.
     Clean(CleanArgs),
+    /// Start the web app for staff: upload leaflets, check their chapters and words,
+    /// build, listen and download, in a browser.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The output folder, as for build (the same packages, cache and team lexicon);
+    /// uploaded leaflets are kept in its `_sources` folder.
+    #[arg(short, long, value_name = "DIR", default_value = "audio-out")]
+    pub out: PathBuf,
+    /// The address to listen on. The default serves this computer only; any other
+    /// address (0.0.0.0:8080 for the whole network) needs --token-file or --new-token.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// A file whose first line is the team's token (at least 16 characters).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Make a new random token and print it.
+    #[arg(long, conflicts_with = "token_file")]
+    pub new_token: bool,
+    /// The team lexicon (default: lexicon.toml in the output folder, which build also reads).
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Option<PathBuf>,
+    /// The largest file an upload may carry, in MB (at most 5, the largest leaflet read).
+    #[arg(long, value_name = "MB", default_value_t = 5)]
+    pub max_upload_mb: usize,
+    /// How many chapters each build records at once (default: one per processor core).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub voices: VoicesDirArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -274,7 +306,42 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Voices(args) => run_voices(args),
         Command::Check(args) => run_check(args),
         Command::Clean(args) => run_clean(args),
+        Command::Serve(args) => run_serve(args),
     }
+}
+
+fn run_serve(args: ServeArgs) -> Result<i32> {
+    let limit = leaflet::MAX_BYTES as usize / 1_000_000;
+    if args.max_upload_mb == 0 || args.max_upload_mb > limit {
+        anyhow::bail!("--max-upload-mb must be 1 to {limit}: the reader takes leaflets of at most {limit} MB");
+    }
+    if args.jobs == Some(0) {
+        anyhow::bail!("--jobs must be at least 1");
+    }
+    let options = crate::serve::Options {
+        out: args.out.clone(),
+        listen: args.listen,
+        token: crate::serve::auth::TokenSource {
+            file: args.token_file.clone(),
+            generate: args.new_token,
+        },
+        lexicon: args.lexicon,
+        voices_dir: args.voices.resolve(),
+        jobs: args.jobs,
+        max_upload: args.max_upload_mb * 1_000_000,
+    };
+    let new_token = args.new_token;
+    let out = args.out.display().to_string();
+    crate::serve::run(options, |url, token| {
+        println!("audio-leaflet is serving the leaflets in `{out}`: open {url}");
+        match (token, new_token) {
+            (Some(t), true) => println!("the team's token (give it to your team): {t}"),
+            (Some(_), false) => println!("sign in with the token in the --token-file"),
+            (None, _) => {}
+        }
+        println!("press Ctrl-C to stop");
+    })?;
+    Ok(0)
 }
 
 fn run_build(args: BuildArgs) -> Result<i32> {

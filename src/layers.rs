@@ -17,9 +17,15 @@ pub const ALLOWED: &[(&str, &[&str])] = &[
         &["leaflet", "script", "synth", "audio", "package", "build"],
     ),
     (
+        "serve",
+        &[
+            "leaflet", "script", "synth", "audio", "package", "build", "commands",
+        ],
+    ),
+    (
         "cli",
         &[
-            "leaflet", "script", "synth", "audio", "package", "build", "say", "commands",
+            "leaflet", "script", "synth", "audio", "package", "build", "say", "commands", "serve",
         ],
     ),
 ];

@@ -9,14 +9,17 @@
 //! ```text
 //!   cli ──> commands ──> build ──> package ──> script ──> leaflet
 //!    │                     │   └─> synth ───> audio  <──┘ (package)
-//!    └──> say ──> script, synth
+//!    ├──> say ──> script, synth
+//!    └──> serve ──> commands, build and the stages (the staff web app)
 //! ```
 //!
 //! - `leaflet` and `audio` use no stage; `script` uses `leaflet`; `synth`
 //!   uses `audio` (never the script's or the leaflet's types: it is given
 //!   plain text-and-pause units); `package` uses `audio` and `script` (the
 //!   utterance roles), never `synth`; `build` uses every stage; `commands`
-//!   is the library face of each command; nothing uses `cli` or `main`.
+//!   is the library face of each command; `serve` is a front end like
+//!   `cli`; nothing uses `cli`, `serve` or `main` but `cli` (which starts
+//!   `serve`).
 //! - `error`, `fsutil`, `plain`, `slug` and the other helpers are usable from
 //!   anywhere and use only each other.
 
@@ -34,6 +37,7 @@ pub mod package;
 pub mod plain;
 pub mod say;
 pub mod script;
+pub mod serve;
 pub mod slug;
 pub mod synth;
 

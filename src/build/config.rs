@@ -77,7 +77,19 @@ pub struct Config {
     pub voices_dir: PathBuf,
 }
 
+/// The team lexicon's name in the output folder: a build with no
+/// `--lexicon` reads it when it is there (the web app writes it).
+pub const TEAM_LEXICON: &str = "lexicon.toml";
+
 impl Request {
+    /// The lexicon asked for, else the output folder's team lexicon.
+    fn lexicon(&self) -> Option<PathBuf> {
+        self.lexicon.clone().or_else(|| {
+            let team = self.out.join(TEAM_LEXICON);
+            team.is_file().then_some(team)
+        })
+    }
+
     pub fn validate(&self) -> Result<Config> {
         let jobs = match self.jobs {
             Some(0) => return Err(Error::Other("--jobs must be at least 1".into())),
@@ -122,7 +134,7 @@ impl Request {
             check: self.check,
             formats,
             audio: self.audio,
-            script: speech_options(self.lexicon.as_deref(), self.pauses.as_deref())?,
+            script: speech_options(self.lexicon().as_deref(), self.pauses.as_deref())?,
             voices_dir: self.voices_dir.clone(),
         })
     }

@@ -30,7 +30,7 @@ use crate::synth::{self, Synthesizer, Unit};
 
 pub use cache::{CACHE_DIR, Cache};
 pub use cancel::Cancel;
-pub use config::{Config, LangCode, Request, speech_options, voice_settings};
+pub use config::{Config, LangCode, Request, TEAM_LEXICON, speech_options, voice_settings};
 pub use lock::LOCK_FILE;
 pub use progress::{Bars, Observer, Silent};
 pub use report::{LeafletReport, Report};

@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 
 pub use decode::Decoded;
 pub use export::to_markdown;
-pub use sniff::{EXTENSIONS, Kind};
+pub use sniff::{EXTENSIONS, Kind, sniff};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Leaflet {

@@ -1,0 +1,114 @@
+// The staff pages' small enhancements; every page works without them.
+// - Leaflets: files dropped on the upload area are uploaded; statuses follow the builds.
+// - One leaflet: the build's progress, live; "Hear it" plays the preview in the page.
+(function () {
+  'use strict';
+  const page = document.body.dataset.page;
+
+  function dropZone() {
+    const zone = document.getElementById('drop');
+    const input = document.getElementById('files');
+    const form = document.getElementById('upload');
+    if (!zone || !input || !form) return;
+    zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+    zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+    zone.addEventListener('drop', (e) => {
+      e.preventDefault();
+      zone.classList.remove('over');
+      if (!e.dataTransfer || !e.dataTransfer.files.length) return;
+      input.files = e.dataTransfer.files;
+      form.requestSubmit();
+    });
+  }
+
+  function minutes(s) {
+    if (s == null) return '';
+    const m = Math.floor(s / 60);
+    return m > 0 ? `about ${m} min ${Math.round(s % 60)} s left` : `about ${Math.round(s)} s left`;
+  }
+
+  function followList() {
+    const events = new EventSource('/events');
+    let pending = false;
+    events.onmessage = () => {
+      if (pending) return;
+      pending = true;
+      setTimeout(async () => {
+        pending = false;
+        const r = await fetch('/api/leaflets', { headers: { Accept: 'application/json' } });
+        if (!r.ok) return;
+        const { leaflets } = await r.json();
+        for (const l of leaflets) {
+          const cell = document.querySelector(`[data-status="${CSS.escape(l.id)}"]`);
+          if (cell && cell.textContent !== l.status_text) {
+            cell.textContent = l.status_text;
+            cell.className = `status status-${l.status}`;
+          }
+        }
+      }, 500);
+    };
+  }
+
+  function followBuild() {
+    const id = document.body.dataset.id;
+    const status = document.getElementById('build-status');
+    const line = document.getElementById('build-progress-line');
+    const bar = document.getElementById('build-progress');
+    const eta = document.getElementById('build-eta');
+    const cancel = document.getElementById('cancel-form');
+    const events = new EventSource('/events');
+    events.onmessage = (m) => {
+      const e = JSON.parse(m.data);
+      if (!e.ids.includes(id)) return;
+      if (e.state === 'building') {
+        line.hidden = false;
+        cancel.hidden = false;
+        bar.max = e.total;
+        bar.value = e.done;
+        eta.textContent = minutes(e.eta_s);
+        status.textContent = `Being built: ${e.done} of ${e.total} chapters`;
+      } else if (e.state === 'queued') {
+        cancel.hidden = false;
+        status.textContent = e.message ? `Waiting: ${e.message}` : 'Waiting for another build to finish';
+      } else {
+        events.close();
+        status.textContent = e.state === 'built' ? 'Built: loading the player…' : `Stopped: ${e.message || e.state}`;
+        setTimeout(() => { window.location.hash = 'build'; window.location.reload(); }, 300);
+      }
+    };
+  }
+
+  function hearButtons() {
+    for (const button of document.querySelectorAll('button.hear')) {
+      button.addEventListener('click', async (e) => {
+        e.preventDefault();
+        const form = button.form;
+        const params = new URLSearchParams(new FormData(form));
+        const url = `${button.getAttribute('formaction')}?${params}`;
+        let audio = form.querySelector('audio');
+        let said = form.querySelector('.said');
+        if (!audio) {
+          audio = document.createElement('audio');
+          audio.controls = true;
+          said = document.createElement('p');
+          said.className = 'said hint';
+          said.setAttribute('role', 'status');
+          form.append(said, audio);
+        }
+        said.textContent = 'Making the preview…';
+        const r = await fetch(url);
+        if (!r.ok) {
+          const body = await r.json().catch(() => ({}));
+          said.textContent = body.error || 'The preview could not be made.';
+          return;
+        }
+        said.textContent = `Says: ${r.headers.get('x-spoken') || ''}`;
+        audio.src = URL.createObjectURL(await r.blob());
+        audio.play().catch(() => {});
+      });
+    }
+  }
+
+  if (page === 'leaflets') { dropZone(); followList(); }
+  if (page === 'leaflet') { followBuild(); hearButtons(); }
+})();
