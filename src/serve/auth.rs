@@ -126,7 +126,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     };
     let path = request.uri().path();
-    if path == "/login" || path == "/style.css" {
+    if matches!(path, "/login" | "/style.css" | "/favicon.ico") {
         return next.run(request).await;
     }
     match presented(headers) {

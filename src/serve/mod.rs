@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(pages::login).post(pages::sign_in))
         .route("/style.css", get(pages::style))
         .route("/app.js", get(pages::script))
+        .route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
         .route("/leaflets/{id}", get(pages::leaflet))
         .route("/leaflets/{id}/outline", post(api::save_outline))
         .route("/leaflets/{id}/outline/reset", post(api::reset_outline))
