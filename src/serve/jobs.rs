@@ -155,6 +155,26 @@ impl Jobs {
         Ok(true)
     }
 
+    /// Stop everything: the server is stopping. The running build is
+    /// cancelled (its earlier package stays); queued ones are dropped.
+    pub fn stop_all(&self) {
+        let mut q = self.lock();
+        let waiting: Vec<Job> = q.waiting.drain(..).collect();
+        if let Some(r) = &q.running {
+            r.job.cancel.cancel();
+            crate::synth::onnx::stop_all();
+        }
+        drop(q);
+        for id in waiting.iter().flat_map(|j| &j.ids) {
+            let _ = self.set_state(id, BuildState::Cancelled, "the server was stopped", None);
+        }
+    }
+
+    /// Whether a build is running.
+    pub fn busy(&self) -> bool {
+        self.lock().running.is_some()
+    }
+
     /// Where `id` is in the queue, if it is.
     pub fn place(&self, id: &str) -> Option<Place> {
         let q = self.lock();

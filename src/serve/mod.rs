@@ -105,6 +105,22 @@ pub fn state(options: &Options, token: Option<String>) -> Result<AppState> {
     })
 }
 
+/// On Ctrl-C: cancel the build (its staging is left for the next build
+/// to clear, and the earlier package stays), give it a moment to stop, and
+/// do not wait for pages still listening to the build events.
+fn stopping(jobs: &jobs::Jobs) {
+    eprintln!("stopping: the build in progress, if any, is cancelled");
+    jobs.stop_all();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while jobs.busy() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::spawn(|| {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        std::process::exit(0);
+    });
+}
+
 /// Run the server until Ctrl-C. `ready` is told the address to open (and
 /// the token, when one is asked for) once it listens.
 pub fn run(options: Options, ready: impl FnOnce(&str, Option<&str>)) -> Result<()> {
@@ -133,9 +149,11 @@ pub fn run(options: Options, ready: impl FnOnce(&str, Option<&str>)) -> Result<(
             addr.to_string()
         };
         ready(&format!("http://{host}/"), token.as_deref());
+        let jobs = std::sync::Arc::clone(&state.jobs);
         axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
+            .with_graceful_shutdown(async move {
                 let _ = tokio::signal::ctrl_c().await;
+                stopping(&jobs);
             })
             .await
             .map_err(|e| Error::Other(format!("the web server stopped ({e})")))

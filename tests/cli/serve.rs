@@ -489,3 +489,34 @@ fn outline_corrections_and_a_lexicon_fix_are_saved_where_the_command_line_finds_
     assert!(r.headers()["x-spoken"].to_str().unwrap().contains("kar pal"));
     assert_eq!(&r.bytes().unwrap()[..4], b"RIFF");
 }
+
+#[test]
+fn ctrl_c_stops_the_server_at_once_even_with_a_page_following_the_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut server = start(&tmp.path().join("out"), &[]);
+    let (_, saved) = server.upload("long.md", long_leaflet("Stopped leaflet", 40));
+    let id = saved["saved"][0]["id"].as_str().unwrap().to_string();
+    server.set_voice(&id, "fake", "");
+    // A page following the build events keeps its connection open.
+    let events = server.get("/events").send().unwrap();
+    assert_eq!(events.status(), StatusCode::OK);
+    server.build(&id);
+    wait_for_chapters(&server, &id, 1);
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the server did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    drop(events);
+    let record: Value = serde_json::from_str(
+        &std::fs::read_to_string(server.out.join(format!("_sources/{id}.json"))).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(record["last_build"]["state"], "cancelled", "{record}");
+}
