@@ -93,6 +93,13 @@ pub struct BuildArgs {
     /// Print a report for other programs when done.
     #[arg(long, value_name = "FORMAT")]
     pub report: Option<ReportFormat>,
+    /// Build only the K-th of N slices of the inputs (K from 1 to N), so that N processes or
+    /// machines sharing the output folder build the batch together; give each the same inputs
+    /// and N. Every leaflet is in exactly one slice, chosen by its path within the folder named
+    /// (its file name for a file named on its own), so adding leaflets moves no other. Run
+    /// `audio-leaflet index OUT` when all are done.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -293,6 +300,7 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         lexicon: args.speech.lexicon,
         pauses: args.speech.pauses,
         voices_dir: args.voices.resolve(),
+        shard: args.shard,
     }
     .validate()?;
     let cancel = build::Cancel::new();
@@ -310,6 +318,12 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         Some(ReportFormat::Json) => emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?,
         None if !args.quiet => eprint!("{}", report.human()),
         None => {}
+    }
+    if let Some(shard) = config
+        .shard
+        .filter(|_| report.leaflets.is_empty() && !args.quiet)
+    {
+        eprintln!("shard {shard}: none of the leaflets named falls in this slice; nothing to do");
     }
     if !report.all_ok() && (args.quiet || args.report.is_some()) {
         for l in report.leaflets.iter().filter(|l| !l.ok) {
