@@ -45,6 +45,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Remove saved chapter audio that no package in the output folder uses any more.
     Clean(CleanArgs),
+    /// List every package in an output folder: writes OUT/catalogue.json and OUT/index.html,
+    /// a page linking to each leaflet's player (the last step after `build --shard`).
+    Index(IndexArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -100,6 +103,13 @@ pub struct BuildArgs {
     /// `audio-leaflet index OUT` when all are done.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IndexArgs {
+    /// The output folder (as given to `build --out`).
+    #[arg(default_value = "audio-out", value_name = "OUT")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -281,6 +291,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Voices(args) => run_voices(args),
         Command::Check(args) => run_check(args),
         Command::Clean(args) => run_clean(args),
+        Command::Index(args) => run_index(args),
     }
 }
 
@@ -484,6 +495,28 @@ fn run_clean(args: CleanArgs) -> Result<i32> {
         args.out.display()
     ))?;
     Ok(0)
+}
+
+fn run_index(args: IndexArgs) -> Result<i32> {
+    let catalogue = commands::index(&args.out)?;
+    let mut out = String::new();
+    for p in &catalogue.problems {
+        writeln!(
+            out,
+            "problem: {}: {}",
+            args.out.join(&p.slug).display(),
+            p.problem
+        )?;
+    }
+    writeln!(
+        out,
+        "listed {} package(s) in `{}` and `{}`",
+        catalogue.packages.len(),
+        args.out.join(crate::package::CATALOGUE_FILE).display(),
+        args.out.join(crate::package::CATALOGUE_PAGE).display()
+    )?;
+    emit(&out)?;
+    Ok(if catalogue.problems.is_empty() { 0 } else { 1 })
 }
 
 fn run_check(args: CheckArgs) -> Result<i32> {
