@@ -28,6 +28,7 @@ mod reading;
 mod rebuild;
 mod round_trip;
 mod script;
+mod shard;
 mod sniffing;
 mod util;
 mod word;
