@@ -48,6 +48,9 @@ pub enum Command {
     /// Start the web app for staff: upload leaflets, check their chapters and words,
     /// build, listen and download, in a browser.
     Serve(ServeArgs),
+    /// List every package in an output folder: writes OUT/catalogue.json and OUT/index.html,
+    /// a page linking to each leaflet's player (the last step after `build --shard`).
+    Index(IndexArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -125,6 +128,20 @@ pub struct BuildArgs {
     /// Print a report for other programs when done.
     #[arg(long, value_name = "FORMAT")]
     pub report: Option<ReportFormat>,
+    /// Build only the K-th of N slices of the inputs (K from 1 to N), so that N processes or
+    /// machines sharing the output folder build the batch together; give each the same inputs
+    /// and N. Every leaflet is in exactly one slice, chosen by its path within the folder named
+    /// (its file name for a file named on its own), so adding leaflets moves no other. Run
+    /// `audio-leaflet index OUT` when all are done.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IndexArgs {
+    /// The output folder (as given to `build --out`).
+    #[arg(default_value = "audio-out", value_name = "OUT")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -307,6 +324,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Check(args) => run_check(args),
         Command::Clean(args) => run_clean(args),
         Command::Serve(args) => run_serve(args),
+        Command::Index(args) => run_index(args),
     }
 }
 
@@ -360,6 +378,7 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         lexicon: args.speech.lexicon,
         pauses: args.speech.pauses,
         voices_dir: args.voices.resolve(),
+        shard: args.shard,
     }
     .validate()?;
     let cancel = build::Cancel::new();
@@ -377,6 +396,12 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         Some(ReportFormat::Json) => emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?,
         None if !args.quiet => eprint!("{}", report.human()),
         None => {}
+    }
+    if let Some(shard) = config
+        .shard
+        .filter(|_| report.leaflets.is_empty() && !args.quiet)
+    {
+        eprintln!("shard {shard}: none of the leaflets named falls in this slice; nothing to do");
     }
     if !report.all_ok() && (args.quiet || args.report.is_some()) {
         for l in report.leaflets.iter().filter(|l| !l.ok) {
@@ -537,6 +562,28 @@ fn run_clean(args: CleanArgs) -> Result<i32> {
         args.out.display()
     ))?;
     Ok(0)
+}
+
+fn run_index(args: IndexArgs) -> Result<i32> {
+    let catalogue = commands::index(&args.out)?;
+    let mut out = String::new();
+    for p in &catalogue.problems {
+        writeln!(
+            out,
+            "problem: {}: {}",
+            args.out.join(&p.slug).display(),
+            p.problem
+        )?;
+    }
+    writeln!(
+        out,
+        "listed {} package(s) in `{}` and `{}`",
+        catalogue.packages.len(),
+        args.out.join(crate::package::CATALOGUE_FILE).display(),
+        args.out.join(crate::package::CATALOGUE_PAGE).display()
+    )?;
+    emit(&out)?;
+    Ok(if catalogue.problems.is_empty() { 0 } else { 1 })
 }
 
 fn run_check(args: CheckArgs) -> Result<i32> {

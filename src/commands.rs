@@ -179,6 +179,15 @@ pub fn check(dirs: &[PathBuf]) -> Result<Vec<Checked>> {
         .collect())
 }
 
+/// `index`: list every package in the output folder `out` in its
+/// `catalogue.json` and `index.html`, and return the catalogue (with the
+/// packages whose manifest did not read).
+pub fn index(out: &Path) -> Result<package::Catalogue> {
+    let catalogue = package::catalogue::gather(out)?;
+    package::catalogue::write(out, &catalogue)?;
+    Ok(catalogue)
+}
+
 /// The voices that can be chosen with `--voice`, and which is the default.
 pub fn voices(voices_dir: &Path) -> (synth::VoiceList, &'static str) {
     (

@@ -1,6 +1,19 @@
 //! The chapter audio cache: mastered chapter WAVs keyed by everything that
 //! decides their sound, shared by every leaflet in an output folder, so
 //! unchanged chapters (in this leaflet or another) are never narrated again.
+//!
+//! Several processes may write it at once: the shards of a batch, on one
+//! machine or many sharing the folder. An entry is two files, the audio
+//! (`KEY.wav`, and `KEY.mp3` once a package asks for MP3) and its
+//! description (`KEY.json`), each written to a temporary file beside it and
+//! renamed into place, so a reader finds each file whole or not at all, and
+//! the description only once the audio it describes is there. Two
+//! processes narrating the same chapter write the same bytes (the key holds
+//! everything that decides them: text, voice and its model, rate,
+//! pronunciations, mastering), so whichever rename comes last, the entry is
+//! complete and right; a process that finds the entry made by another while
+//! it narrated keeps that one and writes nothing. A killed writer leaves at
+//! most a `.tmp-` file, which no lookup reads and `clean` removes.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -172,6 +185,13 @@ impl Cache {
             }
             made = true;
             let mastered = make().map_err(|e| e.to_string())?;
+            // Another process (a shard) may have stored it meanwhile: its
+            // entry is used, and counted as reused, so that the shards'
+            // reports add up to the entries made.
+            if let Some(entry) = self.lookup(key).filter(|_| !self.force) {
+                made = false;
+                return Ok(entry);
+            }
             self.store(key, mastered).map_err(|e| e.to_string())
         });
         match result {

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::Shard;
 use crate::error::{Error, Result};
 use crate::package::{self, Packager};
 use crate::script;
@@ -34,6 +35,8 @@ pub struct Request {
     /// `heading=700,paragraph=600,item=350` (any subset).
     pub pauses: Option<String>,
     pub voices_dir: PathBuf,
+    /// `K/N` (`--shard`): build only the K-th of N slices of the inputs.
+    pub shard: Option<String>,
 }
 
 /// A two-letter language code, lower case.
@@ -75,6 +78,8 @@ pub struct Config {
     /// Pauses and pronunciations, the lexicon checked against the voices.
     pub script: script::Options,
     pub voices_dir: PathBuf,
+    /// The slice of the inputs this process builds; `None` for all of them.
+    pub shard: Option<Shard>,
 }
 
 /// The team lexicon's name in the output folder: a build with no
@@ -91,6 +96,7 @@ impl Request {
     }
 
     pub fn validate(&self) -> Result<Config> {
+        let shard = self.shard.as_deref().map(Shard::parse).transpose()?;
         let jobs = match self.jobs {
             Some(0) => return Err(Error::Other("--jobs must be at least 1".into())),
             Some(n) => n,
@@ -136,6 +142,7 @@ impl Request {
             audio: self.audio,
             script: speech_options(self.lexicon().as_deref(), self.pauses.as_deref())?,
             voices_dir: self.voices_dir.clone(),
+            shard,
         })
     }
 }

@@ -10,6 +10,7 @@ mod inputs;
 mod lock;
 mod progress;
 mod report;
+mod shard;
 mod stage;
 
 use std::collections::HashSet;
@@ -31,9 +32,10 @@ use crate::synth::{self, Synthesizer, Unit};
 pub use cache::{CACHE_DIR, Cache};
 pub use cancel::Cancel;
 pub use config::{Config, LangCode, Request, TEAM_LEXICON, speech_options, voice_settings};
-pub use lock::LOCK_FILE;
+pub use lock::{LEAFLET_LOCKS, LOCK_FILE};
 pub use progress::{Bars, Observer, Silent};
 pub use report::{LeafletReport, Report};
+pub use shard::{Shard, slice_of};
 
 /// What every stage of one build shares.
 struct Job<'a> {
@@ -70,21 +72,25 @@ pub fn run(config: &Config, cancel: &Cancel, observer: &dyn Observer) -> Result<
         .num_threads(config.jobs)
         .build()
         .map_err(|e| Error::Other(format!("cannot start {} worker threads: {e}", config.jobs)))?;
+    let inputs = inputs::expand(&config.inputs);
+    let slices = pool.install(|| slice(config, &inputs));
     let mut slugs = HashSet::new();
-    let prepared: Vec<(PathBuf, Result<Prepared>)> = inputs::expand(&config.inputs)
-        .into_iter()
-        .map(|input| {
-            let p = prepare(config, &input, &mut voices, &mut slugs);
-            (input, p)
-        })
-        .collect();
+    let mut prepared: Vec<(PathBuf, Result<Prepared>)> = Vec::new();
+    for (input, slice) in inputs.into_iter().zip(slices) {
+        match slice {
+            Slice::Mine => {
+                let p = prepare(config, &input.path, &mut voices, &mut slugs);
+                prepared.push((input.path, p));
+            }
+            Slice::Other(Some(base)) => {
+                unique_slug(&base, &mut slugs);
+            }
+            Slice::Other(None) => {}
+        }
+    }
     // Nothing is written, not even the lock, unless there is a leaflet to build.
     let any = prepared.iter().any(|(_, p)| p.is_ok());
-    let waiting = || observer.waiting(&config.out);
-    let _lock = any.then(|| lock::lock(&config.out, &waiting)).transpose()?;
-    if any {
-        stage::recover(&config.out)?;
-    }
+    let _lock = any.then(|| hold_output(config, observer)).transpose()?;
     let job = Job {
         config,
         cache: Cache::open(&config.out, config.force, any)?,
@@ -117,6 +123,51 @@ pub fn run(config: &Config, cancel: &Cancel, observer: &dyn Observer) -> Result<
     Ok(Report { leaflets })
 }
 
+/// Whether an input is this process's to build (`--shard`), and if not, the
+/// slug its title asks for, read here only to be kept from this slice's
+/// leaflets.
+enum Slice {
+    Mine,
+    /// `None`: the leaflet does not read, so it takes no slug.
+    Other(Option<String>),
+}
+
+/// Sort the inputs into this process's and the others'. Slugs are given
+/// over the whole batch in its order (a second leaflet titled "Knee
+/// injection" gets `knee-injection-2`), so every shard reads every
+/// leaflet's title, in parallel, and gives each of its own leaflets the slug
+/// one process building the whole batch would: the packages are the same
+/// whichever way the batch is split.
+fn slice(config: &Config, inputs: &[inputs::Input]) -> Vec<Slice> {
+    let lang = config.lang.as_ref().map(LangCode::as_str);
+    inputs
+        .par_iter()
+        .map(|input| match config.shard {
+            Some(shard) if !shard.owns(&input.key) => Slice::Other(
+                leaflet::read_as(&input.path, lang, config.input_format)
+                    .ok()
+                    .map(|s| leaflet_slug(&s.leaflet, &input.path)),
+            ),
+            _ => Slice::Mine,
+        })
+        .collect()
+}
+
+/// Take the output folder. A whole build holds its lock alone and repairs
+/// what a killed build left; a shard shares it with the other shards and
+/// repairs only its own leaflets, one at a time ([`Job::own_leaflet`]).
+/// The `lock` module says why that is safe.
+fn hold_output(config: &Config, observer: &dyn Observer) -> Result<lock::OutputLock> {
+    let out = &config.out;
+    let waiting = || observer.waiting(out);
+    if config.shard.is_some() {
+        return lock::shared(out, &waiting);
+    }
+    let held = lock::lock(out, &waiting)?;
+    stage::recover(out)?;
+    Ok(held)
+}
+
 fn prepare(
     config: &Config,
     input: &Path,
@@ -126,13 +177,14 @@ fn prepare(
     let started = Instant::now();
     let lang = config.lang.as_ref().map(LangCode::as_str);
     let source = leaflet::read_as(input, lang, config.input_format)?;
+    // Taken as soon as the leaflet reads, as `slice` does for other shards'.
+    let slug = unique_slug(&leaflet_slug(&source.leaflet, input), slugs);
     let voice = match &config.voice {
         Some(name) => name.clone(),
         None => synth::voice_for_language(&source.leaflet.language, voices.voices_dir())?,
     };
     let synth = voices.get(&voice)?;
     let script = script::write(&source.leaflet, &config.script);
-    let slug = unique_slug(&leaflet_slug(&source.leaflet, input), slugs);
     Ok(Prepared {
         input: input.to_path_buf(),
         source,
@@ -211,6 +263,7 @@ type Premade = std::sync::Mutex<std::collections::HashMap<String, synth::Pcm>>;
 impl Job<'_> {
     /// Narrate (or find) every chapter of one leaflet and package it.
     fn finish(&self, p: &Prepared) -> Result<Built> {
+        let _own = self.own_leaflet(&p.slug)?;
         self.observer
             .leaflet_started(&p.slug, p.script.chapters.len());
         let synth = p.synth.as_ref();
@@ -259,6 +312,18 @@ impl Job<'_> {
         let audio: Vec<ChapterAudio> = audio.into_iter().flatten().collect();
         self.observer.leaflet_done(&p.slug);
         self.package_leaflet(p, &script, &audio)
+    }
+
+    /// A shard's hold on one leaflet: its lock, and what a killed run of
+    /// this shard left of it repaired. A whole build holds the folder.
+    fn own_leaflet(&self, slug: &str) -> Result<Option<lock::OutputLock>> {
+        if self.config.shard.is_none() {
+            return Ok(None);
+        }
+        let out = &self.config.out;
+        let held = lock::leaflet(out, slug, &|| self.observer.waiting(&out.join(slug)))?;
+        stage::recover_leaflet(out, slug)?;
+        Ok(Some(held))
     }
 
     /// Speak a chapter's utterances that do not wait for the listening time.
@@ -560,7 +625,8 @@ pub fn leaflet_slug(leaflet: &Leaflet, input: &Path) -> String {
     }
 }
 
-/// Two leaflets with the same title in one batch get `-2`, `-3`...
+/// Two leaflets with the same title in one batch get `-2`, `-3`... in the
+/// batch's order, whichever shard builds them (see `slice`).
 fn unique_slug(base: &str, taken: &mut HashSet<String>) -> String {
     let mut slug = base.to_string();
     let mut n = 2;

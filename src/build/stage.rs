@@ -78,17 +78,34 @@ fn carry_over_foreign_files(old: &Path, new: &Path, ours: &impl Fn(&str) -> bool
 
 /// Repair what a build killed part-way left in `out`: a package that was
 /// retired but not replaced is put back, and staging folders are removed.
-/// Run with the output folder's lock held, so no other build owns them.
+/// Run with the output folder's lock held alone, so no other build owns them.
 pub fn recover(out: &Path) -> Result<()> {
+    recover_where(out, |_| true)
+}
+
+/// The same for one leaflet only: what a shard does, with that leaflet's
+/// lock held, while other shards may be staging or swapping in their own
+/// leaflets beside it. Their folders carry other slugs, so they are never
+/// touched here (a whole-folder [`recover`] would delete their staging
+/// folders from under them, or put back a package they had just retired).
+pub fn recover_leaflet(out: &Path, slug: &str) -> Result<()> {
+    recover_where(out, |s| s == slug)
+}
+
+fn recover_where(out: &Path, leaflet: impl Fn(&str) -> bool) -> Result<()> {
     let Ok(entries) = std::fs::read_dir(out) else {
         return Ok(());
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
-        if name.starts_with(STAGING) {
-            remove_dir(&path)?;
-        } else if let Some(slug) = name.strip_prefix(RETIRED) {
+        if let Some(rest) = name.strip_prefix(STAGING) {
+            if leaflet(staged_slug(rest)) {
+                remove_dir(&path)?;
+            }
+        } else if let Some(slug) = name.strip_prefix(RETIRED)
+            && leaflet(slug)
+        {
             let target = out.join(slug);
             if target.exists() {
                 remove_dir(&path)?;
@@ -98,6 +115,15 @@ pub fn recover(out: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The slug of a staging folder from its name after the prefix,
+/// `SLUG-PID` (slugs may hold `-` themselves; the process id never does).
+fn staged_slug(rest: &str) -> &str {
+    match rest.rsplit_once('-') {
+        Some((slug, pid)) if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) => slug,
+        _ => rest,
+    }
 }
 
 fn rename(from: &Path, to: &Path) -> Result<()> {
@@ -112,4 +138,32 @@ fn remove_dir(dir: &Path) -> Result<()> {
         path: dir.to_path_buf(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leaflet_recovers_only_its_own_leftovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        for name in [
+            ".staging-knee-12",
+            ".staging-knee-2-12",
+            ".retired-knee",
+            ".retired-knee-2",
+        ] {
+            std::fs::create_dir(out.join(name)).unwrap();
+        }
+        recover_leaflet(out, "knee").unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".retired-knee-2", ".staging-knee-2-12", "knee"]);
+        recover(out).unwrap();
+        assert!(out.join("knee-2").is_dir() && !out.join(".staging-knee-2-12").exists());
+    }
 }

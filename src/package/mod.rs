@@ -1,6 +1,7 @@
 //! Packagers: each writes one kind of chapter index from the finished book.
 
 mod bundle;
+pub mod catalogue;
 mod chapter_audio;
 pub mod check;
 mod daisy;
@@ -18,6 +19,7 @@ use crate::error::Result;
 use crate::script::Role;
 
 pub use bundle::{README_FILE, ZIP_FILE, readme_in};
+pub use catalogue::{CATALOGUE_FILE, CATALOGUE_PAGE, Catalogue};
 pub use daisy::{CONTENT_FILE, NCC_FILE};
 pub use epub::EPUB_FILE;
 pub use joined::{CUE_SHEET, JOINED_MP3, JOINED_WAV};

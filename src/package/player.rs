@@ -570,8 +570,9 @@ fn esc(text: &str) -> Cow<'_, str> {
 }
 
 /// Chapter file names are ASCII slugs already; encoding the rest keeps any other name a
-/// working relative URL rather than a fragment or a query.
-fn url_segment(name: &str) -> String {
+/// working relative URL rather than a fragment or a query. (The catalogue's links to
+/// package folders use it too.)
+pub(super) fn url_segment(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for b in name.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

@@ -29,6 +29,7 @@ mod rebuild;
 mod round_trip;
 mod script;
 mod serve;
+mod shard;
 mod sniffing;
 mod util;
 mod word;
