@@ -3,6 +3,7 @@
 //! package each leaflet in a staging folder that replaces the old package
 //! only when complete. A failing leaflet is reported and the others finish.
 
+mod built;
 pub mod cache;
 mod cancel;
 mod config;
@@ -71,50 +72,69 @@ pub fn run(config: &Config, cancel: &Cancel, observer: &dyn Observer) -> Result<
         .build()
         .map_err(|e| Error::Other(format!("cannot start {} worker threads: {e}", config.jobs)))?;
     let mut slugs = HashSet::new();
-    let prepared: Vec<(PathBuf, Result<Prepared>)> = inputs::expand(&config.inputs)
-        .into_iter()
-        .map(|input| {
-            let p = prepare(config, &input, &mut voices, &mut slugs);
-            (input, p)
-        })
-        .collect();
-    // Nothing is written, not even the lock, unless there is a leaflet to build.
-    let any = prepared.iter().any(|(_, p)| p.is_ok());
-    let waiting = || observer.waiting(&config.out);
-    let _lock = any.then(|| lock::lock(&config.out, &waiting)).transpose()?;
-    if any {
-        stage::recover(&config.out)?;
-    }
-    let job = Job {
-        config,
-        cache: Cache::open(&config.out, config.force, any)?,
-        cancel,
-        observer,
-    };
-    let chapters = prepared
-        .iter()
-        .filter_map(|(_, p)| p.as_ref().ok())
-        .map(|p| p.script.chapters.len())
-        .sum();
-    observer.started(prepared.len(), chapters);
-    let leaflets: Vec<LeafletReport> = pool.install(|| {
-        prepared
-            .par_iter()
-            .map(|(input, p)| match p {
-                Ok(p) => {
-                    let started = Instant::now();
-                    match job.finish(p) {
-                        Ok(done) => LeafletReport::ok(input, done, p.took + started.elapsed()),
-                        Err(e) => LeafletReport::failed(input, &e, p.took + started.elapsed()),
+    let inputs = inputs::expand(&config.inputs);
+    // Leaflets are read and scripted a window at a time, just ahead of
+    // narration, so a batch holds a few leaflets' texts at once however
+    // many it has (slugs, kept for all, are a few bytes each).
+    let window = config.jobs.max(1) * 4;
+    let mut leaflets: Vec<LeafletReport> = Vec::with_capacity(inputs.len());
+    let mut job: Option<Job> = None;
+    let mut _lock = None;
+    let mut chapters = 0;
+    for batch in inputs.chunks(window) {
+        let prepared: Vec<(&PathBuf, Result<Prepared>)> = batch
+            .iter()
+            .map(|input| (input, prepare(config, input, &mut voices, &mut slugs)))
+            .collect();
+        // Nothing is written, not even the lock, unless there is a leaflet
+        // to build.
+        if job.is_none() && prepared.iter().any(|(_, p)| p.is_ok()) {
+            let waiting = || observer.waiting(&config.out);
+            _lock = Some(lock::lock(&config.out, &waiting)?);
+            stage::recover(&config.out)?;
+            job = Some(Job {
+                config,
+                cache: Cache::open(&config.out, config.force, true)?.with_mp3(wants_mp3(config)),
+                cancel,
+                observer,
+            });
+        }
+        chapters += prepared
+            .iter()
+            .filter_map(|(_, p)| p.as_ref().ok())
+            .map(|p| p.script.chapters.len())
+            .sum::<usize>();
+        observer.started(inputs.len(), chapters);
+        let done: Vec<LeafletReport> = pool.install(|| {
+            prepared
+                .par_iter()
+                .map(|(input, p)| match (p, &job) {
+                    (Ok(p), Some(job)) => {
+                        let started = Instant::now();
+                        match job.finish(p) {
+                            Ok(done) => LeafletReport::ok(input, done, p.took + started.elapsed()),
+                            Err(e) => LeafletReport::failed(input, &e, p.took + started.elapsed()),
+                        }
                     }
-                }
-                Err(e) => LeafletReport::failed(input, e, Duration::ZERO),
-            })
-            .collect()
-    });
+                    (Err(e), _) => LeafletReport::failed(input, e, Duration::ZERO),
+                    (Ok(_), None) => unreachable!("a job is opened before any leaflet is built"),
+                })
+                .collect()
+        });
+        leaflets.extend(done);
+        if cancel.check().is_err() {
+            break;
+        }
+    }
     observer.finished();
     cancel.check()?;
     Ok(Report { leaflets })
+}
+
+/// Whether the packages' chapter files are MP3s (a WAV package's EPUB
+/// encodes its own, reusing the old EPUB's).
+fn wants_mp3(config: &Config) -> bool {
+    config.audio == AudioFormat::Mp3
 }
 
 fn prepare(
@@ -374,6 +394,21 @@ impl Job<'_> {
         );
         let previous = previous_manifest(&target);
         book.date = build_date(previous.as_ref(), &book.source_sha256);
+        let synthesized = audio.iter().filter(|a| a.made).count();
+        let built = Built {
+            warnings: p.source.leaflet.warnings.clone(),
+            slug: p.slug.clone(),
+            dir: target.clone(),
+            chapters: book.chapters.len(),
+            synthesized,
+            reused: audio.len() - synthesized,
+            audio_s: book.total_s(),
+        };
+        let record = built::Record::new(&book, config);
+        let record_path = built::path(&config.out, &p.slug);
+        if !config.force && record.matches(&record_path, &target) {
+            return Ok(built);
+        }
         let stage = stage::Stage::new(&config.out, &p.slug)?;
         let out = package::Output {
             dir: &stage.dir,
@@ -392,17 +427,12 @@ impl Job<'_> {
             }
         }
         self.cancel.check()?;
+        // The record goes once the package is in place: a build stopped
+        // before this leaves none, and the next build writes the package.
+        built::forget(&record_path)?;
         stage.commit(package::is_generated)?;
-        let synthesized = audio.iter().filter(|a| a.made).count();
-        Ok(Built {
-            warnings: p.source.leaflet.warnings.clone(),
-            slug: p.slug.clone(),
-            dir: target,
-            chapters: book.chapters.len(),
-            synthesized,
-            reused: audio.len() - synthesized,
-            audio_s: book.total_s(),
-        })
+        record.save(&record_path, &target)?;
+        Ok(built)
     }
 }
 
