@@ -1,7 +1,8 @@
 //! The narration alone: a leaflet's chapter scripts spoken by the embedded
 //! voice on one thread, with no mastering and no packaging. `scripts/bench.sh`
 //! compares a full build against this to find the parallel speed-up and what
-//! mastering and packaging add. Prints the seconds taken.
+//! mastering and packaging add. Prints the seconds taken, in all and for
+//! each chapter.
 //!
 //! Run: `cargo bench --bench narrate -- LEAFLET`
 
@@ -21,12 +22,19 @@ fn main() {
     let voice = synth::open(synth::DEFAULT_VOICE, &settings).expect("the built-in voice opens");
     let started = Instant::now();
     let mut seconds = 0.0;
+    let mut each = Vec::new();
     for chapter in &script.chapters {
+        let start = Instant::now();
         let speech = voice
             .synthesize_utterances(&build::units(chapter))
             .expect("narration works");
+        each.push((chapter.index, start.elapsed().as_secs_f64()));
         seconds += speech.pcm.duration_s();
     }
     let took = started.elapsed().as_secs_f64();
     println!("narrate_only_s={took:.4} audio_s={seconds:.1}");
+    // Each chapter's share, for the one-chapter rebuild's target.
+    for (index, s) in each {
+        println!("chapter_s={index}:{s:.4}");
+    }
 }

@@ -10,9 +10,15 @@
 # - a full build of the reference leaflet with 1 and 2 jobs (best of 3), against
 #   the same chapter scripts narrated by the embedded voice on one thread with
 #   no mastering or packaging: the parallel speed-up and what the rest costs;
-# - a rebuild with nothing changed, and after one chapter was edited;
+# - Debian's `espeak-ng` speaking the same leaflet's whole text to one WAV
+#   (best of 3), as a yardstick for the 2-job build;
+# - a rebuild with nothing changed, and after one chapter was edited (against
+#   1.5/chapters of the full build plus that chapter's narration);
 # - peak memory (/usr/bin/time) of one leaflet (the most demanding of the shared
-#   leaflets, each built alone) and of a batch of 50 (copies of them with small edits);
+#   leaflets, each built alone) and of a batch of 50 (copies of them with small
+#   edits); and of batches of 50 and 500 tiny leaflets (a few sentences each, so
+#   the 500 take about a minute): the larger batch must need no more memory
+#   (skipped with --quick, or with BENCH_SKIP_500=1);
 # - the natural voices, when installed in target/voices (scripts/test.sh installs
 #   them): seconds of audio per CPU-second of `heart` and `bf_emma` (1 job), and
 #   the speed-up from 1 to 2 jobs, on the reference leaflet (about 13 minutes
@@ -36,7 +42,7 @@ else
 fi
 
 cargo build --release --quiet
-bin=target/release/audio-leaflet
+bin=${CARGO_TARGET_DIR:-target}/release/audio-leaflet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -66,9 +72,16 @@ chapters=$("$bin" chapters --json "$leaflet" | grep -c '"index"')
 
 full2=$(best "rm -rf $out" "$bin" build "$leaflet" --out "$out" --quiet --jobs 2)
 full1=$(best "rm -rf $out" "$bin" build "$leaflet" --out "$out" --quiet --jobs 1)
-narrate=$(cargo bench --quiet --bench narrate -- "$leaflet" | sed -n 's/^narrate_only_s=\([0-9.]*\).*/\1/p')
+narration=$(cargo bench --quiet --bench narrate -- "$leaflet")
+narrate=$(sed -n 's/^narrate_only_s=\([0-9.]*\).*/\1/p' <<<"$narration")
+espeak=""
+if command -v espeak-ng > /dev/null; then
+    espeak=$(best "true" espeak-ng -f "$leaflet" -w "$work/espeak.wav")
+fi
 "$bin" build "$leaflet" --out "$out" --quiet
 noop=$(best "true" "$bin" build "$leaflet" --out "$out" --quiet)
+manifest() { cat "$out"/*/manifest.json; }
+manifest > "$work/before.json"
 # Edit one sentence of one chapter (a different word each run).
 n=0
 edit_one() {
@@ -81,7 +94,23 @@ marker = text.find(". ", len(text) // 2)
 open(path, "w", encoding="utf-8").write(text[:marker] + f" (edit {n})" + text[marker:])
 PY
 }
-one=$(best "edit_one" "$bin" build "$leaflet" --out "$out" --quiet)
+one=$(best "manifest > $work/before.json; edit_one" "$bin" build "$leaflet" --out "$out" --quiet)
+# The chapters the last edit made narrate again (the edited one, and the
+# first when its announced listening time changed), and their narration.
+manifest > "$work/after.json"
+renarrated=$(python3 - "$work/before.json" "$work/after.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+keys = {c["audio_key"] for c in a["chapters"]}
+print(" ".join(str(c["index"]) for c in b["chapters"] if c["audio_key"] not in keys))
+PY
+)
+one_narrate=0
+for i in $renarrated; do
+    s=$(sed -n "s/^chapter_s=$i:\([0-9.]*\)$/\1/p" <<<"$narration")
+    one_narrate=$(awk -v a="$one_narrate" -v b="${s:-0}" 'BEGIN { print a + b }')
+done
+one_target=$(awk -v f="$full2" -v n="$chapters" -v c="$one_narrate" 'BEGIN { printf "%.3f", 1.5 / n * f + c }')
 
 # One leaflet: the most demanding of those the batch is made of, each built
 # alone (the peak follows the longest chapter, not the leaflet's length).
@@ -107,21 +136,55 @@ while [ "$i" -lt "$count" ]; do
 done
 mem_batch=$(peak_kb "$bin" build "$batch" --out "$work/mem50" --quiet)
 
+# Tiny leaflets, 50 and 500 of them: a batch's memory must not grow with its
+# length.
+mem_tiny50=""
+mem_tiny500=""
+if ! $quick && [ "${BENCH_SKIP_500:-0}" != 1 ]; then
+    for n in 50 500; do
+        tiny=$work/tiny$n
+        mkdir -p "$tiny"
+        for i in $(seq "$n"); do
+            printf 'Leaflet %s\n\nKeep the wound clean and dry for %s days.\n\nCall the clinic if it gets red or hot.\n' \
+                "$i" "$i" > "$tiny/leaflet-$i.txt"
+        done
+        kb=$(peak_kb "$bin" build "$tiny" --out "$work/tinyout$n" --quiet)
+        if [ "$n" = 50 ]; then mem_tiny50=$kb; else mem_tiny500=$kb; fi
+        rm -rf "$work/tinyout$n"
+    done
+fi
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", 100 * a / b }'; }
+mp=$(awk -v a="$full1" -v b="$narrate" 'BEGIN { print a - b }')
 printf '\n%-52s %12s  %s\n' "measure ($chapters chapters, reference leaflet)" "value" "target"
 printf '%-52s %11ss\n' "full build, 2 jobs" "$full2"
 printf '%-52s %11ss\n' "full build, 1 job" "$full1"
 printf '%-52s %11ss\n' "narration only, 1 thread, no mastering/packaging" "$narrate"
 printf '%-52s %11sx  >= 1.8x\n' "speed-up with 2 jobs (1 job / 2 jobs)" "$(ratio "$full1" "$full2")"
 printf '%-52s %11sx\n' "1-job build / narration only (overhead)" "$(ratio "$full1" "$narrate")"
-printf '%-52s %11ss  %s\n' "rebuild, nothing changed" "$noop" "< 5% of full"
-printf '%-52s %11s%%\n' "  as a share of the full build (2 jobs)" "$(percent "$noop" "$full2")"
-printf '%-52s %11ss  %s\n' "rebuild, one chapter edited" "$one" "< 2/N of full"
-printf '%-52s %11s%%  < %s%%\n' "  as a share of the full build (2 jobs)" "$(percent "$one" "$full2")" "$(percent 2 "$chapters")"
+printf '%-52s %11sx  <= 0.25x\n' "mastering+packaging (1 job - narration) / narration" "$(ratio "$mp" "$narrate")"
+if [ -n "$espeak" ]; then
+    printf '%-52s %11ss\n' "espeak-ng, whole text to one WAV" "$espeak"
+    printf '%-52s %11sx  <= 0.8x\n' "full build, 2 jobs / espeak-ng" "$(ratio "$full2" "$espeak")"
+else
+    printf '%-52s %12s\n' "espeak-ng (not installed: apt-get install espeak-ng)" "-"
+fi
+printf '%-52s %11ss\n' "rebuild, nothing changed" "$noop"
+printf '%-52s %11sx  <= 0.02x\n' "  / full build (2 jobs)" "$(ratio "$noop" "$full2")"
+printf '%-52s %11ss  <= %ss\n' "rebuild, one chapter edited" "$one" "$one_target"
+printf '%-52s %12s\n' "  (chapters narrated again: $renarrated; their narration ${one_narrate}s)" ""
+printf '%-52s %11sx  <= 1.0x\n' "  / (1.5/chapters x full + their narration)" "$(ratio "$one" "$one_target")"
 printf '%-52s %9s KB\n' "peak memory, one leaflet (largest: $one_name)" "$mem_one"
 printf '%-52s %9s KB\n' "peak memory, batch of $count leaflets" "$mem_batch"
-printf '%-52s %11sx  <= 1.5x\n' "  batch / one" "$(ratio "$mem_batch" "$mem_one")"
+printf '%-52s %11sx  <= 1.3x\n' "  batch / one" "$(ratio "$mem_batch" "$mem_one")"
+if [ -n "$mem_tiny500" ]; then
+    printf '%-52s %9s KB\n' "peak memory, batch of 50 tiny leaflets" "$mem_tiny50"
+    printf '%-52s %9s KB\n' "peak memory, batch of 500 tiny leaflets" "$mem_tiny500"
+    printf '%-52s %11sx  <= 1.0x\n' "  500 / 50" "$(ratio "$mem_tiny500" "$mem_tiny50")"
+else
+    printf '%-52s %12s\n' "batch of 500: skipped (--quick or BENCH_SKIP_500=1)" "-"
+fi
 
 # The natural voices: audio seconds per CPU-second with 1 job, and the speed-up
 # from 1 to 2 jobs, each a full narration (--force) of the same leaflet.

@@ -14,6 +14,10 @@ pub const MAX_TRUE_PEAK_DBTP: f64 = -1.5;
 /// decibel higher between samples.
 const PEAK_AIM_DBTP: f64 = MAX_TRUE_PEAK_DBTP - 0.4;
 pub const LEAD_IN_MS: u32 = 500;
+/// The shortest tail; it runs on to the end of the MP3 frame it ends in
+/// (under 36 ms more at 16 kHz), so that a chapter is a whole number of
+/// frames and the joined leaflet can be the chapters' frames end to end
+/// ([`super::mp3::splice`]).
 pub const TAIL_MS: u32 = 1000;
 
 /// Samples quieter than this (about -44 dBFS) at the edges count as silence.
@@ -89,10 +93,12 @@ fn to_speech(samples: &[i16], span: Span, rate: u32) -> Span {
 fn master_samples(body: &[i16], rate: u32) -> Mastered {
     let lead = (rate as u64 * LEAD_IN_MS as u64 / 1000) as usize;
     let tail = (rate as u64 * TAIL_MS as u64 / 1000) as usize;
-    let mut f: Vec<f32> = Vec::with_capacity(lead + body.len() + tail);
+    let frame = super::mp3::frame_samples(rate) as usize;
+    let len = (lead + body.len() + tail).div_ceil(frame) * frame;
+    let mut f: Vec<f32> = Vec::with_capacity(len);
     f.resize(lead, 0.0);
     f.extend(body.iter().map(|&s| s as f32 / 32768.0));
-    f.resize(f.len() + tail, 0.0);
+    f.resize(len, 0.0);
 
     let Some(loudness) = loudness_only(&f, rate) else {
         return finish(&f, rate);
@@ -289,9 +295,11 @@ mod tests {
                 "{amp}: {}",
                 m.true_peak_dbtp
             );
-            // 0.5 s lead-in + 3 s of sound + 1 s tail, whatever the silence was.
+            // 0.5 s lead-in + 3 s of sound + 1 s tail, whatever the silence
+            // was, in whole MP3 frames.
             let secs = m.pcm.duration_s();
-            assert!((secs - 4.5).abs() < 0.01, "{secs}");
+            assert!((secs - 4.5).abs() < 0.04, "{secs}");
+            assert_eq!(m.pcm.samples.len() % 576, 0);
             assert!(m.pcm.samples[..7_900].iter().all(|&s| s == 0));
             assert!(
                 m.pcm.samples[m.pcm.samples.len() - 15_900..]
@@ -352,7 +360,8 @@ mod tests {
             &[],
         );
         assert!(m.pcm.samples.iter().all(|&s| s == 0));
-        assert_eq!(m.pcm.samples.len(), 8_000 + 16_000);
+        // Lead-in and tail, to the end of the frame (576 samples).
+        assert_eq!(m.pcm.samples.len(), 24_192);
     }
 
     #[test]
@@ -402,7 +411,11 @@ mod tests {
             body.iter().all(|s| s.unsigned_abs() > 200),
             "the tone, whole"
         );
-        assert_eq!(m.pcm.samples.len(), 48_000 + 16_000, "then the 1 s tail");
+        assert_eq!(
+            m.pcm.samples.len(),
+            64_512,
+            "then the 1 s tail, to the end of its frame (576 samples)"
+        );
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub fn read_wav(path: &Path) -> Result<Vec<i16>> {
         path: path.to_path_buf(),
         source,
     };
-    let mut reader = hound::WavReader::open(path).map_err(wav)?;
+    let reader = hound::WavReader::open(path).map_err(wav)?;
     let spec = reader.spec();
     if spec.channels != 1 || spec.bits_per_sample != 16 {
         return Err(Error::Other(format!(
@@ -56,8 +56,23 @@ pub fn read_wav(path: &Path) -> Result<Vec<i16>> {
             path.display()
         )));
     }
-    reader
-        .samples::<i16>()
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(wav)
+    // The reader stands at the samples: take them as bytes in one read, not
+    // one call per sample.
+    let count = reader.duration() as usize;
+    let mut bytes = Vec::with_capacity(count * 2);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(reader.into_inner(), count as u64 * 2),
+        &mut bytes,
+    )
+    .map_err(|e| wav(hound::Error::IoError(e)))?;
+    if bytes.len() != count * 2 {
+        return Err(Error::Other(format!(
+            "`{}` ends early: build the leaflet again with --force",
+            path.display()
+        )));
+    }
+    Ok(bytes
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect())
 }

@@ -115,6 +115,101 @@ impl Encoder {
     }
 }
 
+/// Samples in one MPEG Layer III frame at `sample_rate`: 1,152 for MPEG-1
+/// (32 kHz and up), 576 for MPEG-2 and 2.5 (the speech rates).
+pub fn frame_samples(sample_rate: u32) -> u64 {
+    if sample_rate >= 32_000 { 1152 } else { 576 }
+}
+
+/// The audio frames of an MP3 stream made by [`encode`], in order, without
+/// its Info tag frame; `None` when the bytes are not such a stream.
+fn audio_frames(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let start = first_frame(bytes)?;
+    let frame_at = |at: usize| -> Option<usize> {
+        let head: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+        let size = rusty_mp3::header::FrameHeader::parse(head)
+            .ok()?
+            .frame_size();
+        (size > 4 && at + size <= bytes.len()).then_some(size)
+    };
+    let mut at = start + frame_at(start)?;
+    let mut frames = Vec::new();
+    while at < bytes.len() {
+        let size = frame_at(at)?;
+        frames.push(&bytes[at..at + size]);
+        at += size;
+    }
+    Some(frames)
+}
+
+/// One gapless stream from the streams of consecutive chapters, without
+/// encoding anything again: the same bytes as the chapters' files, frame for
+/// frame, behind one new Info tag.
+///
+/// It works because each chapter's frames start where the joined stream's
+/// would: every chapter but the last is a whole number of frames long (the
+/// mastering pads its silent tail to that), so chapter `k`'s first sample
+/// falls on a frame boundary of the joined stream, and its stream, which
+/// starts with an empty bit reservoir, decodes there exactly as it does on
+/// its own. Of each chapter but the last only the frames that cover its own
+/// length are kept: the frames dropped and the next chapter's priming are the
+/// decoder's delay over the chapter's silent tail (a second of digital
+/// silence, which encodes to empty frames), so nothing audible is lost or
+/// added. `parts` are each chapter's MP3 bytes and its length in samples.
+/// `None` when a chapter's length or stream does not allow this (the caller
+/// then encodes the samples instead).
+pub fn splice(parts: &[(&[u8], u64)], sample_rate: u32) -> Option<Vec<u8>> {
+    use rusty_mp3::encode::lametag;
+    let spf = frame_samples(sample_rate);
+    let (last, rest) = parts.split_last()?;
+    if rest.iter().any(|(_, n)| n % spf != 0) {
+        return None;
+    }
+    let mut kept: Vec<&[u8]> = Vec::new();
+    for (i, (bytes, samples)) in parts.iter().enumerate() {
+        let stream = frames(bytes)?;
+        if stream.samples != *samples || stream.sample_rate != sample_rate || stream.channels != 1 {
+            return None;
+        }
+        let frames = audio_frames(bytes)?;
+        // A stream that starts with data in a reservoir it does not hold
+        // cannot follow another.
+        if i > 0 && frames.first().and_then(|f| f.get(4)) != Some(&0) {
+            return None;
+        }
+        let keep = if i + 1 == parts.len() {
+            frames.len()
+        } else {
+            usize::try_from(samples / spf).ok()?
+        };
+        kept.extend(frames.get(..keep)?);
+    }
+    let total: u64 = rest.iter().map(|(_, n)| n).sum::<u64>() + last.1;
+    let head: [u8; 4] = kept.first()?.get(..4)?.try_into().ok()?;
+    let header = rusty_mp3::header::FrameHeader::parse(head).ok()?;
+    let tag_header = lametag::tag_header(&header);
+    let delay = lametag::ENCODER_DELAY;
+    if kept.len() as u64 != lametag::frames_for(total, delay, spf as usize) {
+        return None;
+    }
+    let mut stats = lametag::TagStats::new(tag_header.frame_size());
+    for f in &kept {
+        stats.add_frame(f);
+    }
+    let info = lametag::TagInfo {
+        vbr: false,
+        delay,
+        padding: usize::try_from(lametag::padding_for(total, delay, spf as usize)).ok()?,
+    };
+    let tag = lametag::tag_frame(&tag_header, &stats, &info);
+    let mut out = Vec::with_capacity(tag.len() + kept.iter().map(|f| f.len()).sum::<usize>());
+    out.extend_from_slice(&tag);
+    for f in kept {
+        out.extend_from_slice(f);
+    }
+    Some(out)
+}
+
 /// What an MP3 stream says about itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stream {
@@ -312,6 +407,83 @@ mod tests {
         assert_eq!(file_frames(&path), frames(&tagged));
         assert_eq!(file_frames(&path).map(|s| s.samples), Some(16_000 * 30));
         assert_eq!(file_frames(&dir.path().join("none.mp3")), None);
+    }
+
+    /// A chapter as mastering leaves it: silence, sound, a second of
+    /// silence, padded to whole frames.
+    fn chapter(rate: u32, sound: usize, hz: f64) -> Vec<i16> {
+        let mut s = vec![0i16; rate as usize / 2];
+        s.extend((0..sound).map(|i| {
+            let t = i as f64 / f64::from(rate);
+            (9000.0 * (2.0 * std::f64::consts::PI * hz * t).sin()) as i16
+        }));
+        s.resize(s.len() + rate as usize, 0);
+        let spf = frame_samples(rate) as usize;
+        s.resize(s.len().div_ceil(spf) * spf, 0);
+        s
+    }
+
+    fn decoded(bytes: &[u8]) -> Vec<f32> {
+        rusty_mp3::decode_pipelined(bytes)
+            .into_iter()
+            .flat_map(|d| d.samples)
+            .collect()
+    }
+
+    #[test]
+    fn spliced_chapters_decode_as_the_chapters_do_end_to_end() {
+        for rate in [16_000, 24_000] {
+            let mut chapters: Vec<Vec<i16>> = [(7_001, 440.0), (20_000, 300.0), (333, 900.0)]
+                .iter()
+                .map(|&(n, hz)| chapter(rate, n, hz))
+                .collect();
+            // The last chapter need not be whole frames.
+            let short = chapters[2].len() - 100;
+            chapters[2].truncate(short);
+            let mp3s: Vec<Vec<u8>> = chapters.iter().map(|c| encode(c, rate).unwrap()).collect();
+            let parts: Vec<(&[u8], u64)> = mp3s
+                .iter()
+                .zip(&chapters)
+                .map(|(m, c)| (m.as_slice(), c.len() as u64))
+                .collect();
+            let joined = splice(&parts, rate).expect("whole-frame chapters splice");
+            let total: u64 = chapters.iter().map(|c| c.len() as u64).sum();
+            assert_eq!(frames(&joined).map(|s| s.samples), Some(total));
+            // Untrimmed decodes: the joined stream's, and each chapter's
+            // own cut to its length after the same delay.
+            let delay = 528 + 529;
+            let whole = decoded(&joined);
+            let mut expected: Vec<f32> = Vec::new();
+            for (m, c) in mp3s.iter().zip(&chapters) {
+                let d = decoded(m);
+                expected.extend_from_slice(&d[delay..delay + c.len()]);
+            }
+            let got = &whole[delay..delay + total as usize];
+            let worst = got
+                .iter()
+                .zip(&expected)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0f32, f32::max);
+            assert!(worst < 1e-6, "{rate} Hz: differs by {worst}");
+        }
+    }
+
+    #[test]
+    fn chapters_that_are_not_whole_frames_do_not_splice() {
+        let a = chapter(16_000, 5_000, 440.0);
+        let mut b = a.clone();
+        b.push(0);
+        let (ma, mb) = (encode(&a, 16_000).unwrap(), encode(&b, 16_000).unwrap());
+        let parts = [
+            (mb.as_slice(), b.len() as u64),
+            (ma.as_slice(), a.len() as u64),
+        ];
+        assert_eq!(splice(&parts, 16_000), None);
+        let wrong = [
+            (ma.as_slice(), a.len() as u64 + 576),
+            (ma.as_slice(), a.len() as u64),
+        ];
+        assert_eq!(splice(&wrong, 16_000), None);
     }
 
     #[test]

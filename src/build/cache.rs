@@ -30,7 +30,7 @@ use crate::package::AudioFormat;
 use crate::synth::{SynthId, Unit};
 
 /// Bump when the way audio is made changes, so old entries are not reused.
-pub const CACHE_SCHEMA: u32 = 2;
+pub const CACHE_SCHEMA: u32 = 3;
 /// The cache folder, inside the output folder's working folder.
 pub const CACHE_DIR: &str = ".audio-leaflet/cache";
 
@@ -99,6 +99,9 @@ type Slot = Arc<OnceLock<std::result::Result<Entry, String>>>;
 pub struct Cache {
     dir: PathBuf,
     force: bool,
+    /// Encode each chapter's MP3 as soon as it is narrated, from the samples
+    /// in memory, rather than reading its WAV back when it is packaged.
+    mp3: bool,
     in_flight: Mutex<HashMap<String, Slot>>,
 }
 
@@ -112,8 +115,16 @@ impl Cache {
         Ok(Cache {
             dir,
             force,
+            mp3: false,
             in_flight: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Make the MP3 beside each new entry's WAV (when the package wants
+    /// MP3s: its chapter files or the EPUB's).
+    pub fn with_mp3(mut self, mp3: bool) -> Cache {
+        self.mp3 = mp3;
+        self
     }
 
     pub fn wav_path(&self, key: &str) -> PathBuf {
@@ -204,6 +215,12 @@ impl Cache {
     /// there once both are complete.
     fn store(&self, key: &str, m: master::Mastered) -> std::result::Result<Entry, Error> {
         audio::write_wav(&self.wav_path(key), &m.pcm)?;
+        if self.mp3 {
+            let path = self.mp3_path(key);
+            let bytes = audio::mp3::encode(&m.pcm.samples, m.pcm.sample_rate)
+                .map_err(|why| Error::Other(format!("cannot write `{}`: {why}", path.display())))?;
+            fsutil::write_bytes_atomic(&path, &bytes)?;
+        }
         let entry = Entry {
             samples: m.pcm.samples.len() as u64,
             sample_rate: m.pcm.sample_rate,

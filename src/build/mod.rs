@@ -3,6 +3,7 @@
 //! package each leaflet in a staging folder that replaces the old package
 //! only when complete. A failing leaflet is reported and the others finish.
 
+mod built;
 pub mod cache;
 mod cancel;
 mod config;
@@ -75,49 +76,69 @@ pub fn run(config: &Config, cancel: &Cancel, observer: &dyn Observer) -> Result<
     let inputs = inputs::expand(&config.inputs);
     let slices = pool.install(|| slice(config, &inputs));
     let mut slugs = HashSet::new();
-    let mut prepared: Vec<(PathBuf, Result<Prepared>)> = Vec::new();
-    for (input, slice) in inputs.into_iter().zip(slices) {
-        match slice {
-            Slice::Mine => {
-                let p = prepare(config, &input.path, &mut voices, &mut slugs);
-                prepared.push((input.path, p));
+    let total = slices.iter().filter(|s| matches!(s, Slice::Mine)).count();
+    // Leaflets are read and scripted a window at a time, just ahead of
+    // narration, so a batch holds a few leaflets' texts at once however
+    // many it has (slugs, kept for all, are a few bytes each). Slugs are
+    // given in the batch's order, other shards' leaflets included.
+    let window = config.jobs.max(1) * 4;
+    let mut leaflets: Vec<LeafletReport> = Vec::with_capacity(total);
+    let mut job: Option<Job> = None;
+    let mut _lock = None;
+    let mut chapters = 0;
+    let all: Vec<(inputs::Input, Slice)> = inputs.into_iter().zip(slices).collect();
+    for batch in all.chunks(window) {
+        let mut prepared: Vec<(&PathBuf, Result<Prepared>)> = Vec::new();
+        for (input, slice) in batch {
+            match slice {
+                Slice::Mine => {
+                    let p = prepare(config, &input.path, &mut voices, &mut slugs);
+                    prepared.push((&input.path, p));
+                }
+                Slice::Other(Some(base)) => {
+                    unique_slug(base, &mut slugs);
+                }
+                Slice::Other(None) => {}
             }
-            Slice::Other(Some(base)) => {
-                unique_slug(&base, &mut slugs);
-            }
-            Slice::Other(None) => {}
+        }
+        // Nothing is written, not even the lock, unless there is a leaflet
+        // to build.
+        if job.is_none() && prepared.iter().any(|(_, p)| p.is_ok()) {
+            _lock = Some(hold_output(config, observer)?);
+            job = Some(Job {
+                config,
+                cache: Cache::open(&config.out, config.force, true)?.with_mp3(wants_mp3(config)),
+                cancel,
+                observer,
+            });
+        }
+        chapters += prepared
+            .iter()
+            .filter_map(|(_, p)| p.as_ref().ok())
+            .map(|p| p.script.chapters.len())
+            .sum::<usize>();
+        observer.started(total, chapters);
+        let done: Vec<LeafletReport> = pool.install(|| {
+            prepared
+                .par_iter()
+                .map(|(input, p)| match (p, &job) {
+                    (Ok(p), Some(job)) => {
+                        let started = Instant::now();
+                        match job.finish(p) {
+                            Ok(done) => LeafletReport::ok(input, done, p.took + started.elapsed()),
+                            Err(e) => LeafletReport::failed(input, &e, p.took + started.elapsed()),
+                        }
+                    }
+                    (Err(e), _) => LeafletReport::failed(input, e, Duration::ZERO),
+                    (Ok(_), None) => unreachable!("a job is opened before any leaflet is built"),
+                })
+                .collect()
+        });
+        leaflets.extend(done);
+        if cancel.check().is_err() {
+            break;
         }
     }
-    // Nothing is written, not even the lock, unless there is a leaflet to build.
-    let any = prepared.iter().any(|(_, p)| p.is_ok());
-    let _lock = any.then(|| hold_output(config, observer)).transpose()?;
-    let job = Job {
-        config,
-        cache: Cache::open(&config.out, config.force, any)?,
-        cancel,
-        observer,
-    };
-    let chapters = prepared
-        .iter()
-        .filter_map(|(_, p)| p.as_ref().ok())
-        .map(|p| p.script.chapters.len())
-        .sum();
-    observer.started(prepared.len(), chapters);
-    let leaflets: Vec<LeafletReport> = pool.install(|| {
-        prepared
-            .par_iter()
-            .map(|(input, p)| match p {
-                Ok(p) => {
-                    let started = Instant::now();
-                    match job.finish(p) {
-                        Ok(done) => LeafletReport::ok(input, done, p.took + started.elapsed()),
-                        Err(e) => LeafletReport::failed(input, &e, p.took + started.elapsed()),
-                    }
-                }
-                Err(e) => LeafletReport::failed(input, e, Duration::ZERO),
-            })
-            .collect()
-    });
     observer.finished();
     cancel.check()?;
     Ok(Report { leaflets })
@@ -166,6 +187,10 @@ fn hold_output(config: &Config, observer: &dyn Observer) -> Result<lock::OutputL
     let held = lock::lock(out, &waiting)?;
     stage::recover(out)?;
     Ok(held)
+/// Whether the packages' chapter files are MP3s (a WAV package's EPUB
+/// encodes its own, reusing the old EPUB's).
+fn wants_mp3(config: &Config) -> bool {
+    config.audio == AudioFormat::Mp3
 }
 
 fn prepare(
@@ -439,6 +464,21 @@ impl Job<'_> {
         );
         let previous = previous_manifest(&target);
         book.date = build_date(previous.as_ref(), &book.source_sha256);
+        let synthesized = audio.iter().filter(|a| a.made).count();
+        let built = Built {
+            warnings: p.source.leaflet.warnings.clone(),
+            slug: p.slug.clone(),
+            dir: target.clone(),
+            chapters: book.chapters.len(),
+            synthesized,
+            reused: audio.len() - synthesized,
+            audio_s: book.total_s(),
+        };
+        let record = built::Record::new(&book, config);
+        let record_path = built::path(&config.out, &p.slug);
+        if !config.force && record.matches(&record_path, &target) {
+            return Ok(built);
+        }
         let stage = stage::Stage::new(&config.out, &p.slug)?;
         let out = package::Output {
             dir: &stage.dir,
@@ -457,17 +497,12 @@ impl Job<'_> {
             }
         }
         self.cancel.check()?;
+        // The record goes once the package is in place: a build stopped
+        // before this leaves none, and the next build writes the package.
+        built::forget(&record_path)?;
         stage.commit(package::is_generated)?;
-        let synthesized = audio.iter().filter(|a| a.made).count();
-        Ok(Built {
-            warnings: p.source.leaflet.warnings.clone(),
-            slug: p.slug.clone(),
-            dir: target,
-            chapters: book.chapters.len(),
-            synthesized,
-            reused: audio.len() - synthesized,
-            audio_s: book.total_s(),
-        })
+        record.save(&record_path, &target)?;
+        Ok(built)
     }
 }
 

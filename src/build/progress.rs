@@ -12,7 +12,8 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Told of a build's progress, from its worker threads.
 pub trait Observer: Sync {
-    /// Work is about to start on `chapters` chapters of `leaflets` leaflets.
+    /// Work is about to start on `chapters` chapters of `leaflets` leaflets;
+    /// told again, with the chapters so far, as each window of a batch is read.
     fn started(&self, _leaflets: usize, _chapters: usize) {}
     /// Another build is writing to `out`; this one waits for it.
     fn waiting(&self, _out: &Path) {}

@@ -12,8 +12,10 @@
 //! hound one at a time and streamed into the new file, so its samples are
 //! exactly the chapters' and the whole leaflet is never held in memory.
 //!
-//! A package of MP3 chapters gets `leaflet.mp3` instead: the chapters'
-//! samples (from the cache's WAVs) encoded as one gapless stream, behind an
+//! A package of MP3 chapters gets `leaflet.mp3` instead: the chapter MP3s'
+//! frames end to end as one gapless stream (nothing encoded twice; see
+//! [`mp3::splice`]; chapters that cannot be spliced are encoded again from
+//! the cache's WAVs), behind an
 //! ID3v2.4 tag with a chapter frame (`CHAP`, its title in `TIT2`) per
 //! chapter and an ordered table of contents (`CTOC`), which podcast apps and
 //! ffprobe list; the CUE sheet names it as `MP3`.
@@ -321,9 +323,8 @@ fn copy_chapter<W: io::Write + ?Sized>(
     Ok(())
 }
 
-/// `leaflet.mp3`: every chapter's samples, read from the cache's WAV one
-/// chapter at a time, encoded as one stream behind an ID3v2.4 tag with a
-/// chapter frame per chapter; then the CUE sheet that names it.
+/// `leaflet.mp3`: every chapter's audio as one stream behind an ID3v2.4
+/// tag with a chapter frame per chapter; then the CUE sheet that names it.
 fn write_mp3(book: &Book, dir: &Path) -> Result<()> {
     let path = dir.join(JOINED_MP3);
     let fail = |why: String| Error::Other(format!("cannot write `{}`: {why}", path.display()));
@@ -337,20 +338,9 @@ fn write_mp3(book: &Book, dir: &Path) -> Result<()> {
             cue_sheet::MAX_TRACKS
         )));
     }
-    let mut encoder = mp3::Encoder::new(book.sample_rate).map_err(fail)?;
     let mut tracks = Vec::with_capacity(book.chapters.len());
     let mut start = 0u64;
     for (n, chapter) in (1..).zip(&book.chapters) {
-        let samples = crate::audio::read_wav(&chapter.pcm)?;
-        if samples.len() as u64 != chapter.samples {
-            return Err(fail(format!(
-                "the chapter audio `{}` has {} samples where {} were narrated: build the leaflet again",
-                chapter.pcm.display(),
-                samples.len(),
-                chapter.samples
-            )));
-        }
-        encoder.push(&samples).map_err(fail)?;
         let title = one_line_printable(&chapter.title);
         let title = if title.is_empty() {
             format!("Chapter {n}")
@@ -360,7 +350,10 @@ fn write_mp3(book: &Book, dir: &Path) -> Result<()> {
         tracks.push((title, start, start + chapter.samples));
         start += chapter.samples;
     }
-    let audio = encoder.finish().map_err(fail)?;
+    let audio = match spliced(book)? {
+        Some(audio) => audio,
+        None => encoded(book).map_err(fail)?,
+    };
     let title = one_line_printable(&book.title);
     let title = if title.is_empty() {
         book.slug.clone()
@@ -390,6 +383,49 @@ fn write_mp3(book: &Book, dir: &Path) -> Result<()> {
     };
     fsutil::write_atomic(&dir.join(CUE_SHEET), |w| cue_sheet::render(&sheet, w))?;
     Ok(())
+}
+
+/// The chapters' own MP3 frames end to end ([`mp3::splice`]), when the
+/// chapter files are MP3s whose lengths allow it.
+fn spliced(book: &Book) -> Result<Option<Vec<u8>>> {
+    if book.audio_format != AudioFormat::Mp3 {
+        return Ok(None);
+    }
+    let files: Vec<Vec<u8>> = book
+        .chapters
+        .iter()
+        .map(|c| {
+            std::fs::read(&c.audio).map_err(|source| Error::Read {
+                path: c.audio.clone(),
+                source,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let parts: Vec<(&[u8], u64)> = files
+        .iter()
+        .zip(&book.chapters)
+        .map(|(f, c)| (f.as_slice(), c.samples))
+        .collect();
+    Ok(mp3::splice(&parts, book.sample_rate))
+}
+
+/// Every chapter's samples, read from the cache's WAV one chapter at a
+/// time, encoded as one stream: for chapters that cannot be spliced.
+fn encoded(book: &Book) -> std::result::Result<Vec<u8>, String> {
+    let mut encoder = mp3::Encoder::new(book.sample_rate)?;
+    for chapter in &book.chapters {
+        let samples = crate::audio::read_wav(&chapter.pcm).map_err(|e| e.to_string())?;
+        if samples.len() as u64 != chapter.samples {
+            return Err(format!(
+                "the chapter audio `{}` has {} samples where {} were narrated: build the leaflet again",
+                chapter.pcm.display(),
+                samples.len(),
+                chapter.samples
+            ));
+        }
+        encoder.push(&samples)?;
+    }
+    encoder.finish()
 }
 
 /// The ID3v2.4 tag: title, voice, language, and a `CHAP` per chapter (start

@@ -141,8 +141,9 @@ fn pauses_are_configurable() {
     let short = build("item=100", "short");
     let long = build("item=1100", "long");
     // Chapter 2 ends with nine list items: the pauses after the first eight
-    // add a second each (the last is replaced by the chapter's fixed tail).
-    assert!((long - short - 8.0).abs() < 0.05, "{short} {long}");
+    // add a second each (the last is replaced by the chapter's fixed tail,
+    // which runs on to the end of an MP3 frame: up to 24 ms either way).
+    assert!((long - short - 8.0).abs() < 0.08, "{short} {long}");
     let out = bin()
         .args(["script", "--pauses", "items=5"])
         .arg(fixture("pdf-bullet-glyphs-and-numbered-lists.txt"))

@@ -1,0 +1,118 @@
+//! What each package was last built from, so that a rebuild with nothing
+//! changed writes nothing: a record per package in the working folder,
+//! holding a hash of everything that decides the package's bytes (the whole
+//! book, the formats, the program) and the size and time of each file the
+//! package folder held once written. A package is left as it is only when
+//! both match; anything else (an edit, another program, a file touched or
+//! removed by hand, a build stopped half-way) writes it again.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::Config;
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::package::Book;
+
+/// The records' folder, inside the output folder's working folder.
+const BUILT_DIR: &str = ".audio-leaflet/built";
+
+/// Where the record of the package `slug` is kept.
+pub fn path(out: &Path, slug: &str) -> PathBuf {
+    out.join(BUILT_DIR).join(format!("{slug}.json"))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// SHA-256 of the book, the formats and the program.
+    inputs: String,
+    /// Each file in the package folder: name, size, modification time (ns).
+    files: Vec<(String, u64, u128)>,
+}
+
+impl Record {
+    /// The record a package built now from `book` would have (its files
+    /// are listed when it is saved).
+    pub fn new(book: &Book, config: &Config) -> Record {
+        let mut h = Sha256::new();
+        // The book's every field, chapter paths and passages included: its
+        // debug form is all of it, and the same book prints the same.
+        h.update(format!("{book:?}").as_bytes());
+        for f in &config.formats {
+            h.update(f.name().as_bytes());
+            h.update(b"\0");
+        }
+        h.update(program().as_bytes());
+        Record {
+            inputs: h.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+            files: Vec::new(),
+        }
+    }
+
+    /// Whether the package in `dir` is the one this record describes, as
+    /// recorded at `path` after its last build, and untouched since.
+    pub fn matches(&self, path: &Path, dir: &Path) -> bool {
+        let Ok(text) = std::fs::read(path) else {
+            return false;
+        };
+        let Ok(saved) = serde_json::from_slice::<Record>(&text) else {
+            return false;
+        };
+        saved.inputs == self.inputs && !saved.files.is_empty() && listing(dir) == Some(saved.files)
+    }
+
+    /// Record the package just put in `dir`.
+    pub fn save(mut self, path: &Path, dir: &Path) -> Result<()> {
+        let Some(files) = listing(dir) else {
+            return Ok(());
+        };
+        self.files = files;
+        if let Some(parent) = path.parent() {
+            fsutil::create_dir_all(parent)?;
+        }
+        let json = serde_json::to_vec(&self).expect("a record serialises");
+        fsutil::write_bytes_atomic(path, &json)
+    }
+}
+
+/// Remove a package's record before its folder changes.
+pub fn forget(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::Write {
+            path: path.to_path_buf(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The program that builds: its version, and the executable's size and time
+/// (a rebuilt program, even at the same version, may write other bytes).
+fn program() -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))
+        .unwrap_or_default();
+    format!("{} {exe}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Every file in `dir` with its size and modification time, by name.
+fn listing(dir: &Path) -> Option<Vec<(String, u64, u128)>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let meta = entry.metadata().ok()?;
+        let time = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        files.push((name, meta.len(), time));
+    }
+    files.sort();
+    Some(files)
+}
