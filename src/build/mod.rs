@@ -187,6 +187,8 @@ fn hold_output(config: &Config, observer: &dyn Observer) -> Result<lock::OutputL
     let held = lock::lock(out, &waiting)?;
     stage::recover(out)?;
     Ok(held)
+}
+
 /// Whether the packages' chapter files are MP3s (a WAV package's EPUB
 /// encodes its own, reusing the old EPUB's).
 fn wants_mp3(config: &Config) -> bool {
