@@ -103,7 +103,10 @@ fn one_process(leaflets: &Path, out: &Path) {
 /// Every file under `out`, by path, except the locks: the folder lock holds
 /// the id of the last process that held it alone, and only shards make
 /// per-leaflet lock files; both coordinate writers and are never output.
-/// With `killed`, also except temporary files in the cache: a writer killed
+/// Nor the records of what each package was built from
+/// (`.audio-leaflet/built/`): they hold the package files' modification
+/// times, to let a rebuild with nothing changed leave them alone, and those
+/// times differ between any two builds. With `killed`, also except temporary files in the cache: a writer killed
 /// between writing and renaming leaves one; no lookup reads them and
 /// `clean` removes them. Anywhere else a temporary file is a failure.
 fn tree(out: &Path, killed: bool) -> BTreeMap<String, Vec<u8>> {
@@ -113,6 +116,7 @@ fn tree(out: &Path, killed: bool) -> BTreeMap<String, Vec<u8>> {
         let cache_tmp = name.starts_with(".audio-leaflet/cache/.tmp-");
         name != ".audio-leaflet/lock"
             && !name.starts_with(".audio-leaflet/locks/")
+            && !name.starts_with(".audio-leaflet/built/")
             && !(killed && cache_tmp)
     });
     files
