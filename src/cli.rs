@@ -331,7 +331,9 @@ pub fn run(cli: Cli) -> Result<i32> {
 fn run_serve(args: ServeArgs) -> Result<i32> {
     let limit = leaflet::MAX_BYTES as usize / 1_000_000;
     if args.max_upload_mb == 0 || args.max_upload_mb > limit {
-        anyhow::bail!("--max-upload-mb must be 1 to {limit}: the reader takes leaflets of at most {limit} MB");
+        anyhow::bail!(
+            "--max-upload-mb must be 1 to {limit}: the reader takes leaflets of at most {limit} MB"
+        );
     }
     if args.jobs == Some(0) {
         anyhow::bail!("--jobs must be at least 1");

@@ -92,9 +92,10 @@ pub fn summary(state: &AppState, record: &Record) -> Summary {
     let last = record.last_build.as_ref();
     let error = last.map(|b| b.error.clone()).unwrap_or_default();
     let (status, status_text) = match (&place, last.map(|b| b.state), &package) {
-        (Some(p), _, _) if p.state == BuildState::Building => {
-            ("building", format!("being built: {} of {} chapters", p.done, p.total))
-        }
+        (Some(p), _, _) if p.state == BuildState::Building => (
+            "building",
+            format!("being built: {} of {} chapters", p.done, p.total),
+        ),
         (Some(p), _, _) => ("queued", format!("waiting: {} build(s) ahead", p.ahead)),
         (None, Some(BuildState::Built), Some((_, m))) if state.store.up_to_date(record, m) => {
             ("built", "built".to_string())
@@ -204,7 +205,11 @@ pub fn gather(state: &AppState, record: &Record) -> Detail {
         .iter()
         .map(|c| c.blocks.iter().map(|b| first_words(b.text())).collect())
         .collect();
-    let lexicon = state.store.lexicon.is_file().then_some(state.store.lexicon.as_path());
+    let lexicon = state
+        .store
+        .lexicon
+        .is_file()
+        .then_some(state.store.lexicon.as_path());
     let options = match crate::build::speech_options(lexicon, None) {
         Ok(o) => o,
         Err(e) => {
@@ -271,7 +276,11 @@ fn first_words(text: &str) -> String {
 pub async fn list(State(state): State<AppState>) -> Response {
     let s = state.clone();
     let leaflets = blocking(move || {
-        Ok(s.store.list().iter().map(|r| summary(&s, r)).collect::<Vec<_>>())
+        Ok(s.store
+            .list()
+            .iter()
+            .map(|r| summary(&s, r))
+            .collect::<Vec<_>>())
     })
     .await;
     match leaflets {
@@ -327,7 +336,11 @@ pub struct RefusedFile {
     pub status: u16,
 }
 
-pub async fn upload(State(state): State<AppState>, headers: HeaderMap, mut multipart: Multipart) -> Response {
+pub async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
     let mut result = Uploaded::default();
     let limit = state.max_upload;
     loop {
@@ -357,7 +370,10 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, mut multi
         if result.saved.len() + result.refused.len() >= super::MAX_FILES {
             result.refused.push(RefusedFile {
                 file_name: shown,
-                error: format!("at most {} files an upload: send the rest next", super::MAX_FILES),
+                error: format!(
+                    "at most {} files an upload: send the rest next",
+                    super::MAX_FILES
+                ),
                 status: 413,
             });
             continue;
@@ -375,9 +391,12 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, mut multi
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    return fail(&state, &headers, e.status(), &format!(
-                        "the upload of `{shown}` could not be read ({e}): try again"
-                    ));
+                    return fail(
+                        &state,
+                        &headers,
+                        e.status(),
+                        &format!("the upload of `{shown}` could not be read ({e}): try again"),
+                    );
                 }
             }
         }
@@ -394,7 +413,9 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, mut multi
             continue;
         }
         if bytes.is_empty() {
-            result.refused.push(refuse(400, format!("`{shown}` is empty")));
+            result
+                .refused
+                .push(refuse(400, format!("`{shown}` is empty")));
             continue;
         }
         let Some(kind) = leaflet::sniff(Path::new(&shown), &bytes) else {
@@ -413,7 +434,12 @@ pub async fn upload(State(state): State<AppState>, headers: HeaderMap, mut multi
         }
     }
     if result.saved.is_empty() && result.refused.is_empty() {
-        return fail(&state, &headers, StatusCode::BAD_REQUEST, "choose one or more leaflet files to upload");
+        return fail(
+            &state,
+            &headers,
+            StatusCode::BAD_REQUEST,
+            "choose one or more leaflet files to upload",
+        );
     }
     let status = result
         .refused
@@ -450,7 +476,12 @@ pub async fn build(
             StatusCode::ACCEPTED,
             serde_json::json!({ "queued": [id], "ahead": ahead }),
         ),
-        Err(e) => fail(&state, &headers, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => fail(
+            &state,
+            &headers,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &e.to_string(),
+        ),
     }
 }
 
@@ -468,7 +499,12 @@ pub async fn build_all(State(state): State<AppState>, headers: HeaderMap) -> Res
     .await
     .unwrap_or_default();
     if ids.is_empty() {
-        return done(&headers, "/".into(), StatusCode::OK, serde_json::json!({ "queued": [] }));
+        return done(
+            &headers,
+            "/".into(),
+            StatusCode::OK,
+            serde_json::json!({ "queued": [] }),
+        );
     }
     match state.jobs.enqueue(ids.clone()) {
         Ok(ahead) => done(
@@ -477,7 +513,12 @@ pub async fn build_all(State(state): State<AppState>, headers: HeaderMap) -> Res
             StatusCode::ACCEPTED,
             serde_json::json!({ "queued": ids, "ahead": ahead }),
         ),
-        Err(e) => fail(&state, &headers, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => fail(
+            &state,
+            &headers,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &e.to_string(),
+        ),
     }
 }
 
@@ -502,7 +543,12 @@ pub async fn cancel(
             StatusCode::CONFLICT,
             &format!("`{id}` is not being built or waiting to be"),
         ),
-        Err(e) => fail(&state, &headers, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => fail(
+            &state,
+            &headers,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &e.to_string(),
+        ),
     }
 }
 
@@ -688,7 +734,9 @@ pub async fn save_settings(
             Ok(n) if synth::check_rate(Some(n)).is_ok() => Some(n),
             _ => {
                 let (lo, hi) = synth::RATE_RANGE;
-                let why = format!("the speed must be a number of words a minute from {lo} to {hi}, or empty for the voice's own");
+                let why = format!(
+                    "the speed must be a number of words a minute from {lo} to {hi}, or empty for the voice's own"
+                );
                 return fail(&state, &headers, StatusCode::BAD_REQUEST, &why);
             }
         },
@@ -703,7 +751,12 @@ pub async fn save_settings(
             StatusCode::OK,
             serde_json::json!({ "voice": r.voice, "rate_wpm": r.rate_wpm }),
         ),
-        Err(e) => fail(&state, &headers, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        Err(e) => fail(
+            &state,
+            &headers,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &e.to_string(),
+        ),
     }
 }
 
@@ -721,7 +774,11 @@ pub async fn package_file(
                 .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
     };
     let dir = state.store.out.join(&slug);
-    if !plain(&slug) || slug.starts_with('_') || !plain(&file) || !dir.join(package::MANIFEST_FILE).is_file() {
+    if !plain(&slug)
+        || slug.starts_with('_')
+        || !plain(&file)
+        || !dir.join(package::MANIFEST_FILE).is_file()
+    {
         return problem(StatusCode::NOT_FOUND, "no such package file");
     }
     let service = tower_http::services::ServeFile::new(dir.join(&file));
@@ -732,12 +789,19 @@ pub async fn package_file(
     if file == package::ZIP_FILE
         && let Ok(v) = format!("attachment; filename=\"{slug}.zip\"").parse()
     {
-        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, v);
     }
     response
 }
 
 /// The leaflets of a batch, as their summaries (for tests and tools).
 pub fn summaries(state: &AppState) -> Vec<Summary> {
-    state.store.list().iter().map(|r| summary(state, r)).collect()
+    state
+        .store
+        .list()
+        .iter()
+        .map(|r| summary(state, r))
+        .collect()
 }

@@ -131,7 +131,11 @@ impl Jobs {
     /// Stop the build of `id`, running or queued: whether there was one.
     pub fn cancel(&self, id: &str) -> crate::Result<bool> {
         let mut q = self.lock();
-        if let Some(r) = q.running.as_ref().filter(|r| r.job.ids.iter().any(|i| i == id)) {
+        if let Some(r) = q
+            .running
+            .as_ref()
+            .filter(|r| r.job.ids.iter().any(|i| i == id))
+        {
             r.job.cancel.cancel();
             crate::synth::onnx::stop_all();
             return Ok(true);
@@ -142,7 +146,12 @@ impl Jobs {
         let job = q.waiting.remove(at).expect("the position is in the queue");
         drop(q);
         for id in &job.ids {
-            self.set_state(id, BuildState::Cancelled, "cancelled before it started", None)?;
+            self.set_state(
+                id,
+                BuildState::Cancelled,
+                "cancelled before it started",
+                None,
+            )?;
         }
         self.send(Event {
             ids: job.ids,
@@ -178,7 +187,11 @@ impl Jobs {
     /// Where `id` is in the queue, if it is.
     pub fn place(&self, id: &str) -> Option<Place> {
         let q = self.lock();
-        if let Some(r) = q.running.as_ref().filter(|r| r.job.ids.iter().any(|i| i == id)) {
+        if let Some(r) = q
+            .running
+            .as_ref()
+            .filter(|r| r.job.ids.iter().any(|i| i == id))
+        {
             return Some(Place {
                 state: BuildState::Building,
                 ahead: 0,
@@ -186,7 +199,10 @@ impl Jobs {
                 total: r.total,
             });
         }
-        let at = q.waiting.iter().position(|j| j.ids.iter().any(|i| i == id))?;
+        let at = q
+            .waiting
+            .iter()
+            .position(|j| j.ids.iter().any(|i| i == id))?;
         Some(Place {
             state: BuildState::Queued,
             ahead: at + usize::from(q.running.is_some()),
@@ -271,9 +287,16 @@ impl Jobs {
     }
 
     fn run_group(&self, job: &Job, voice: Option<String>, rate: Option<u32>, ids: &[String]) {
-        let records: Vec<_> = ids.iter().filter_map(|id| self.store.get(id).ok()).collect();
+        let records: Vec<_> = ids
+            .iter()
+            .filter_map(|id| self.store.get(id).ok())
+            .collect();
         let inputs: Vec<PathBuf> = records.iter().map(|r| self.store.source(r)).collect();
-        let lexicon = self.store.lexicon.is_file().then(|| self.store.lexicon.clone());
+        let lexicon = self
+            .store
+            .lexicon
+            .is_file()
+            .then(|| self.store.lexicon.clone());
         let request = Request {
             inputs: inputs.clone(),
             out: self.store.out.clone(),
@@ -296,13 +319,19 @@ impl Jobs {
                         .iter()
                         .find(|l| Path::new(&l.input) == input.as_path());
                     let (state, error, slug) = match entry {
-                        Some(l) if l.ok => (BuildState::Built, String::new(), Some(l.slug.as_str())),
+                        Some(l) if l.ok => {
+                            (BuildState::Built, String::new(), Some(l.slug.as_str()))
+                        }
                         Some(l) => (
                             BuildState::Failed,
                             l.error.clone().unwrap_or_else(|| "the build failed".into()),
                             None,
                         ),
-                        None => (BuildState::Failed, "the build did not reach it".into(), None),
+                        None => (
+                            BuildState::Failed,
+                            "the build did not reach it".into(),
+                            None,
+                        ),
                     };
                     let _ = self.set_state(&record.id, state, &error, slug);
                 }
@@ -364,8 +393,10 @@ impl Observer for Progress<'_> {
         if let Some(r) = &mut self.jobs.lock().running {
             r.total += chapters;
         }
-        self.jobs
-            .send(self.jobs.event(self.job, BuildState::Building, String::new()));
+        self.jobs.send(
+            self.jobs
+                .event(self.job, BuildState::Building, String::new()),
+        );
     }
 
     fn waiting(&self, out: &Path) {
@@ -383,7 +414,9 @@ impl Observer for Progress<'_> {
         if let Some(r) = &mut self.jobs.lock().running {
             r.done += 1;
         }
-        self.jobs
-            .send(self.jobs.event(self.job, BuildState::Building, String::new()));
+        self.jobs.send(
+            self.jobs
+                .event(self.job, BuildState::Building, String::new()),
+        );
     }
 }

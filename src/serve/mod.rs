@@ -65,7 +65,10 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(pages::login).post(pages::sign_in))
         .route("/style.css", get(pages::style))
         .route("/app.js", get(pages::script))
-        .route("/favicon.ico", get(|| async { axum::http::StatusCode::NO_CONTENT }))
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
         .route("/leaflets/{id}", get(pages::leaflet))
         .route("/leaflets/{id}/outline", post(api::save_outline))
         .route("/leaflets/{id}/outline/reset", post(api::reset_outline))
@@ -84,7 +87,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/leaflets/{id}/cancel", post(api::cancel))
         .route("/api/build-all", post(api::build_all))
         .route("/api/status", get(api::status))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::guard,
+        ))
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(state)
 }

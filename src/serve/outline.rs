@@ -143,20 +143,29 @@ mod tests {
         let chapter = |title: &str, level, n: usize| Chapter {
             title: title.into(),
             level,
-            blocks: (0..n).map(|i| Block::Paragraph(format!("{title} {i}."))).collect(),
+            blocks: (0..n)
+                .map(|i| Block::Paragraph(format!("{title} {i}.")))
+                .collect(),
         };
         Leaflet {
             title: "Title".into(),
             organisation: None,
             language: "en".into(),
-            chapters: vec![chapter("Title", 1, 1), chapter("A", 1, 3), chapter("B", 2, 2)],
+            chapters: vec![
+                chapter("Title", 1, 1),
+                chapter("A", 1, 3),
+                chapter("B", 2, 2),
+            ],
             dropped: vec![],
             warnings: vec![],
         }
     }
 
     fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
@@ -187,7 +196,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(merged.chapters.len(), 1);
-        assert_eq!(words(&merged) + 2, words(&leaflet()), "only the two titles go");
+        assert_eq!(
+            words(&merged) + 2,
+            words(&leaflet()),
+            "only the two titles go"
+        );
         let bad = [
             ("title-1", ""),
             ("level-1", "9"),

@@ -49,8 +49,10 @@ impl Pages {
             .and_then(|t| t.render(ctx))
             .unwrap_or_else(|e| {
                 let text = crate::plain::one_line(&e.to_string());
-                format!("<!doctype html><title>Error</title><p>The page could not be made: {}</p>",
-                    text.replace('&', "&amp;").replace('<', "&lt;"))
+                format!(
+                    "<!doctype html><title>Error</title><p>The page could not be made: {}</p>",
+                    text.replace('&', "&amp;").replace('<', "&lt;")
+                )
             });
         Html(page)
     }
@@ -95,10 +97,9 @@ pub fn error_page(state: &AppState, status: StatusCode, message: &str) -> Html<S
         s if s.is_client_error() => "That did not work",
         _ => "Something went wrong",
     };
-    state.pages.render(
-        "error.html",
-        context! { heading, message, back => "/" },
-    )
+    state
+        .pages
+        .render("error.html", context! { heading, message, back => "/" })
 }
 
 pub async fn leaflets(State(state): State<AppState>) -> Response {
@@ -109,10 +110,7 @@ pub async fn leaflets(State(state): State<AppState>) -> Response {
         .unwrap_or_else(|e| api::problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
 }
 
-pub async fn leaflet(
-    State(state): State<AppState>,
-    UrlPath(id): UrlPath<String>,
-) -> Response {
+pub async fn leaflet(State(state): State<AppState>, UrlPath(id): UrlPath<String>) -> Response {
     let record = match state.store.get(&id) {
         Ok(r) => r,
         Err(e) => {

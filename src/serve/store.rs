@@ -127,7 +127,8 @@ impl Store {
     /// The uploaded file.
     pub fn original(&self, record: &Record) -> PathBuf {
         let kind = Kind::from_name(&record.kind).unwrap_or(Kind::Text);
-        self.dir().join(format!("{}.{}", record.id, extension(kind)))
+        self.dir()
+            .join(format!("{}.{}", record.id, extension(kind)))
     }
 
     /// The outline as staff corrected it (it may not exist).
@@ -181,8 +182,9 @@ impl Store {
     }
 
     pub fn save(&self, record: &Record) -> Result<()> {
-        let text = serde_json::to_string_pretty(record)
-            .map_err(|e| Error::Other(format!("cannot write the record of `{}` ({e})", record.id)))?;
+        let text = serde_json::to_string_pretty(record).map_err(|e| {
+            Error::Other(format!("cannot write the record of `{}` ({e})", record.id))
+        })?;
         write_bytes(&self.record_path(&record.id), text.as_bytes())
     }
 
@@ -231,9 +233,10 @@ impl Store {
     pub fn recover(&self) -> Result<usize> {
         let mut n = 0;
         for record in self.list() {
-            let unfinished = record.last_build.as_ref().is_some_and(|b| {
-                matches!(b.state, BuildState::Queued | BuildState::Building)
-            });
+            let unfinished = record
+                .last_build
+                .as_ref()
+                .is_some_and(|b| matches!(b.state, BuildState::Queued | BuildState::Building));
             if unfinished {
                 self.update(&record.id, |r| {
                     if let Some(b) = &mut r.last_build {
@@ -260,7 +263,8 @@ impl Store {
         if slug.is_empty() {
             return None;
         }
-        let text = std::fs::read_to_string(self.out.join(slug).join(package::MANIFEST_FILE)).ok()?;
+        let text =
+            std::fs::read_to_string(self.out.join(slug).join(package::MANIFEST_FILE)).ok()?;
         Some((slug.clone(), serde_json::from_str(&text).ok()?))
     }
 
@@ -270,7 +274,10 @@ impl Store {
         let Ok(bytes) = std::fs::read(self.source(record)) else {
             return false;
         };
-        let voice_same = record.voice.as_ref().is_none_or(|v| *v == manifest.voice.name);
+        let voice_same = record
+            .voice
+            .as_ref()
+            .is_none_or(|v| *v == manifest.voice.name);
         let rate_same = record.rate_wpm.is_none_or(|r| r == manifest.voice.rate_wpm);
         let lexicon_same = record
             .last_build

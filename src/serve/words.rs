@@ -147,10 +147,21 @@ mod tests {
     #[test]
     fn a_fix_goes_under_say_and_keeps_the_rest_of_the_file() {
         let before = "# our words\n[say]\nfoo = \"bar\" # kept\n\n[acronyms]\nwords = [\"PALS\"]\n";
-        let after = with_word(before, Path::new("l.toml"), "Mepolizumab", "meppo-LIZZ-you-mab")
-            .unwrap();
-        assert!(after.starts_with("# our words\n[say]\nfoo = \"bar\" # kept\n"), "{after}");
-        assert!(after.contains("mepolizumab = \"meppo-LIZZ-you-mab\""), "{after}");
+        let after = with_word(
+            before,
+            Path::new("l.toml"),
+            "Mepolizumab",
+            "meppo-LIZZ-you-mab",
+        )
+        .unwrap();
+        assert!(
+            after.starts_with("# our words\n[say]\nfoo = \"bar\" # kept\n"),
+            "{after}"
+        );
+        assert!(
+            after.contains("mepolizumab = \"meppo-LIZZ-you-mab\""),
+            "{after}"
+        );
         let quoted = with_word("", Path::new("l.toml"), "O'Neill", "oh \"kneel\"").unwrap();
         let parsed: toml::Table = toml::from_str(&quoted).unwrap();
         assert_eq!(parsed["say"]["o'neill"].as_str(), Some("oh \"kneel\""));
@@ -176,7 +187,8 @@ mod tests {
         assert!(said.contains("zor blacks"), "{said}");
         assert_eq!(&wav[..4], b"RIFF");
         save(&lexicon, "zorblax", "zor blacks").unwrap();
-        let (said, _) = preview("Zorblax.", "en", &lexicon, None, "fake", None, dir.path()).unwrap();
+        let (said, _) =
+            preview("Zorblax.", "en", &lexicon, None, "fake", None, dir.path()).unwrap();
         assert!(said.contains("zor blacks"), "{said}");
     }
 }

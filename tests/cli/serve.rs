@@ -86,7 +86,10 @@ impl Server {
     }
 
     fn upload(&self, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
-        let form = multipart::Form::new().part("files", multipart::Part::bytes(bytes).file_name(name.to_string()));
+        let form = multipart::Form::new().part(
+            "files",
+            multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
         let r = self.post("/api/leaflets").multipart(form).send().unwrap();
         let status = r.status();
         (status, r.json().unwrap_or(Value::Null))
@@ -112,7 +115,10 @@ impl Server {
             if states.iter().any(|s| l["status"] == *s) {
                 return l;
             }
-            assert!(started.elapsed() < limit, "{id} never became {states:?}: {l}");
+            assert!(
+                started.elapsed() < limit,
+                "{id} never became {states:?}: {l}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -127,7 +133,10 @@ impl Server {
     }
 
     fn build(&self, id: &str) -> Value {
-        let r = self.post(&format!("/api/leaflets/{id}/build")).send().unwrap();
+        let r = self
+            .post(&format!("/api/leaflets/{id}/build"))
+            .send()
+            .unwrap();
         assert_eq!(r.status(), StatusCode::ACCEPTED);
         r.json().unwrap()
     }
@@ -179,12 +188,24 @@ fn uploads_of_the_wrong_kind_too_large_or_with_a_path_in_the_name() {
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".repeat(20);
     let (status, body) = server.upload("leaflet.pdf", png);
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
-    assert!(body["refused"][0]["error"].as_str().unwrap().contains("is not a leaflet"), "{body}");
+    assert!(
+        body["refused"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("is not a leaflet"),
+        "{body}"
+    );
 
     // Over the limit.
     let (status, body) = server.upload("big.txt", "word ".repeat(300_000).into_bytes());
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
-    assert!(body["refused"][0]["error"].as_str().unwrap().contains("larger than the 1 MB"), "{body}");
+    assert!(
+        body["refused"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("larger than the 1 MB"),
+        "{body}"
+    );
     assert!(server.leaflets().is_empty(), "nothing was added");
 
     // A name with a path in it is only a name.
@@ -201,7 +222,10 @@ fn uploads_of_the_wrong_kind_too_large_or_with_a_path_in_the_name() {
         "the upload is kept under its slug and nowhere else"
     );
     assert_eq!(server.leaflets().len(), 1);
-    let r = server.get("/packages/..%2F_sources/carpal-tunnel.txt").send().unwrap();
+    let r = server
+        .get("/packages/..%2F_sources/carpal-tunnel.txt")
+        .send()
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = server.get("/leaflets/..%2F..%2Fetc").send().unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
@@ -218,26 +242,49 @@ fn off_loopback_a_token_is_needed_to_start_and_for_every_request() {
         .unwrap();
     assert_eq!(refused.status.code(), Some(2));
     let err = String::from_utf8_lossy(&refused.stderr);
-    assert!(err.contains("needs a token") && err.contains("--token-file"), "{err}");
+    assert!(
+        err.contains("needs a token") && err.contains("--token-file"),
+        "{err}"
+    );
 
     let token_file = tmp.path().join("token");
     std::fs::write(&token_file, "team-secret-0123456789\n").unwrap();
     let mut server = start(
         &out,
-        &["--listen", "0.0.0.0:0", "--token-file", token_file.to_str().unwrap()],
+        &[
+            "--listen",
+            "0.0.0.0:0",
+            "--token-file",
+            token_file.to_str().unwrap(),
+        ],
     );
     server.token = None;
     let r = server.get("/api/leaflets").send().unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert!(r.text().unwrap().contains("a token is needed"));
-    let r = server.get("/api/leaflets").bearer_auth("team-secret-WRONG00000").send().unwrap();
+    let r = server
+        .get("/api/leaflets")
+        .bearer_auth("team-secret-WRONG00000")
+        .send()
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert!(r.text().unwrap().contains("the token is wrong"));
-    let form = multipart::Form::new().part("files", multipart::Part::bytes(example()).file_name("x.txt"));
+    let form = multipart::Form::new().part(
+        "files",
+        multipart::Part::bytes(example()).file_name("x.txt"),
+    );
     let r = server.post("/api/leaflets").multipart(form).send().unwrap();
-    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "no upload without the token");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "no upload without the token"
+    );
     // A browser is sent to sign in, and the right token lets it in.
-    let r = server.get("/").header("Accept", "text/html").send().unwrap();
+    let r = server
+        .get("/")
+        .header("Accept", "text/html")
+        .send()
+        .unwrap();
     assert!(r.url().path() == "/login" || r.status() == StatusCode::OK);
     assert!(r.text().unwrap().contains("Team token"));
     let no_redirects = Client::builder()
@@ -251,14 +298,21 @@ fn off_loopback_a_token_is_needed_to_start_and_for_every_request() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let cookie = r.headers()["set-cookie"].to_str().unwrap();
-    assert!(cookie.contains("team-secret-0123456789") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(
+        cookie.contains("team-secret-0123456789") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
     let r = no_redirects
         .post(format!("{}/login", server.url))
         .form(&[("token", "team-secret-WRONG00000")])
         .send()
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    let r = server.get("/api/leaflets").bearer_auth("team-secret-0123456789").send().unwrap();
+    let r = server
+        .get("/api/leaflets")
+        .bearer_auth("team-secret-0123456789")
+        .send()
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert!(!out.join("_sources").exists(), "nothing was uploaded");
 
@@ -278,13 +332,19 @@ fn two_builds_at_once_are_queued_and_both_finish() {
     let server = start(&tmp.path().join("out"), &[]);
     let (_, a) = server.upload("first.md", long_leaflet("First leaflet", 6));
     let (_, b) = server.upload("second.md", long_leaflet("Second leaflet", 6));
-    let (a, b) = (a["saved"][0]["id"].as_str().unwrap().to_string(), b["saved"][0]["id"].as_str().unwrap().to_string());
+    let (a, b) = (
+        a["saved"][0]["id"].as_str().unwrap().to_string(),
+        b["saved"][0]["id"].as_str().unwrap().to_string(),
+    );
     server.set_voice(&a, "fake", "");
     server.set_voice(&b, "fake", "");
     let first = server.build(&a);
     let second = server.build(&b);
     assert_eq!(first["ahead"], 0);
-    assert_eq!(second["ahead"], 1, "the second waits for the first: {second}");
+    assert_eq!(
+        second["ahead"], 1,
+        "the second waits for the first: {second}"
+    );
     // Asking again for a queued leaflet does not queue it twice.
     server.build(&b);
     for id in [&a, &b] {
@@ -296,20 +356,36 @@ fn two_builds_at_once_are_queued_and_both_finish() {
             .arg(server.out.join(slug))
             .output()
             .unwrap();
-        assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
     }
     // The package's files are served, the zip as a download.
     let slug = server.leaflet(&a)["package"].as_str().unwrap().to_string();
-    let zip = server.get(&format!("/packages/{slug}/leaflet.zip")).send().unwrap();
+    let zip = server
+        .get(&format!("/packages/{slug}/leaflet.zip"))
+        .send()
+        .unwrap();
     assert_eq!(zip.status(), StatusCode::OK);
-    assert!(zip.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    assert!(
+        zip.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
     assert_eq!(&zip.bytes().unwrap()[..2], b"PK");
     let part = server
         .get(&format!("/packages/{slug}/01-first-leaflet.mp3"))
         .header("Range", "bytes=0-9")
         .send()
         .unwrap();
-    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT, "the player can seek");
+    assert_eq!(
+        part.status(),
+        StatusCode::PARTIAL_CONTENT,
+        "the player can seek"
+    );
 }
 
 #[test]
@@ -322,7 +398,10 @@ fn a_cancelled_build_keeps_the_earlier_package() {
     server.build(&id);
     let built = server.wait_for(&id, &["built", "failed"], Duration::from_secs(300));
     assert_eq!(built["status"], "built", "{built}");
-    let manifest = server.out.join(built["package"].as_str().unwrap()).join("manifest.json");
+    let manifest = server
+        .out
+        .join(built["package"].as_str().unwrap())
+        .join("manifest.json");
     let before = std::fs::read(&manifest).unwrap();
 
     // A new speed: every chapter is narrated again; cancel part way.
@@ -330,14 +409,24 @@ fn a_cancelled_build_keeps_the_earlier_package() {
     assert_eq!(server.leaflet(&id)["status"], "out-of-date");
     server.build(&id);
     wait_for_chapters(&server, &id, 1);
-    let r = server.post(&format!("/api/leaflets/{id}/cancel")).send().unwrap();
+    let r = server
+        .post(&format!("/api/leaflets/{id}/cancel"))
+        .send()
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let l = server.wait_for(&id, &["cancelled", "built"], Duration::from_secs(120));
     assert_eq!(l["status"], "cancelled", "{l}");
-    assert_eq!(std::fs::read(&manifest).unwrap(), before, "the earlier package is untouched");
+    assert_eq!(
+        std::fs::read(&manifest).unwrap(),
+        before,
+        "the earlier package is untouched"
+    );
     assert_eq!(l["package"], built["package"], "and still offered");
     // Nothing to cancel now.
-    let r = server.post(&format!("/api/leaflets/{id}/cancel")).send().unwrap();
+    let r = server
+        .post(&format!("/api/leaflets/{id}/cancel"))
+        .send()
+        .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert!(r.text().unwrap().contains("is not being built"));
 }
@@ -350,8 +439,14 @@ fn wait_for_chapters(server: &Server, id: &str, n: u64) {
         if l["place"]["done"].as_u64().unwrap_or(0) >= n {
             return;
         }
-        assert!(l["status"] != "built", "the build finished before it could be stopped: {l}");
-        assert!(started.elapsed() < Duration::from_secs(120), "no chapter done: {l}");
+        assert!(
+            l["status"] != "built",
+            "the build finished before it could be stopped: {l}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no chapter done: {l}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -368,7 +463,13 @@ fn a_server_killed_mid_build_loses_nothing_and_says_so_after_a_restart() {
     let built = server.wait_for(&id, &["built", "failed"], Duration::from_secs(300));
     let slug = built["package"].as_str().unwrap().to_string();
     let package_files = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
-        files_under(dir).into_iter().map(|p| { let b = std::fs::read(&p).unwrap(); (p, b) }).collect()
+        files_under(dir)
+            .into_iter()
+            .map(|p| {
+                let b = std::fs::read(&p).unwrap();
+                (p, b)
+            })
+            .collect()
     };
     let before = package_files(&out.join(&slug));
 
@@ -383,9 +484,23 @@ fn a_server_killed_mid_build_loses_nothing_and_says_so_after_a_restart() {
     let server = start(&out, &[]);
     let l = server.leaflet(&id);
     assert_eq!(l["status"], "interrupted", "{l}");
-    assert!(l["status_text"].as_str().unwrap().contains("server stopped"), "{l}");
-    assert_eq!(package_files(&out.join(&slug)), before, "the earlier package is whole");
-    let check = crate::util::bin().arg("check").arg(out.join(&slug)).output().unwrap();
+    assert!(
+        l["status_text"]
+            .as_str()
+            .unwrap()
+            .contains("server stopped"),
+        "{l}"
+    );
+    assert_eq!(
+        package_files(&out.join(&slug)),
+        before,
+        "the earlier package is whole"
+    );
+    let check = crate::util::bin()
+        .arg("check")
+        .arg(out.join(&slug))
+        .output()
+        .unwrap();
     assert!(check.status.success());
     // And it builds again.
     server.build(&id);
@@ -419,12 +534,20 @@ fn a_leaflet_that_cannot_be_read_shows_the_command_lines_error_and_the_server_go
         .select(&scraper::Selector::parse("p.error").unwrap())
         .map(|p| p.text().collect())
         .collect();
-    assert_eq!(shown, [message], "the page shows the command line's message");
+    assert_eq!(
+        shown,
+        [message],
+        "the page shows the command line's message"
+    );
     server.build(id);
     let l = server.wait_for(id, &["failed", "built"], Duration::from_secs(60));
     assert_eq!(l["status"], "failed");
     assert!(l["error"].as_str().unwrap().contains(id), "{l}");
-    let r = server.get("/").header("Accept", "text/html").send().unwrap();
+    let r = server
+        .get("/")
+        .header("Accept", "text/html")
+        .send()
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK, "the server goes on");
 }
 
@@ -435,7 +558,12 @@ fn outline_corrections_and_a_lexicon_fix_are_saved_where_the_command_line_finds_
     let server = start(&out, &[]);
     let (_, saved) = server.upload("carpal-tunnel.txt", example());
     let id = saved["saved"][0]["id"].as_str().unwrap().to_string();
-    let detail: Value = server.get(&format!("/api/leaflets/{id}")).send().unwrap().json().unwrap();
+    let detail: Value = server
+        .get(&format!("/api/leaflets/{id}"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
     let chapters = detail["outline"]["chapters"].as_array().unwrap().len();
     assert!(chapters >= 3, "{detail}");
     let r = server
@@ -466,7 +594,11 @@ fn outline_corrections_and_a_lexicon_fix_are_saved_where_the_command_line_finds_
         .arg(&corrected)
         .output()
         .unwrap();
-    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
     let manifests: Vec<PathBuf> = files_under(&out)
         .into_iter()
         .filter(|p| p.ends_with("manifest.json"))
@@ -486,7 +618,12 @@ fn outline_corrections_and_a_lexicon_fix_are_saved_where_the_command_line_finds_
         .send()
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.headers()["x-spoken"].to_str().unwrap().contains("kar pal"));
+    assert!(
+        r.headers()["x-spoken"]
+            .to_str()
+            .unwrap()
+            .contains("kar pal")
+    );
     assert_eq!(&r.bytes().unwrap()[..4], b"RIFF");
 }
 
@@ -503,13 +640,22 @@ fn ctrl_c_stops_the_server_at_once_even_with_a_page_following_the_builds() {
     server.build(&id);
     wait_for_chapters(&server, &id, 1);
     let pid = server.child.id().to_string();
-    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let started = Instant::now();
     let status = loop {
         if let Some(status) = server.child.try_wait().unwrap() {
             break status;
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "the server did not stop");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the server did not stop"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
