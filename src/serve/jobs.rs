@@ -32,6 +32,9 @@ pub struct Event {
     pub message: String,
 }
 
+/// A leaflet's voice and speed: leaflets that share them build together.
+type VoiceAndRate = (Option<String>, Option<u32>);
+
 /// A build asked for: these leaflets, with their own voice and rate.
 #[derive(Debug, Clone)]
 struct Job {
@@ -268,7 +271,7 @@ impl Jobs {
 
     /// Build a job's leaflets, a group per voice and rate.
     fn run(&self, job: &Job) {
-        let mut groups: Vec<((Option<String>, Option<u32>), Vec<String>)> = Vec::new();
+        let mut groups: Vec<(VoiceAndRate, Vec<String>)> = Vec::new();
         for id in &job.ids {
             let Ok(record) = self.store.get(id) else {
                 continue;

@@ -27,7 +27,7 @@ fn start(out: &Path, extra: &[&str]) -> Server {
         .args(["serve", "--out"])
         .arg(out)
         .args(["--jobs", "1"])
-        .args(if extra.iter().any(|a| *a == "--listen") {
+        .args(if extra.contains(&"--listen") {
             &[][..]
         } else {
             &["--listen", "127.0.0.1:0"][..]

@@ -114,10 +114,11 @@ fn tree(out: &Path, killed: bool) -> BTreeMap<String, Vec<u8>> {
     walk(out, out, &mut files);
     files.retain(|name, _| {
         let cache_tmp = name.starts_with(".audio-leaflet/cache/.tmp-");
-        name != ".audio-leaflet/lock"
-            && !name.starts_with(".audio-leaflet/locks/")
-            && !name.starts_with(".audio-leaflet/built/")
-            && !(killed && cache_tmp)
+        let bookkeeping = name == ".audio-leaflet/lock"
+            || name.starts_with(".audio-leaflet/locks/")
+            || name.starts_with(".audio-leaflet/built/");
+        let left_by_a_kill = killed && cache_tmp;
+        !(bookkeeping || left_by_a_kill)
     });
     files
 }
