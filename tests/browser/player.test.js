@@ -10,11 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SCREENSHOTS = process.env.PLAYER_SCREENSHOTS || os.tmpdir();
 
 const OUT = process.env.PLAYER_OUT;
@@ -99,16 +98,7 @@ let httpBase;
 before(async () => {
   server = await serve(path.resolve(OUT));
   httpBase = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Playwright gives each launch a new empty profile (it refuses --user-data-dir here).
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required', '--mute-audio',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -12,11 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const BIN = process.env.SERVE_BIN;
 const SHOTS = process.env.SERVE_SCREENSHOTS;
 const EXAMPLE = path.resolve(process.env.SERVE_EXAMPLE || '../../examples/carpal-tunnel.txt');
@@ -50,15 +49,7 @@ let out;
 before(async () => {
   out = fs.mkdtempSync(path.join(os.tmpdir(), 'audio-leaflet-serve-'));
   server = await startServer(out);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required', '--mute-audio',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
