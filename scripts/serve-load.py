@@ -7,7 +7,9 @@ second, latencies, and the server's batch time against the command line's.
     python3 scripts/serve-load.py [--bin target/release/audio-leaflet] [--clients 20]
                                   [--leaflets 20] [--interval 1.0] [--jobs 2]
 
-The leaflets are the example with a sentence changed in each, so every one is narrated.
+The leaflets are the shared real leaflets (../shared/leaflets, else the example) in turn, each
+copy with every sentence changed, so that every chapter is narrated. The command line's batch
+runs first, then the served one (the same leaflets, a fresh output folder each).
 """
 
 import argparse
@@ -28,14 +30,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def leaflets(dir, n):
-    text = open(os.path.join(ROOT, "examples/carpal-tunnel.txt"), encoding="utf-8").read()
+    """`n` leaflets: the shared real ones (or the example) in turn, each copy with every
+    sentence changed, so that no chapter of one is in the cache from another."""
+    shared = os.path.join(ROOT, "../shared/leaflets")
+    sources = sorted(
+        os.path.join(shared, f) for f in os.listdir(shared) if f.endswith(".txt")
+    ) if os.path.isdir(shared) else []
+    sources = sources or [os.path.join(ROOT, "examples/carpal-tunnel.txt")]
     paths = []
     for i in range(n):
-        path = os.path.join(dir, f"leaflet-{i:03}.txt")
-        # A different first line (the title) and one more sentence in each.
+        text = open(sources[i % len(sources)], encoding="utf-8").read()
+        # Copy i says "(i)" after the first line and after every sentence.
         lines = text.split("\n")
         lines[0] = f"{lines[0]} ({i + 1})"
-        body = "\n".join(lines) + f"\n\nThis is copy number {i + 1} of the leaflet.\n"
+        body = "\n".join(lines).replace(". ", f" ({i + 1}). ")
+        path = os.path.join(dir, f"leaflet-{i:03}.txt")
         open(path, "w", encoding="utf-8").write(body)
         paths.append(path)
     return paths
@@ -71,6 +80,11 @@ def main():
     work = tempfile.mkdtemp()
     try:
         inputs = leaflets(os.path.join(work), args.leaflets)
+        cli_out = os.path.join(work, "cli")
+        started = time.perf_counter()
+        subprocess.run([args.bin, "build", "--quiet", "--jobs", str(args.jobs), "--out", cli_out, *inputs],
+                       check=True, env=env)
+        cli_s = time.perf_counter() - started
         out = os.path.join(work, "served")
         server = subprocess.Popen(
             [args.bin, "serve", "--out", out, "--listen", "127.0.0.1:0", "--jobs", str(args.jobs)],
@@ -120,11 +134,6 @@ def main():
         failed = [l for l in statuses if l != "built"]
         assert not failed, f"{len(failed)} leaflets failed"
 
-        cli_out = os.path.join(work, "cli")
-        started = time.perf_counter()
-        subprocess.run([args.bin, "build", "--quiet", "--jobs", str(args.jobs), "--out", cli_out, *inputs],
-                       check=True, env=env)
-        cli_s = time.perf_counter() - started
 
         n = len(latencies)
         lat = sorted(latencies)
