@@ -666,3 +666,42 @@ fn ctrl_c_stops_the_server_at_once_even_with_a_page_following_the_builds() {
     .unwrap();
     assert_eq!(record["last_build"]["state"], "cancelled", "{record}");
 }
+
+#[test]
+fn a_renamed_chapter_is_all_a_rebuild_narrates_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = start(&tmp.path().join("out"), &[]);
+    let (_, saved) = server.upload("six.md", long_leaflet("Six parts", 6));
+    let id = saved["saved"][0]["id"].as_str().unwrap().to_string();
+    server.set_voice(&id, "fake", "");
+    let keys = |l: &Value| -> Vec<String> {
+        let dir = server.out.join(l["package"].as_str().unwrap());
+        let m: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap())
+                .unwrap();
+        m["chapters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["audio_key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    server.build(&id);
+    let before = keys(&server.wait_for(&id, &["built"], Duration::from_secs(120)));
+    let r = server
+        .post(&format!("/leaflets/{id}/outline"))
+        .form(&[("title-3", "Part three, renamed")])
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(server.leaflet(&id)["status"], "out-of-date");
+    server.build(&id);
+    let after = keys(&server.wait_for(&id, &["built"], Duration::from_secs(120)));
+    assert_eq!(before.len(), after.len());
+    let changed: Vec<usize> = (0..before.len())
+        .filter(|&i| before[i] != after[i])
+        .collect();
+    // The renamed chapter, and at most the first, whose announcement says the length.
+    assert!(changed.contains(&3), "{changed:?}");
+    assert!(changed.iter().all(|&i| i == 3 || i == 0), "{changed:?}");
+}
