@@ -712,7 +712,8 @@ fn civil_date(days: u64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hexadecimal, as the manifest writes a sha256.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

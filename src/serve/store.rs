@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::build::hex;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::leaflet::Kind;
@@ -293,10 +294,6 @@ impl Store {
 /// Write a whole file atomically (a temporary file renamed into place).
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     fsutil::write_atomic(path, |w| w.write_all(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
