@@ -95,13 +95,10 @@ fn master_samples(body: &[i16], rate: u32) -> Mastered {
     let tail = (rate as u64 * TAIL_MS as u64 / 1000) as usize;
     let frame = super::mp3::frame_samples(rate) as usize;
     let len = (lead + body.len() + tail).div_ceil(frame) * frame;
-    let mut f: Vec<f32> = Vec::with_capacity(len);
-    f.resize(lead, 0.0);
-    f.extend(body.iter().map(|&s| s as f32 / 32768.0));
-    f.resize(len, 0.0);
+    let chapter = Padded { lead, body, len };
 
-    let Some(loudness) = loudness_only(&f, rate) else {
-        return finish(&f, rate);
+    let Some(loudness) = loudness_only(&chapter, rate) else {
+        return finish(chapter.iter(), len, rate);
     };
     // Limit sample peaks with a margin below the true-peak ceiling, since
     // peaks between samples run higher; one full measurement then confirms
@@ -110,9 +107,8 @@ fn master_samples(body: &[i16], rate: u32) -> Mastered {
     let mut ceiling_db = PEAK_AIM_DBTP - 1.0;
     let mut best: Option<Mastered> = None;
     for _ in 0..6 {
-        let mut g = f.clone();
-        limit(&mut g, db_to_amp(ceiling_db), gain_db, rate);
-        let done = finish(&g, rate);
+        let limited = Limited::new(&chapter, db_to_amp(ceiling_db), gain_db, rate);
+        let done = finish(limited, len, rate);
         let over = done.true_peak_dbtp - PEAK_AIM_DBTP;
         let off = TARGET_LUFS - done.loudness_lufs;
         let good = over <= 0.0 && off.abs() <= 0.3;
@@ -131,13 +127,37 @@ fn master_samples(body: &[i16], rate: u32) -> Mastered {
     best.expect("at least one pass")
 }
 
-fn finish(f: &[f32], rate: u32) -> Mastered {
-    let samples: Vec<i16> = f
-        .iter()
-        .map(|&s| (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
-        .collect();
+/// The chapter as mastering sees it: the lead-in's silence, the trimmed
+/// body as floats, then silence up to `len`. Worked out a sample at a time
+/// rather than stored: a long chapter as floats is twice its 16-bit
+/// samples, and each pass would copy it again.
+struct Padded<'a> {
+    lead: usize,
+    body: &'a [i16],
+    len: usize,
+}
+
+impl Padded<'_> {
+    fn at(&self, i: usize) -> f32 {
+        match i.checked_sub(self.lead).and_then(|k| self.body.get(k)) {
+            Some(&s) => s as f32 / 32768.0,
+            None => 0.0,
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = f32> + '_ {
+        (0..self.len).map(|i| self.at(i))
+    }
+}
+
+/// Samples handed to the loudness meter at a time.
+const METER_BLOCK: usize = 4096;
+
+fn finish(samples: impl Iterator<Item = f32>, len: usize, rate: u32) -> Mastered {
+    let mut out: Vec<i16> = Vec::with_capacity(len);
+    out.extend(samples.map(|s| (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16));
     let pcm = Pcm {
-        samples,
+        samples: out,
         sample_rate: rate,
     };
     let (loudness_lufs, true_peak_dbtp) =
@@ -168,9 +188,16 @@ fn db_to_amp(db: f64) -> f64 {
 }
 
 /// Integrated loudness (LUFS); `None` for silence.
-fn loudness_only(samples: &[f32], rate: u32) -> Option<f64> {
+/// The meter keeps its filters' state between calls, so feeding it a block
+/// at a time measures what feeding it the whole chapter would.
+fn loudness_only(chapter: &Padded, rate: u32) -> Option<f64> {
     let mut meter = EbuR128::new(1, rate, Mode::I).ok()?;
-    meter.add_frames_f32(samples).ok()?;
+    let mut block = Vec::with_capacity(METER_BLOCK);
+    for start in (0..chapter.len).step_by(METER_BLOCK) {
+        block.clear();
+        block.extend((start..(start + METER_BLOCK).min(chapter.len)).map(|i| chapter.at(i)));
+        meter.add_frames_f32(&block).ok()?;
+    }
     let loudness = meter.loudness_global().ok()?;
     loudness.is_finite().then_some(loudness)
 }
@@ -222,43 +249,88 @@ fn true_peak(samples: &[i16], rate: u32) -> Option<f64> {
 /// signal would pass it, the gain is lowered smoothly around that moment (a
 /// look-ahead limiter with 5 ms attack and 50 ms release), so loudness stays
 /// near the target while no peak clips.
-fn limit(samples: &mut [f32], ceiling: f64, gain_db: f64, rate: u32) {
-    let gain = db_to_amp(gain_db) as f32;
-    let ceiling = ceiling as f32;
-    let attack = (rate as usize * 5 / 1000).max(1);
-    let release = (rate as usize * 50 / 1000).max(1);
-    // The gain each sample needs on its own, then spread so it ramps in
-    // before a peak and out after it.
-    let mut need: Vec<f32> = samples
-        .iter()
-        .map(|&s| {
-            let out = (s * gain).abs();
-            if out > ceiling { ceiling / out } else { 1.0 }
-        })
-        .collect();
-    // Only samples that need less gain reach back; most need none.
-    let peaks: Vec<(usize, f32)> = need
-        .iter()
-        .enumerate()
-        .filter(|(_, g)| **g < 1.0)
-        .map(|(i, g)| (i, *g))
-        .collect();
-    for (i, reach) in peaks {
-        let start = i.saturating_sub(attack);
-        for (k, slot) in need[start..i].iter_mut().enumerate() {
-            let t = (i - (start + k)) as f32 / attack as f32;
-            *slot = slot.min(reach + (1.0 - reach) * t);
+///
+/// The gain a sample needs on its own ramps in over the `attack` samples
+/// before it; so a sample's gain is the least of its own and of the ramps of
+/// the peaks (samples that need less than full gain) within `attack` after
+/// it. Those peaks are kept in a queue as the look-ahead passes them, so the
+/// limiter holds `attack` samples' worth, not a gain per sample of the
+/// chapter.
+struct Limited<'a> {
+    chapter: &'a Padded<'a>,
+    gain: f32,
+    ceiling: f32,
+    attack: usize,
+    step: f32,
+    env: f32,
+    /// The next sample to give.
+    at: usize,
+    /// The next sample the look-ahead reads.
+    ahead: usize,
+    /// Peaks between `at` (exclusive) and `ahead`: where, and the gain each needs.
+    peaks: std::collections::VecDeque<(usize, f32)>,
+}
+
+impl<'a> Limited<'a> {
+    fn new(chapter: &'a Padded<'a>, ceiling: f64, gain_db: f64, rate: u32) -> Limited<'a> {
+        let release = (rate as usize * 50 / 1000).max(1);
+        Limited {
+            chapter,
+            gain: db_to_amp(gain_db) as f32,
+            ceiling: ceiling as f32,
+            attack: (rate as usize * 5 / 1000).max(1),
+            step: 1.0 / release as f32,
+            env: 1.0,
+            at: 0,
+            ahead: 0,
+            peaks: std::collections::VecDeque::new(),
         }
     }
-    let mut env = 1.0f32;
-    let step = 1.0 / release as f32;
-    for (s, target) in samples.iter_mut().zip(need) {
-        env = if target < env {
+
+    /// The gain sample `i` needs on its own.
+    fn own(&self, i: usize) -> f32 {
+        let out = (self.chapter.at(i) * self.gain).abs();
+        if out > self.ceiling {
+            self.ceiling / out
+        } else {
+            1.0
+        }
+    }
+}
+
+impl Iterator for Limited<'_> {
+    type Item = f32;
+
+    fn next(&mut self) -> Option<f32> {
+        let j = self.at;
+        if j >= self.chapter.len {
+            return None;
+        }
+        let horizon = (j + self.attack).min(self.chapter.len - 1);
+        while self.ahead <= horizon {
+            let need = self.own(self.ahead);
+            if need < 1.0 {
+                self.peaks.push_back((self.ahead, need));
+            }
+            self.ahead += 1;
+        }
+        while self.peaks.front().is_some_and(|&(i, _)| i <= j) {
+            self.peaks.pop_front();
+        }
+        let mut target = self.own(j);
+        for &(i, reach) in &self.peaks {
+            let t = (i - j) as f32 / self.attack as f32;
+            target = target.min(reach + (1.0 - reach) * t);
+        }
+        self.env = if target < self.env {
             target
         } else {
-            (env + step).min(target)
+            (self.env + self.step).min(target)
         };
-        *s *= gain * env;
+        self.at += 1;
+        let mut s = self.chapter.at(j);
+        s *= self.gain * self.env;
+        Some(s)
     }
 }
 
@@ -328,6 +400,88 @@ mod tests {
             "{}",
             m.loudness_lufs
         );
+    }
+
+    /// The limiter as it was first written, over a whole buffer: the
+    /// streaming one must give the same samples, bit for bit.
+    fn limit_whole(samples: &mut [f32], ceiling: f64, gain_db: f64, rate: u32) {
+        let gain = db_to_amp(gain_db) as f32;
+        let ceiling = ceiling as f32;
+        let attack = (rate as usize * 5 / 1000).max(1);
+        let release = (rate as usize * 50 / 1000).max(1);
+        let mut need: Vec<f32> = samples
+            .iter()
+            .map(|&s| {
+                let out = (s * gain).abs();
+                if out > ceiling { ceiling / out } else { 1.0 }
+            })
+            .collect();
+        let peaks: Vec<(usize, f32)> = need
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| **g < 1.0)
+            .map(|(i, g)| (i, *g))
+            .collect();
+        for (i, reach) in peaks {
+            let start = i.saturating_sub(attack);
+            for (k, slot) in need[start..i].iter_mut().enumerate() {
+                let t = (i - (start + k)) as f32 / attack as f32;
+                *slot = slot.min(reach + (1.0 - reach) * t);
+            }
+        }
+        let mut env = 1.0f32;
+        let step = 1.0 / release as f32;
+        for (s, target) in samples.iter_mut().zip(need) {
+            env = if target < env {
+                target
+            } else {
+                (env + step).min(target)
+            };
+            *s *= gain * env;
+        }
+    }
+
+    #[test]
+    fn the_streaming_limiter_gives_the_whole_buffer_limiters_samples() {
+        let mut pcm = tone(16_000, 2.0, 0.3, 0.0);
+        for k in 1..12 {
+            pcm.samples[k * 2_500] = 30_000;
+            pcm.samples[k * 2_500 + 3] = -29_000;
+            pcm.samples[k * 2_500 + 40] = 25_000;
+        }
+        let chapter = Padded {
+            lead: 8_000,
+            body: &pcm.samples,
+            len: 8_000 + pcm.samples.len() + 16_000,
+        };
+        for (ceiling_db, gain_db) in [(-2.9, 3.0), (-6.0, 10.0), (-1.0, -3.0)] {
+            let mut whole: Vec<f32> = chapter.iter().collect();
+            limit_whole(&mut whole, db_to_amp(ceiling_db), gain_db, 16_000);
+            let streamed: Vec<f32> =
+                Limited::new(&chapter, db_to_amp(ceiling_db), gain_db, 16_000).collect();
+            assert_eq!(whole.len(), streamed.len());
+            let same = whole
+                .iter()
+                .zip(&streamed)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+            assert!(same, "ceiling {ceiling_db} dB, gain {gain_db} dB");
+        }
+    }
+
+    #[test]
+    fn loudness_measured_a_block_at_a_time_is_the_whole_chapters() {
+        let pcm = tone(16_000, 3.3, 0.2, 0.1);
+        let chapter = Padded {
+            lead: 8_000,
+            body: &pcm.samples,
+            len: 8_000 + pcm.samples.len() + 16_001,
+        };
+        let whole: Vec<f32> = chapter.iter().collect();
+        let mut meter = EbuR128::new(1, 16_000, Mode::I).unwrap();
+        meter.add_frames_f32(&whole).unwrap();
+        let expected = meter.loudness_global().unwrap();
+        let got = loudness_only(&chapter, 16_000).unwrap();
+        assert_eq!(expected.to_bits(), got.to_bits());
     }
 
     #[test]

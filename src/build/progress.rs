@@ -100,9 +100,16 @@ impl Observer for Bars {
         self.overall.inc(1);
     }
 
+    /// The bar is let go as well as cleared, so a long batch holds bars
+    /// only for the leaflets under way.
     fn leaflet_done(&self, slug: &str) {
-        if let Some(bar) = self.bar(slug) {
+        let bar = {
+            let mut bars = self.leaflets.lock().unwrap_or_else(|p| p.into_inner());
+            bars.remove(slug)
+        };
+        if let Some(bar) = bar {
             bar.finish_and_clear();
+            self.multi.remove(&bar);
         }
     }
 

@@ -113,8 +113,12 @@ impl Packager for Epub {
             _ => HashMap::new(),
         };
         let audio = chapter_mp3s(book, &earlier).map_err(cannot)?;
-        let bytes = render(book, &plan, &audio).map_err(|e| cannot(e.to_string()))?;
-        fsutil::write_bytes_atomic(&path, &bytes)?;
+        drop(earlier);
+        fsutil::write_file_atomic(&path, |file| {
+            let mut out = io::BufWriter::new(file);
+            render(book, &plan, &audio, &mut out)?;
+            out.flush()
+        })?;
         Ok(vec![EPUB_FILE.to_string()])
     }
 
@@ -125,6 +129,16 @@ impl Packager for Epub {
     }
 }
 
+/// Where a chapter's MP3 comes from for the book.
+#[derive(Debug, PartialEq)]
+enum Mp3 {
+    /// The package's own chapter file, copied into the zip as it is written
+    /// rather than read whole first: a leaflet's MP3s are megabytes.
+    File(std::path::PathBuf),
+    /// Encoded for a WAV package, or taken from the old package's book.
+    Bytes(Vec<u8>),
+}
+
 /// Each chapter's MP3: the package's own, or for a WAV package one encoded
 /// from the chapter's samples, unless the old package's book has it already
 /// (`earlier`, by the chapter's audio key). Each must hold exactly the
@@ -132,7 +146,7 @@ impl Packager for Epub {
 fn chapter_mp3s(
     book: &Book,
     earlier: &HashMap<String, Vec<u8>>,
-) -> std::result::Result<Vec<Vec<u8>>, String> {
+) -> std::result::Result<Vec<Mp3>, String> {
     book.chapters
         .iter()
         .map(|chapter| {
@@ -140,23 +154,33 @@ fn chapter_mp3s(
                 !chapter.audio_key.is_empty()
                     && mp3::frames(b).is_some_and(|s| s.samples == chapter.samples)
             });
-            let bytes = match (book.audio_format, before) {
-                (AudioFormat::Mp3, _) => std::fs::read(&chapter.audio)
-                    .map_err(|e| format!("cannot read `{}`: {e}", chapter.audio.display()))?,
-                (AudioFormat::Wav, Some(bytes)) => bytes.clone(),
+            let (mp3, samples) = match (book.audio_format, before) {
+                (AudioFormat::Mp3, _) => {
+                    let path = &chapter.audio;
+                    if let Err(e) = std::fs::File::open(path) {
+                        return Err(format!("cannot read `{}`: {e}", path.display()));
+                    }
+                    let samples = mp3::file_frames(path).map(|s| s.samples);
+                    (Mp3::File(path.clone()), samples)
+                }
+                (AudioFormat::Wav, Some(bytes)) => (
+                    Mp3::Bytes(bytes.clone()),
+                    mp3::frames(bytes).map(|s| s.samples),
+                ),
                 (AudioFormat::Wav, None) => {
                     let samples = audio::read_wav(&chapter.pcm).map_err(|e| e.to_string())?;
-                    mp3::encode(&samples, book.sample_rate)?
+                    let bytes = mp3::encode(&samples, book.sample_rate)?;
+                    let n = mp3::frames(&bytes).map(|s| s.samples);
+                    (Mp3::Bytes(bytes), n)
                 }
             };
-            let samples = mp3::frames(&bytes).map(|s| s.samples);
             if samples != Some(chapter.samples) {
                 return Err(format!(
                     "the MP3 of chapter {} does not hold its {} samples: build with --force",
                     chapter.index, chapter.samples
                 ));
             }
-            Ok(bytes)
+            Ok(mp3)
         })
         .collect()
 }
@@ -225,38 +249,50 @@ impl Names {
     }
 }
 
-/// The whole book as the bytes of a zip file.
-fn render(book: &Book, plan: &Plan, audio: &[Vec<u8>]) -> io::Result<Vec<u8>> {
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+/// The whole book as a zip file, written to `out`.
+fn render<W: Write + io::Seek>(book: &Book, plan: &Plan, audio: &[Mp3], out: W) -> io::Result<W> {
+    let mut zip = ZipWriter::new(out);
     let stored = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(zip_date(&book.date))
         .unix_permissions(0o644);
     let deflated = stored.compression_method(CompressionMethod::Deflated);
-    let mut put = |name: &str, deflate: bool, bytes: &[u8]| -> io::Result<()> {
+    let put = |zip: &mut ZipWriter<W>, name: &str, deflate: bool, bytes: &[u8]| {
         zip.start_file(name, if deflate { deflated } else { stored })
             .map_err(io::Error::other)?;
         zip.write_all(bytes)
     };
-    put("mimetype", false, MIMETYPE.as_bytes())?;
-    put(CONTAINER, true, &document(write_container)?)?;
-    put(OPF, true, &document(|w| write_opf(book, plan, w))?)?;
+    put(&mut zip, "mimetype", false, MIMETYPE.as_bytes())?;
+    put(&mut zip, CONTAINER, true, &document(write_container)?)?;
     put(
+        &mut zip,
+        OPF,
+        true,
+        &document(|w| write_opf(book, plan, w))?,
+    )?;
+    put(
+        &mut zip,
         &format!("{ROOT}{NAV}"),
         true,
         &document(|w| write_nav(plan, w))?,
     )?;
-    put(&format!("{ROOT}{CSS}"), true, STYLE.as_bytes())?;
+    put(&mut zip, &format!("{ROOT}{CSS}"), true, STYLE.as_bytes())?;
     for (entry, mp3) in plan.entries.iter().zip(audio) {
         let names = Names::of(entry);
         let xhtml = document(|w| write_chapter(plan, entry, w))?;
-        put(&format!("{ROOT}{}", names.xhtml), true, &xhtml)?;
+        put(&mut zip, &format!("{ROOT}{}", names.xhtml), true, &xhtml)?;
         let smil = document(|w| write_smil(entry, &names, w))?;
-        put(&format!("{ROOT}{}", names.smil), true, &smil)?;
-        put(&format!("{ROOT}{}", names.audio), false, mp3)?;
+        put(&mut zip, &format!("{ROOT}{}", names.smil), true, &smil)?;
+        let name = format!("{ROOT}{}", names.audio);
+        match mp3 {
+            Mp3::Bytes(bytes) => put(&mut zip, &name, false, bytes)?,
+            Mp3::File(path) => {
+                zip.start_file(name, stored).map_err(io::Error::other)?;
+                io::copy(&mut std::fs::File::open(path)?, &mut zip)?;
+            }
+        }
     }
-    let cursor = zip.finish().map_err(io::Error::other)?;
-    Ok(cursor.into_inner())
+    zip.finish().map_err(io::Error::other)
 }
 
 fn document(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<Vec<u8>> {
@@ -962,7 +998,10 @@ mod tests {
 
     fn epub(book: &Book) -> Vec<u8> {
         let plan = Plan::new(book).unwrap();
-        render(book, &plan, &chapter_mp3s(book, &HashMap::new()).unwrap()).unwrap()
+        let audio = chapter_mp3s(book, &HashMap::new()).unwrap();
+        render(book, &plan, &audio, Cursor::new(Vec::new()))
+            .unwrap()
+            .into_inner()
     }
 
     fn entries(bytes: &[u8]) -> Epub3 {
@@ -1057,7 +1096,8 @@ mod tests {
         std::fs::remove_file(&again.chapters[0].pcm).unwrap();
         again.chapters[1].audio_key = "new".into();
         let mp3s = chapter_mp3s(&again, &earlier).unwrap();
-        assert_eq!(mp3s[0], entries(&first).entries["EPUB/audio/01-c.mp3"]);
+        let old_mp3 = entries(&first).entries["EPUB/audio/01-c.mp3"].clone();
+        assert_eq!(mp3s[0], Mp3::Bytes(old_mp3));
         // An old MP3 of another length is not taken.
         again.chapters[0].samples += 1;
         assert!(chapter_mp3s(&again, &earlier).is_err());
