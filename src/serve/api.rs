@@ -217,10 +217,7 @@ pub fn gather(state: &AppState, record: &Record) -> Detail {
             return detail;
         }
     };
-    let voice = record.voice.clone().unwrap_or_else(|| {
-        synth::voice_for_language(&leaflet.language, &state.voices_dir)
-            .unwrap_or_else(|_| synth::DEFAULT_VOICE.to_string())
-    });
+    let voice = voice_of(record, &leaflet.language, &state.voices_dir);
     if let Ok(script) = commands::script(leaflet, &options, None) {
         detail.script = script
             .chapters
@@ -267,6 +264,15 @@ pub fn gather(state: &AppState, record: &Record) -> Detail {
     detail
 }
 
+/// The voice a build of the leaflet uses: its own choice, else the one
+/// for its language, as `build` picks it.
+fn voice_of(record: &Record, language: &str, voices_dir: &Path) -> String {
+    record.voice.clone().unwrap_or_else(|| {
+        synth::voice_for_language(language, voices_dir)
+            .unwrap_or_else(|_| synth::DEFAULT_VOICE.to_string())
+    })
+}
+
 fn first_words(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().take(8).collect();
     let more = text.split_whitespace().count() > 8;
@@ -275,14 +281,7 @@ fn first_words(text: &str) -> String {
 
 pub async fn list(State(state): State<AppState>) -> Response {
     let s = state.clone();
-    let leaflets = blocking(move || {
-        Ok(s.store
-            .list()
-            .iter()
-            .map(|r| summary(&s, r))
-            .collect::<Vec<_>>())
-    })
-    .await;
+    let leaflets = blocking(move || Ok(summaries(&s))).await;
     match leaflets {
         Ok(l) => Json(serde_json::json!({ "leaflets": l, "builds_pending": state.jobs.pending() }))
             .into_response(),
@@ -294,7 +293,11 @@ pub async fn status(State(state): State<AppState>) -> Response {
     Json(serde_json::json!({ "builds_pending": state.jobs.pending() })).into_response()
 }
 
-pub async fn detail_json(state: AppState, headers: HeaderMap, id: String) -> Response {
+pub async fn detail(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
     let record = match record_or_404(&state, &headers, &id) {
         Ok(r) => r,
         Err(r) => return r,
@@ -304,14 +307,6 @@ pub async fn detail_json(state: AppState, headers: HeaderMap, id: String) -> Res
         Ok(d) => Json(d).into_response(),
         Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
-}
-
-pub async fn detail(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    UrlPath(id): UrlPath<String>,
-) -> Response {
-    detail_json(state, headers, id).await
 }
 
 /// What an upload did with each file.
@@ -668,10 +663,7 @@ pub async fn preview(
     let made = blocking(move || {
         let source = commands::read(&s.store.source(&record), None, None)?;
         let sentence = super::words::sentence_with(&source.leaflet, &q.word);
-        let voice = record.voice.clone().unwrap_or_else(|| {
-            synth::voice_for_language(&source.leaflet.language, &s.voices_dir)
-                .unwrap_or_else(|_| synth::DEFAULT_VOICE.to_string())
-        });
+        let voice = voice_of(&record, &source.leaflet.language, &s.voices_dir);
         let fix = (!q.say.trim().is_empty()).then_some((q.word.as_str(), q.say.as_str()));
         super::words::preview(
             &sentence,

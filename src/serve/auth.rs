@@ -114,13 +114,6 @@ fn same_origin(headers: &HeaderMap) -> bool {
     !host.is_empty() && origin_host == host
 }
 
-fn wants_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"))
-}
-
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     let changes = !matches!(*request.method(), Method::GET | Method::HEAD);
@@ -140,7 +133,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     match presented(headers) {
         Some(given) if same(&given, token) => next.run(request).await,
         given => {
-            if wants_html(headers) && request.method() == Method::GET {
+            if super::api::wants_html(headers) && request.method() == Method::GET {
                 return Redirect::to("/login").into_response();
             }
             let why = if given.is_some() {

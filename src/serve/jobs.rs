@@ -311,9 +311,18 @@ impl Jobs {
             voices_dir: self.voices_dir.clone(),
             ..Request::default()
         };
-        let outcome = request
-            .validate()
-            .and_then(|config| build::run(&config, &job.cancel, &Progress { jobs: self, job }));
+        let outcome = request.validate().and_then(|config| {
+            let before = self.lock().running.as_ref().map_or(0, |r| r.total);
+            build::run(
+                &config,
+                &job.cancel,
+                &Progress {
+                    jobs: self,
+                    job,
+                    before,
+                },
+            )
+        });
         match outcome {
             Ok(report) => {
                 for (record, input) in records.iter().zip(&inputs) {
@@ -389,12 +398,14 @@ fn eta(r: &Running) -> Option<u64> {
 struct Progress<'a> {
     jobs: &'a Jobs,
     job: &'a Job,
+    /// Chapters of this job's earlier voice groups.
+    before: usize,
 }
 
 impl Observer for Progress<'_> {
     fn started(&self, _leaflets: usize, chapters: usize) {
         if let Some(r) = &mut self.jobs.lock().running {
-            r.total += chapters;
+            r.total = self.before + chapters;
         }
         self.jobs.send(
             self.jobs
