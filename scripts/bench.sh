@@ -189,7 +189,9 @@ fi
 # The natural voices: audio seconds per CPU-second with 1 job, and the speed-up
 # from 1 to 2 jobs, each a full narration (--force) of the same leaflet.
 voices=target/voices
-if [ -f "$voices/hibari/installed.json" ] && [ -f "$voices/kokoro/installed.json" ]; then
+if [ "${BENCH_SKIP_NATURAL:-0}" = 1 ]; then
+    echo "natural voices: skipped (BENCH_SKIP_NATURAL=1)"
+elif [ -f "$voices/hibari/installed.json" ] && [ -f "$voices/kokoro/installed.json" ]; then
     # voice:leaflet pairs. bf_emma narrates the reference leaflet in about 8
     # minutes on one core: a short leaflet's first chapter (narrated last, as
     # it announces the total time) would be most of the 2-job run's tail.

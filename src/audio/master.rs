@@ -95,20 +95,21 @@ fn master_samples(body: &[i16], rate: u32) -> Mastered {
     let tail = (rate as u64 * TAIL_MS as u64 / 1000) as usize;
     let frame = super::mp3::frame_samples(rate) as usize;
     let len = (lead + body.len() + tail).div_ceil(frame) * frame;
-    let chapter = Padded { lead, body, len };
+    let chapter = Chapter { lead, body, len };
 
-    let Some(loudness) = loudness_only(&chapter, rate) else {
-        return finish(chapter.iter(), len, rate);
+    let Some(loudness) = loudness_of(&chapter, rate) else {
+        return finish(chapter.limited(1.0, 0.0, rate), rate);
     };
     // Limit sample peaks with a margin below the true-peak ceiling, since
-    // peaks between samples run higher; one full measurement then confirms
-    // both targets, and only a miss (rare) costs another pass.
-    let mut gain_db = TARGET_LUFS - loudness;
+    // peaks between samples run higher. Limiting takes some loudness away,
+    // so the gain is aimed first with the limiter alone (cheap: it only
+    // counts what it takes); one full measurement then confirms both
+    // targets, and only a miss (rare) costs another pass.
     let mut ceiling_db = PEAK_AIM_DBTP - 1.0;
+    let mut gain_db = aim(&chapter, loudness, db_to_amp(ceiling_db), rate);
     let mut best: Option<Mastered> = None;
     for _ in 0..6 {
-        let limited = Limited::new(&chapter, db_to_amp(ceiling_db), gain_db, rate);
-        let done = finish(limited, len, rate);
+        let done = finish(chapter.limited(db_to_amp(ceiling_db), gain_db, rate), rate);
         let over = done.true_peak_dbtp - PEAK_AIM_DBTP;
         let off = TARGET_LUFS - done.loudness_lufs;
         let good = over <= 0.0 && off.abs() <= 0.3;
@@ -127,37 +128,83 @@ fn master_samples(body: &[i16], rate: u32) -> Mastered {
     best.expect("at least one pass")
 }
 
+/// The gain (dB) that brings a chapter measuring `loudness` to the target
+/// once the limiter has taken its share. The limiter is run without output
+/// and the energy it removes, as a change in level, is what must be added
+/// back; but raising the gain makes it remove more. So it is run at the
+/// plain gain and at that gain plus the first share, and the gain where
+/// the two agree is found along the line through them (the secant method).
+/// On speech the share grows by about a third of any raise and that line
+/// lands within a few hundredths of a decibel; a step larger than half a
+/// decibel is checked with another run, up to four. The share is measured
+/// unweighted: an estimate of what the K-weighted meter will read, which
+/// the full measurement afterwards checks.
+fn aim(chapter: &Chapter, loudness: f64, ceiling: f64, rate: u32) -> f64 {
+    let energy: f64 = chapter.body.iter().map(|&s| f64::from(s).powi(2)).sum();
+    let share = |gain_db: f64| {
+        let mut lost = 0.0f64;
+        limit(chapter.body, ceiling, gain_db, rate, |k, env| {
+            if env < 1.0 {
+                let e = f64::from(env);
+                lost += f64::from(chapter.body[k]).powi(2) * (1.0 - e * e);
+            }
+        });
+        -10.0 * ((energy - lost) / energy).max(1e-6).log10()
+    };
+    let plain = TARGET_LUFS - loudness;
+    // How far short of the target a gain leaves the chapter.
+    let short = |gain_db: f64| plain + share(gain_db) - gain_db;
+    let (mut low, mut low_short) = (plain, short(plain));
+    if low_short < 0.01 {
+        return plain;
+    }
+    let mut gain_db = plain + low_short;
+    for _ in 0..3 {
+        let now = short(gain_db);
+        if now.abs() < 0.02 || (now - low_short).abs() < 1e-9 {
+            return gain_db;
+        }
+        let next = (gain_db - now * (gain_db - low) / (now - low_short)).clamp(plain, plain + 24.0);
+        (low, low_short) = (gain_db, now);
+        let step = next - gain_db;
+        gain_db = next;
+        if step.abs() < 0.5 {
+            break;
+        }
+    }
+    gain_db
+}
+
 /// The chapter as mastering sees it: the lead-in's silence, the trimmed
-/// body as floats, then silence up to `len`. Worked out a sample at a time
-/// rather than stored: a long chapter as floats is twice its 16-bit
-/// samples, and each pass would copy it again.
-struct Padded<'a> {
+/// body, then silence up to `len`. The silence is not stored: mastering
+/// writes the finished chapter once, straight from the body.
+struct Chapter<'a> {
     lead: usize,
     body: &'a [i16],
     len: usize,
 }
 
-impl Padded<'_> {
-    fn at(&self, i: usize) -> f32 {
-        match i.checked_sub(self.lead).and_then(|k| self.body.get(k)) {
-            Some(&s) => s as f32 / 32768.0,
-            None => 0.0,
-        }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = f32> + '_ {
-        (0..self.len).map(|i| self.at(i))
+impl Chapter<'_> {
+    /// The finished samples at `gain_db`, limited under `ceiling`.
+    fn limited(&self, ceiling: f64, gain_db: f64, rate: u32) -> Vec<i16> {
+        let mut out = vec![0i16; self.len];
+        let gain = db_to_amp(gain_db) as f32;
+        let body = &mut out[self.lead..self.lead + self.body.len()];
+        limit(self.body, ceiling, gain_db, rate, |k, env| {
+            let mut s = self.body[k] as f32 / 32768.0;
+            s *= gain * env;
+            body[k] = (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
+        });
+        out
     }
 }
 
 /// Samples handed to the loudness meter at a time.
 const METER_BLOCK: usize = 4096;
 
-fn finish(samples: impl Iterator<Item = f32>, len: usize, rate: u32) -> Mastered {
-    let mut out: Vec<i16> = Vec::with_capacity(len);
-    out.extend(samples.map(|s| (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16));
+fn finish(samples: Vec<i16>, rate: u32) -> Mastered {
     let pcm = Pcm {
-        samples: out,
+        samples,
         sample_rate: rate,
     };
     let (loudness_lufs, true_peak_dbtp) =
@@ -187,17 +234,23 @@ fn db_to_amp(db: f64) -> f64 {
     10f64.powf(db / 20.0)
 }
 
-/// Integrated loudness (LUFS); `None` for silence.
-/// The meter keeps its filters' state between calls, so feeding it a block
-/// at a time measures what feeding it the whole chapter would.
-fn loudness_only(chapter: &Padded, rate: u32) -> Option<f64> {
+/// Integrated loudness (LUFS) of the chapter before mastering, its silent
+/// edges included; `None` for silence. The silence is handed to the meter a
+/// block at a time rather than stored.
+fn loudness_of(chapter: &Chapter, rate: u32) -> Option<f64> {
     let mut meter = EbuR128::new(1, rate, Mode::I).ok()?;
-    let mut block = Vec::with_capacity(METER_BLOCK);
-    for start in (0..chapter.len).step_by(METER_BLOCK) {
-        block.clear();
-        block.extend((start..(start + METER_BLOCK).min(chapter.len)).map(|i| chapter.at(i)));
-        meter.add_frames_f32(&block).ok()?;
-    }
+    let zeros = [0i16; METER_BLOCK];
+    let silence = |n: usize, meter: &mut EbuR128| -> Option<()> {
+        for start in (0..n).step_by(METER_BLOCK) {
+            meter
+                .add_frames_i16(&zeros[..(n - start).min(METER_BLOCK)])
+                .ok()?;
+        }
+        Some(())
+    };
+    silence(chapter.lead, &mut meter)?;
+    meter.add_frames_i16(chapter.body).ok()?;
+    silence(chapter.len - chapter.lead - chapter.body.len(), &mut meter)?;
     let loudness = meter.loudness_global().ok()?;
     loudness.is_finite().then_some(loudness)
 }
@@ -245,93 +298,128 @@ fn true_peak(samples: &[i16], rate: u32) -> Option<f64> {
     meter.true_peak(0).ok()
 }
 
-/// Apply `gain_db` and keep every sample peak under `ceiling`: where the gained
-/// signal would pass it, the gain is lowered smoothly around that moment (a
-/// look-ahead limiter with 5 ms attack and 50 ms release), so loudness stays
-/// near the target while no peak clips.
+/// The gain envelope that keeps every sample of `samples`, raised by
+/// `gain_db`, under `ceiling` (a look-ahead limiter with 5 ms attack and
+/// 50 ms release): `each(k, env)` is told, in order, the factor sample `k`
+/// is multiplied by on top of the gain. Where the raised signal would pass
+/// the ceiling, the envelope dips smoothly around that moment, so loudness
+/// stays near the target while no peak clips.
 ///
-/// The gain a sample needs on its own ramps in over the `attack` samples
-/// before it; so a sample's gain is the least of its own and of the ramps of
-/// the peaks (samples that need less than full gain) within `attack` after
-/// it. Those peaks are kept in a queue as the look-ahead passes them, so the
-/// limiter holds `attack` samples' worth, not a gain per sample of the
-/// chapter.
-struct Limited<'a> {
-    chapter: &'a Padded<'a>,
-    gain: f32,
-    ceiling: f32,
-    attack: usize,
-    step: f32,
-    env: f32,
-    /// The next sample to give.
-    at: usize,
-    /// The next sample the look-ahead reads.
-    ahead: usize,
-    /// Peaks between `at` (exclusive) and `ahead`: where, and the gain each needs.
-    peaks: std::collections::VecDeque<(usize, f32)>,
-}
-
-impl<'a> Limited<'a> {
-    fn new(chapter: &'a Padded<'a>, ceiling: f64, gain_db: f64, rate: u32) -> Limited<'a> {
-        let release = (rate as usize * 50 / 1000).max(1);
-        Limited {
-            chapter,
-            gain: db_to_amp(gain_db) as f32,
-            ceiling: ceiling as f32,
-            attack: (rate as usize * 5 / 1000).max(1),
-            step: 1.0 / release as f32,
-            env: 1.0,
-            at: 0,
-            ahead: 0,
-            peaks: std::collections::VecDeque::new(),
-        }
-    }
-
-    /// The gain sample `i` needs on its own.
-    fn own(&self, i: usize) -> f32 {
-        let out = (self.chapter.at(i) * self.gain).abs();
-        if out > self.ceiling {
-            self.ceiling / out
-        } else {
-            1.0
-        }
-    }
-}
-
-impl Iterator for Limited<'_> {
-    type Item = f32;
-
-    fn next(&mut self) -> Option<f32> {
-        let j = self.at;
-        if j >= self.chapter.len {
-            return None;
-        }
-        let horizon = (j + self.attack).min(self.chapter.len - 1);
-        while self.ahead <= horizon {
-            let need = self.own(self.ahead);
-            if need < 1.0 {
-                self.peaks.push_back((self.ahead, need));
+/// Each sample needs a factor of its own (1, or what brings it to the
+/// ceiling). The envelope's target at a sample is the mean, over the
+/// `attack` samples up to it, of the least need in the `attack` samples
+/// from each: every one of those windows holds a peak that is near, so the
+/// mean at the peak is no more than the peak's need, and the gain ramps
+/// down over the `attack` samples before it. The least need in a window is
+/// kept with a queue of rising needs, and the mean with a running sum in
+/// fixed point (exact, so it never drifts), so each sample costs the same
+/// however dense the peaks. The envelope falls to its target at once and
+/// rises back at most a `release`th of full gain a sample.
+///
+/// The samples are taken to follow silence at least `attack` long (the
+/// lead-in), which the ramp of a peak at the start reaches into.
+fn limit(samples: &[i16], ceiling: f64, gain_db: f64, rate: u32, mut each: impl FnMut(usize, f32)) {
+    let gain = db_to_amp(gain_db) as f32;
+    let ceiling = ceiling as f32;
+    let attack = (rate as usize * 5 / 1000).max(1);
+    let release = (rate as usize * 50 / 1000).max(1);
+    let step = 1.0 / release as f32;
+    // The quietest sample that needs less than full gain (need() rises
+    // with loudness, so this is exact): anything quieter is passed over
+    // when the limiter is at rest.
+    let loud = (0..=32_768u32)
+        .find(|&a| need(if a == 32_768 { i16::MIN } else { a as i16 }, gain, ceiling) < 1.0)
+        .unwrap_or(u32::MAX);
+    let is_peak = |s: i16| u32::from(s.unsigned_abs()) >= loud;
+    // Index v is sample v - lead: `lead` samples of silence come first.
+    let lead = attack - 1;
+    let total = samples.len() + lead;
+    let own = |v: usize| match v.checked_sub(lead) {
+        Some(k) => need(samples[k], gain, ceiling),
+        None => 1.0,
+    };
+    let at_rest = FULL as u64 * attack as u64;
+    // (index, need) with needs rising from the front: the front is the
+    // least in the window.
+    let mut least: std::collections::VecDeque<(usize, u32)> = std::collections::VecDeque::new();
+    let mut recent = vec![FULL; attack];
+    let mut slot = 0usize;
+    let mut sum = at_rest;
+    let mut ahead = 0usize;
+    let mut env = 1.0f32;
+    let mut v = 0usize;
+    while v < total {
+        // At rest (full gain, nothing in view but full needs): skip to
+        // where the next peak comes into view.
+        if env == 1.0 && sum == at_rest && least.front().is_none_or(|&(_, m)| m == FULL) {
+            let from = ahead.max(lead);
+            let next = samples[from - lead..]
+                .iter()
+                .position(|&s| is_peak(s))
+                .map_or(total, |k| from + k);
+            let resume = (next + 1).saturating_sub(attack).max(v);
+            for k in v..resume {
+                if let Some(k) = k.checked_sub(lead) {
+                    each(k, 1.0);
+                }
             }
-            self.ahead += 1;
+            if resume > v {
+                v = resume;
+                ahead = ahead.max(v);
+                least.clear();
+            }
+            if v >= total {
+                break;
+            }
         }
-        while self.peaks.front().is_some_and(|&(i, _)| i <= j) {
-            self.peaks.pop_front();
+        let horizon = (v + attack - 1).min(total - 1);
+        while ahead <= horizon {
+            let n = fixed(own(ahead));
+            while least.back().is_some_and(|&(_, m)| m >= n) {
+                least.pop_back();
+            }
+            least.push_back((ahead, n));
+            ahead += 1;
         }
-        let mut target = self.own(j);
-        for &(i, reach) in &self.peaks {
-            let t = (i - j) as f32 / self.attack as f32;
-            target = target.min(reach + (1.0 - reach) * t);
+        while least.front().is_some_and(|&(i, _)| i < v) {
+            least.pop_front();
         }
-        self.env = if target < self.env {
+        let low = least.front().map_or(FULL, |&(_, m)| m);
+        sum = sum - recent[slot] as u64 + low as u64;
+        recent[slot] = low;
+        slot = if slot + 1 == attack { 0 } else { slot + 1 };
+        let target = mean(sum, attack);
+        env = if target < env {
             target
         } else {
-            (self.env + self.step).min(target)
+            (env + step).min(target)
         };
-        self.at += 1;
-        let mut s = self.chapter.at(j);
-        s *= self.gain * self.env;
-        Some(s)
+        if let Some(k) = v.checked_sub(lead) {
+            each(k, env);
+        }
+        v += 1;
     }
+}
+
+/// The factor that brings sample `s`, raised by `gain`, to `ceiling`, or 1.
+fn need(s: i16, gain: f32, ceiling: f32) -> f32 {
+    let out = (s as f32 / 32768.0 * gain).abs();
+    if out > ceiling { ceiling / out } else { 1.0 }
+}
+
+/// Full gain in the limiter's fixed point.
+const FULL: u32 = 1 << 24;
+
+/// A factor in 0..=1 in fixed point, rounded down (never more gain).
+fn fixed(factor: f32) -> u32 {
+    // Non-negative, so truncation is rounding down.
+    (f64::from(factor) * f64::from(FULL)) as u32
+}
+
+/// The mean of `count` fixed-point factors summing to `sum`, rounded down.
+fn mean(sum: u64, count: usize) -> f32 {
+    let m = sum / count as u64;
+    (m as f64 / f64::from(FULL)) as f32
 }
 
 #[cfg(test)]
@@ -402,36 +490,36 @@ mod tests {
         );
     }
 
-    /// The limiter as it was first written, over a whole buffer: the
-    /// streaming one must give the same samples, bit for bit.
+    /// The limiter written the plain way, over a whole buffer (each window
+    /// searched, each mean summed afresh): the streaming one must give the
+    /// same samples, bit for bit.
     fn limit_whole(samples: &mut [f32], ceiling: f64, gain_db: f64, rate: u32) {
         let gain = db_to_amp(gain_db) as f32;
         let ceiling = ceiling as f32;
         let attack = (rate as usize * 5 / 1000).max(1);
         let release = (rate as usize * 50 / 1000).max(1);
-        let mut need: Vec<f32> = samples
+        let needs: Vec<u32> = samples
             .iter()
             .map(|&s| {
                 let out = (s * gain).abs();
-                if out > ceiling { ceiling / out } else { 1.0 }
+                fixed(if out > ceiling { ceiling / out } else { 1.0 })
             })
             .collect();
-        let peaks: Vec<(usize, f32)> = need
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| **g < 1.0)
-            .map(|(i, g)| (i, *g))
+        let least: Vec<u32> = (0..needs.len())
+            .map(|k| {
+                *needs[k..(k + attack).min(needs.len())]
+                    .iter()
+                    .min()
+                    .unwrap()
+            })
             .collect();
-        for (i, reach) in peaks {
-            let start = i.saturating_sub(attack);
-            for (k, slot) in need[start..i].iter_mut().enumerate() {
-                let t = (i - (start + k)) as f32 / attack as f32;
-                *slot = slot.min(reach + (1.0 - reach) * t);
-            }
-        }
         let mut env = 1.0f32;
         let step = 1.0 / release as f32;
-        for (s, target) in samples.iter_mut().zip(need) {
+        for (j, s) in samples.iter_mut().enumerate() {
+            let sum: u64 = (j as isize + 1 - attack as isize..=j as isize)
+                .map(|k| if k < 0 { FULL } else { least[k as usize] } as u64)
+                .sum();
+            let target = mean(sum, attack);
             env = if target < env {
                 target
             } else {
@@ -442,6 +530,34 @@ mod tests {
     }
 
     #[test]
+    fn no_sample_passes_the_ceiling() {
+        let mut pcm = tone(16_000, 2.0, 0.5, 0.0);
+        for k in 0..40 {
+            pcm.samples[k * 700 + 3] = if k % 2 == 0 { 32_767 } else { -32_768 };
+        }
+        let chapter = Chapter {
+            lead: 8_000,
+            body: &pcm.samples,
+            len: 8_000 + pcm.samples.len() + 16_000,
+        };
+        for (ceiling_db, gain_db) in [(-2.9, 6.0), (-6.0, 12.0), (-2.9, 0.0)] {
+            let ceiling = db_to_amp(ceiling_db) * 32768.0;
+            let out = chapter.limited(db_to_amp(ceiling_db), gain_db, 16_000);
+            let loudest = out.iter().map(|s| s.unsigned_abs()).max().unwrap();
+            assert!(f64::from(loudest) <= ceiling + 1.0, "{loudest} > {ceiling}");
+        }
+    }
+
+    /// The padded chapter as one buffer of floats, as the limiter first saw it.
+    fn padded(chapter: &Chapter) -> Vec<f32> {
+        let mut whole = vec![0f32; chapter.len];
+        for (k, &s) in chapter.body.iter().enumerate() {
+            whole[chapter.lead + k] = s as f32 / 32768.0;
+        }
+        whole
+    }
+
+    #[test]
     fn the_streaming_limiter_gives_the_whole_buffer_limiters_samples() {
         let mut pcm = tone(16_000, 2.0, 0.3, 0.0);
         for k in 1..12 {
@@ -449,39 +565,79 @@ mod tests {
             pcm.samples[k * 2_500 + 3] = -29_000;
             pcm.samples[k * 2_500 + 40] = 25_000;
         }
-        let chapter = Padded {
+        // Peaks in the first attack's worth of samples: the ramp starts in
+        // the lead-in, which the streaming limiter does not see.
+        pcm.samples[10] = 31_000;
+        pcm.samples[60] = -31_000;
+        let chapter = Chapter {
             lead: 8_000,
             body: &pcm.samples,
             len: 8_000 + pcm.samples.len() + 16_000,
         };
-        for (ceiling_db, gain_db) in [(-2.9, 3.0), (-6.0, 10.0), (-1.0, -3.0)] {
-            let mut whole: Vec<f32> = chapter.iter().collect();
+        for (ceiling_db, gain_db) in [(-2.9, 3.0), (-6.0, 10.0), (-1.0, -3.0), (-2.9, 14.0)] {
+            let mut whole = padded(&chapter);
             limit_whole(&mut whole, db_to_amp(ceiling_db), gain_db, 16_000);
-            let streamed: Vec<f32> =
-                Limited::new(&chapter, db_to_amp(ceiling_db), gain_db, 16_000).collect();
-            assert_eq!(whole.len(), streamed.len());
-            let same = whole
+            let whole: Vec<i16> = whole
                 .iter()
-                .zip(&streamed)
-                .all(|(a, b)| a.to_bits() == b.to_bits());
-            assert!(same, "ceiling {ceiling_db} dB, gain {gain_db} dB");
+                .map(|s| (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
+                .collect();
+            let streamed = chapter.limited(db_to_amp(ceiling_db), gain_db, 16_000);
+            assert_eq!(
+                whole, streamed,
+                "ceiling {ceiling_db} dB, gain {gain_db} dB"
+            );
         }
     }
 
     #[test]
     fn loudness_measured_a_block_at_a_time_is_the_whole_chapters() {
         let pcm = tone(16_000, 3.3, 0.2, 0.1);
-        let chapter = Padded {
+        let chapter = Chapter {
             lead: 8_000,
             body: &pcm.samples,
             len: 8_000 + pcm.samples.len() + 16_001,
         };
-        let whole: Vec<f32> = chapter.iter().collect();
+        let whole: Vec<i16> = padded(&chapter)
+            .iter()
+            .map(|s| (s * 32768.0) as i16)
+            .collect();
         let mut meter = EbuR128::new(1, 16_000, Mode::I).unwrap();
-        meter.add_frames_f32(&whole).unwrap();
+        meter.add_frames_i16(&whole).unwrap();
         let expected = meter.loudness_global().unwrap();
-        let got = loudness_only(&chapter, 16_000).unwrap();
+        let got = loudness_of(&chapter, 16_000).unwrap();
         assert_eq!(expected.to_bits(), got.to_bits());
+    }
+
+    #[test]
+    fn the_gain_is_aimed_past_what_the_limiter_takes() {
+        // Speech-like peaks: most of the time quiet, with loud bursts that
+        // the limiter must hold down. One full pass should land on target.
+        let rate = 16_000u32;
+        let samples: Vec<i16> = (0..rate as usize * 8)
+            .map(|i| {
+                let t = i as f64 / rate as f64;
+                let burst = if (t * 5.0).fract() < 0.03 { 1.0 } else { 0.05 };
+                ((2.0 * std::f64::consts::PI * 180.0 * t).sin() * burst * 30_000.0) as i16
+            })
+            .collect();
+        let chapter = Chapter {
+            lead: 8_000,
+            body: &samples,
+            len: 8_000 + samples.len() + 16_000,
+        };
+        let loudness = loudness_of(&chapter, rate).unwrap();
+        let ceiling = db_to_amp(PEAK_AIM_DBTP - 1.0);
+        let gain_db = aim(&chapter, loudness, ceiling, rate);
+        assert!(
+            gain_db > TARGET_LUFS - loudness + 0.2,
+            "the limiter takes some"
+        );
+        let done = finish(chapter.limited(ceiling, gain_db, rate), rate);
+        assert!(
+            (done.loudness_lufs - TARGET_LUFS).abs() <= 0.3,
+            "{}",
+            done.loudness_lufs
+        );
     }
 
     #[test]
