@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{FAKE_VOICE, bin, repo};
+use crate::util::{FAKE_VOICE, bin, files_under, repo};
 
 /// How a row's input file is made.
 enum Make {
@@ -296,7 +296,7 @@ fn awkward_titles_build_safely_inside_the_output_folder() {
             String::from_utf8_lossy(&check.stdout)
         );
     }
-    for entry in walk(dir.path()) {
+    for entry in files_under(dir.path()) {
         let rel = entry.strip_prefix(dir.path()).unwrap();
         let ours = rel == Path::new("awkward.txt") || rel == Path::new("long.md");
         assert!(ours || rel.starts_with("out"), "{rel:?} escaped");
@@ -323,19 +323,6 @@ fn awkward_titles_build_safely_inside_the_output_folder() {
         long,
         "the long title is kept whole"
     );
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut all = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            all.extend(walk(&p));
-        } else {
-            all.push(p);
-        }
-    }
-    all
 }
 
 /// A tmpfs of `size` mounted at `dir` (this workplace's machines and CI run
@@ -460,7 +447,7 @@ fn output_problems_are_clear_and_the_old_package_survives() {
         good,
         "the previous package is intact"
     );
-    let litter: Vec<PathBuf> = walk(&out)
+    let litter: Vec<PathBuf> = files_under(&out)
         .into_iter()
         .filter(|p| {
             p.to_string_lossy().contains(".tmp-") || p.to_string_lossy().contains(".staging-")

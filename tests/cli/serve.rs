@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use reqwest::blocking::{Client, multipart};
 use serde_json::Value;
 
-use crate::util::{NO_VOICES, repo};
+use crate::util::{NO_VOICES, files_under, repo};
 
 /// A running server on a free port of 127.0.0.1 (or the address given),
 /// stopped when dropped.
@@ -159,23 +159,6 @@ fn long_leaflet(title: &str, chapters: usize) -> Vec<u8> {
         text.push('\n');
     }
     text.into_bytes()
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use audio_leaflet::build::slice_of;
 
-use crate::util::{FAKE_VOICE, NO_VOICES, bin};
+use crate::util::{FAKE_VOICE, NO_VOICES, bin, files_under};
 
 const DATE: &str = "1772582400";
 
@@ -110,8 +110,17 @@ fn one_process(leaflets: &Path, out: &Path) {
 /// between writing and renaming leaves one; no lookup reads them and
 /// `clean` removes them. Anywhere else a temporary file is a failure.
 fn tree(out: &Path, killed: bool) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    walk(out, out, &mut files);
+    let mut files: BTreeMap<String, Vec<u8>> = files_under(out)
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(&path).unwrap())
+        })
+        .collect();
     files.retain(|name, _| {
         let cache_tmp = name.starts_with(".audio-leaflet/cache/.tmp-");
         let bookkeeping = name == ".audio-leaflet/lock"
@@ -121,18 +130,6 @@ fn tree(out: &Path, killed: bool) -> BTreeMap<String, Vec<u8>> {
         !(bookkeeping || left_by_a_kill)
     });
     files
-}
-
-fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(root, &path, files);
-        } else {
-            let name = path.strip_prefix(root).unwrap().to_string_lossy();
-            files.insert(name.into_owned(), std::fs::read(&path).unwrap());
-        }
-    }
 }
 
 /// The files that differ between two trees, for a readable failure.
