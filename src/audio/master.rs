@@ -98,6 +98,8 @@ fn master_samples(body: &[i16], rate: u32) -> Mastered {
     let chapter = Chapter { lead, body, len };
 
     let Some(loudness) = loudness_of(&chapter, rate) else {
+        // Too quiet or short to measure: padded as it is (no gain, and a
+        // ceiling at full scale, which no sample passes).
         return finish(chapter.limited(1.0, 0.0, rate), rate);
     };
     // Limit sample peaks with a margin below the true-peak ceiling, since
