@@ -15,7 +15,7 @@ use quick_xml::escape::escape;
 use serde::{Deserialize, Serialize};
 
 use super::manifest::{MANIFEST_FILE, Manifest};
-use super::player::url_segment;
+use super::player::{head_meta, url_segment};
 use super::{JOINED_MP3, JOINED_WAV, PLAYER_FILE, ZIP_FILE};
 use crate::clock;
 use crate::error::{Error, Result};
@@ -164,14 +164,7 @@ p{margin:.25rem 0}";
 pub fn render_html(catalogue: &Catalogue, out: &mut dyn Write) -> io::Result<()> {
     let count = catalogue.packages.len();
     writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>")?;
-    writeln!(out, "<meta charset=\"utf-8\">")?;
-    writeln!(
-        out,
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-    )?;
-    writeln!(out, "<meta name=\"color-scheme\" content=\"light dark\">")?;
-    writeln!(out, "<meta name=\"generator\" content=\"audio-leaflet\">")?;
-    writeln!(out, "<link rel=\"icon\" href=\"data:,\">")?;
+    head_meta(out)?;
     writeln!(out, "<title>Audio leaflets</title>")?;
     writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>")?;
     writeln!(

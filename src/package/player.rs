@@ -137,16 +137,8 @@ impl<'a> Page<'a> {
         let (ui, title) = (self.ui, escape(self.book.title.as_str()));
         writeln!(out, "<!DOCTYPE html>")?;
         writeln!(out, "<html lang=\"{}\">", html_lang(self.book, ui))?;
-        writeln!(out, "<head>\n<meta charset=\"utf-8\">")?;
-        writeln!(
-            out,
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        )?;
-        writeln!(out, "<meta name=\"color-scheme\" content=\"light dark\">")?;
-        writeln!(out, "<meta name=\"generator\" content=\"audio-leaflet\">")?;
-        // No icon request: a static server would answer 404, and a page opened from a
-        // folder should ask for nothing outside it.
-        writeln!(out, "<link rel=\"icon\" href=\"data:,\">")?;
+        writeln!(out, "<head>")?;
+        head_meta(out)?;
         writeln!(out, "<title>{title} ({})</title>", esc(ui.audio_version))?;
         writeln!(
             out,
@@ -563,6 +555,21 @@ pub fn script_json<T: Serialize>(value: &T) -> io::Result<String> {
         }
     }
     Ok(safe)
+}
+
+/// The lines every page of ours opens its `<head>` with: the encoding, a
+/// page that fits a phone, light and dark colours, the generator, and no
+/// icon request (a static server would answer 404, and a page opened from a
+/// folder should ask for nothing outside it).
+pub(super) fn head_meta(out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "<meta charset=\"utf-8\">")?;
+    writeln!(
+        out,
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    )?;
+    writeln!(out, "<meta name=\"color-scheme\" content=\"light dark\">")?;
+    writeln!(out, "<meta name=\"generator\" content=\"audio-leaflet\">")?;
+    writeln!(out, "<link rel=\"icon\" href=\"data:,\">")
 }
 
 fn esc(text: &str) -> Cow<'_, str> {
