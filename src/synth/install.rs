@@ -509,7 +509,7 @@ fn install_component(voices: &Path, component: &str, packages: &[PathBuf]) -> Re
     }
     // The record lists every file with its size and hash; it is written last.
     let mut files = BTreeMap::new();
-    for path in walk(dir) {
+    for path in crate::fsutil::files_under(dir)? {
         let rel = path
             .strip_prefix(dir)
             .expect("walked below dir")
@@ -541,25 +541,6 @@ fn install_component(voices: &Path, component: &str, packages: &[PathBuf]) -> Re
     fs::rename(&staged, &target).map_err(write_err(&target))?;
     let _ = fs::remove_dir_all(&old);
     Ok(total)
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        if let Ok(entries) = fs::read_dir(&d) {
-            for e in entries.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else {
-                    out.push(p);
-                }
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn write_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {

@@ -262,18 +262,5 @@ pub fn leaflet_outline(l: &audio_leaflet::leaflet::Leaflet) -> Vec<(&str, u8)> {
 
 /// Every file under `dir`, at any depth, in path order.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    audio_leaflet::fsutil::files_under(dir).unwrap()
 }
