@@ -326,12 +326,8 @@ fn limit(samples: &[i16], ceiling: f64, gain_db: f64, rate: u32, mut each: impl 
     let attack = (rate as usize * 5 / 1000).max(1);
     let release = (rate as usize * 50 / 1000).max(1);
     let step = 1.0 / release as f32;
-    // The quietest sample that needs less than full gain (need() rises
-    // with loudness, so this is exact): anything quieter is passed over
-    // when the limiter is at rest.
-    let loud = (0..=32_768u32)
-        .find(|&a| need(if a == 32_768 { i16::MIN } else { a as i16 }, gain, ceiling) < 1.0)
-        .unwrap_or(u32::MAX);
+    // Anything quieter than this is passed over when the limiter is at rest.
+    let loud = loud_level(gain, ceiling);
     let is_peak = |s: i16| u32::from(s.unsigned_abs()) >= loud;
     // Index v is sample v - lead: `lead` samples of silence come first.
     let lead = attack - 1;
@@ -401,6 +397,24 @@ fn limit(samples: &[i16], ceiling: f64, gain_db: f64, rate: u32, mut each: impl 
         }
         v += 1;
     }
+}
+
+/// The quietest sample level (0 to 32,768) that needs less than full gain,
+/// or 32,769 when none does. need() only falls as samples get louder, so
+/// halving the range finds it exactly.
+fn loud_level(gain: f32, ceiling: f32) -> u32 {
+    let needs_less =
+        |a: u32| need(if a == 32_768 { i16::MIN } else { a as i16 }, gain, ceiling) < 1.0;
+    let (mut lo, mut hi) = (0u32, 32_769u32);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if needs_less(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
 }
 
 /// The factor that brings sample `s`, raised by `gain`, to `ceiling`, or 1.
@@ -528,6 +542,21 @@ mod tests {
                 (env + step).min(target)
             };
             *s *= gain * env;
+        }
+    }
+
+    #[test]
+    fn the_loud_level_is_the_first_that_needs_less_than_full_gain() {
+        for (ceiling_db, gain_db) in [(-2.9, 11.0), (-2.9, 0.0), (0.0, 0.0), (-6.0, -3.0)] {
+            let (gain, ceiling) = (db_to_amp(gain_db) as f32, db_to_amp(ceiling_db) as f32);
+            let first = (0..=32_768u32)
+                .find(|&a| need(if a == 32_768 { i16::MIN } else { a as i16 }, gain, ceiling) < 1.0)
+                .unwrap_or(32_769);
+            assert_eq!(
+                loud_level(gain, ceiling),
+                first,
+                "{ceiling_db} dB, {gain_db} dB"
+            );
         }
     }
 
