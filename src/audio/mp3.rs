@@ -5,7 +5,9 @@
 //! measured on the PCM hold in the MP3 to the sample.
 //!
 //! The encoder is `rusty_mp3`: pure Rust (no C library to build or link on a
-//! fresh machine) under Apache-2.0. LAME and shine, the usual C encoders and
+//! fresh machine) under Apache-2.0, built from the patched copy in
+//! `third-party/rusty_mp3` (its `CHANGES.md` says what differs and why: the
+//! same bytes for about half the instructions). LAME and shine, the usual C encoders and
 //! their Rust ports, are LGPL, which a statically linked MIT/Apache binary
 //! should not carry.
 //!
