@@ -1,5 +1,6 @@
 //! Audio: samples and spans of them, mastering, and writing WAV files.
 
+mod loudness;
 pub mod master;
 pub mod mp3;
 mod pcm;

@@ -277,7 +277,6 @@ pub fn analyze(pcm: &[f32], sample_rate: u32) -> PsyResult {
 
     // Q2 — windowed FFT power spectrum.
     let mut re = [0f32; N_FFT];
-    let mut im = [0f32; N_FFT];
     // Zip rather than index: the iterators stop at the shortest of the three,
     // which IS `min(pcm.len(), N_FFT)`, so the bound is carried rather than
     // re-checked per sample.
@@ -285,7 +284,8 @@ pub fn analyze(pcm: &[f32], sample_rate: u32) -> PsyResult {
         *r = p * w;
     }
     let mut power = [0f32; N_FFT / 2 + 1];
-    fft::power_spectrum(&mut re, &mut im, &mut power);
+    // audio-leaflet patch: the real transform needs no imaginary part.
+    fft::power_spectrum(&mut re, &mut [], &mut power);
 
     // Per-band signal energy, over the cached bin ranges.
     let mut energy = [0f32; SFB_LONG];
