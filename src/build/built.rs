@@ -14,7 +14,9 @@ use sha2::{Digest, Sha256};
 use super::Config;
 use crate::error::{Error, Result};
 use crate::fsutil;
+use crate::leaflet;
 use crate::package::Book;
+use crate::synth::SynthId;
 
 /// The records' folder, inside the output folder's working folder.
 const BUILT_DIR: &str = ".audio-leaflet/built";
@@ -30,12 +32,72 @@ pub struct Record {
     inputs: String,
     /// Each file in the package folder: name, size, modification time (ns).
     files: Vec<(String, u64, u128)>,
+    /// [`source_key`] of what the package was built from, and the counts
+    /// its report gives, so that an unchanged leaflet is known before its
+    /// script is written (empty in records of earlier versions).
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    chapters: usize,
+    #[serde(default)]
+    audio_s: f64,
+}
+
+/// A SHA-256 of everything a package is made from that is known once the
+/// leaflet is read and its voice chosen: the file's bytes and reader, its
+/// package's name, the voice, the options that shape the script and the
+/// audio, the formats and the program. The same key means the same book,
+/// so the same package.
+pub fn source_key(
+    source: &leaflet::Source,
+    slug: &str,
+    synth: &SynthId,
+    config: &Config,
+) -> String {
+    let mut h = Sha256::new();
+    let mut part = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    part(program().as_bytes());
+    part(&source.bytes);
+    part(format!("{:?}", source.kind).as_bytes());
+    part(slug.as_bytes());
+    part(format!("{synth:?}").as_bytes());
+    part(
+        format!(
+            "{:?} {:?} {:?} {:?} {:?}",
+            config.lang, config.input_format, config.rate_wpm, config.audio, config.script.pauses
+        )
+        .as_bytes(),
+    );
+    part(config.script.lexicon.fingerprint().as_bytes());
+    for f in &config.formats {
+        part(f.name().as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// When the package in `dir` was built from `key` (its record at `path`
+/// says so) and is untouched since: its chapter count and length.
+pub fn up_to_date(path: &Path, dir: &Path, key: &str) -> Option<(usize, f64)> {
+    let saved = read(path)?;
+    (!saved.source.is_empty()
+        && saved.source == key
+        && !saved.files.is_empty()
+        && listing(dir) == Some(saved.files))
+    .then_some((saved.chapters, saved.audio_s))
+}
+
+fn read(path: &Path) -> Option<Record> {
+    let text = std::fs::read(path).ok()?;
+    serde_json::from_slice::<Record>(&text).ok()
 }
 
 impl Record {
     /// The record a package built now from `book` would have (its files
     /// are listed when it is saved).
-    pub fn new(book: &Book, config: &Config) -> Record {
+    pub fn new(book: &Book, config: &Config, source: &str) -> Record {
         let mut h = Sha256::new();
         // The book's every field, chapter paths and passages included: its
         // debug form is all of it, and the same book prints the same.
@@ -48,19 +110,30 @@ impl Record {
         Record {
             inputs: h.finalize().iter().map(|b| format!("{b:02x}")).collect(),
             files: Vec::new(),
+            source: source.to_string(),
+            chapters: book.chapters.len(),
+            audio_s: book.total_s(),
         }
     }
 
     /// Whether the package in `dir` is the one this record describes, as
     /// recorded at `path` after its last build, and untouched since.
+    /// A record of an earlier version, or of a change that left the book
+    /// the same (a touched leaflet), is brought up to date, so that the next
+    /// rebuild knows sooner.
     pub fn matches(&self, path: &Path, dir: &Path) -> bool {
-        let Ok(text) = std::fs::read(path) else {
+        let Some(saved) = read(path) else {
             return false;
         };
-        let Ok(saved) = serde_json::from_slice::<Record>(&text) else {
-            return false;
-        };
-        saved.inputs == self.inputs && !saved.files.is_empty() && listing(dir) == Some(saved.files)
+        let same = saved.inputs == self.inputs
+            && !saved.files.is_empty()
+            && listing(dir).as_ref() == Some(&saved.files);
+        if same && saved.source != self.source {
+            // Only a faster next rebuild depends on this: a failure to
+            // write it leaves the package as good as it is.
+            let _ = self.clone().save(path, dir);
+        }
+        same
     }
 
     /// Record the package just put in `dir`.

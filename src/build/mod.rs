@@ -50,9 +50,11 @@ struct Job<'a> {
 struct Prepared {
     input: PathBuf,
     source: leaflet::Source,
-    script: Script,
     slug: String,
     synth: Arc<dyn Synthesizer>,
+    /// [`built::source_key`] of all this: the script is written only when
+    /// the package was not already built from the same.
+    source_key: String,
     took: Duration,
 }
 
@@ -115,7 +117,7 @@ pub fn run(config: &Config, cancel: &Cancel, observer: &dyn Observer) -> Result<
         chapters += prepared
             .iter()
             .filter_map(|(_, p)| p.as_ref().ok())
-            .map(|p| p.script.chapters.len())
+            .map(|p| p.source.leaflet.chapters.len())
             .sum::<usize>();
         observer.started(total, chapters);
         let done: Vec<LeafletReport> = pool.install(|| {
@@ -211,13 +213,13 @@ fn prepare(
         None => synth::voice_for_language(&source.leaflet.language, voices.voices_dir())?,
     };
     let synth = voices.get(&voice)?;
-    let script = script::write(&source.leaflet, &config.script);
+    let source_key = built::source_key(&source, &slug, &synth.id(), config);
     Ok(Prepared {
         input: input.to_path_buf(),
         source,
-        script,
         slug,
         synth,
+        source_key,
         took: started.elapsed(),
     })
 }
@@ -291,11 +293,14 @@ impl Job<'_> {
     /// Narrate (or find) every chapter of one leaflet and package it.
     fn finish(&self, p: &Prepared) -> Result<Built> {
         let _own = self.own_leaflet(&p.slug)?;
+        if let Some(done) = self.up_to_date(p) {
+            return Ok(done);
+        }
+        let script = script::write(&p.source.leaflet, &self.config.script);
         self.observer
-            .leaflet_started(&p.slug, p.script.chapters.len());
+            .leaflet_started(&p.slug, script.chapters.len());
         let synth = p.synth.as_ref();
-        let announcing = p
-            .script
+        let announcing = script
             .chapters
             .iter()
             .position(ChapterScript::announces_listening_time);
@@ -307,12 +312,11 @@ impl Job<'_> {
         let first_build =
             announcing.is_some()
                 && synth.utterances_independent()
-                && !p.script.chapters.iter().enumerate().any(|(i, c)| {
+                && !script.chapters.iter().enumerate().any(|(i, c)| {
                     Some(i) != announcing && self.cache.has(&self.chapter_key(synth, c))
                 });
         let premade = Premade::default();
-        let others: Vec<Result<Option<ChapterAudio>>> = p
-            .script
+        let others: Vec<Result<Option<ChapterAudio>>> = script
             .chapters
             .par_iter()
             .enumerate()
@@ -329,7 +333,7 @@ impl Job<'_> {
             })
             .collect();
         let mut audio: Vec<Option<ChapterAudio>> = others.into_iter().collect::<Result<_>>()?;
-        let mut script = p.script.clone();
+        let mut script = script;
         if let Some(at) = announcing {
             let (chapter, a) = self.settle_listening_time(synth, &script, &audio, at, &premade)?;
             script.chapters[at] = chapter;
@@ -351,6 +355,27 @@ impl Job<'_> {
         let held = lock::leaflet(out, slug, &|| self.observer.waiting(&out.join(slug)))?;
         stage::recover_leaflet(out, slug)?;
         Ok(Some(held))
+    }
+
+    /// The report of a leaflet whose package was built from exactly what
+    /// `p` holds and is untouched since (`--force` builds it again anyway).
+    fn up_to_date(&self, p: &Prepared) -> Option<Built> {
+        let config = self.config;
+        let dir = config.out.join(&p.slug);
+        if config.force {
+            return None;
+        }
+        let (chapters, audio_s) =
+            built::up_to_date(&built::path(&config.out, &p.slug), &dir, &p.source_key)?;
+        Some(Built {
+            warnings: p.source.leaflet.warnings.clone(),
+            slug: p.slug.clone(),
+            dir,
+            chapters,
+            synthesized: 0,
+            reused: chapters,
+            audio_s,
+        })
     }
 
     /// Speak a chapter's utterances that do not wait for the listening time.
@@ -476,7 +501,7 @@ impl Job<'_> {
             reused: audio.len() - synthesized,
             audio_s: book.total_s(),
         };
-        let record = built::Record::new(&book, config);
+        let record = built::Record::new(&book, config, &p.source_key);
         let record_path = built::path(&config.out, &p.slug);
         if !config.force && record.matches(&record_path, &target) {
             return Ok(built);

@@ -66,6 +66,33 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    /// Every entry that can change what is said, in a fixed order (the
+    /// maps' own order differs from run to run), for the build's record of
+    /// what a package was made from.
+    pub fn fingerprint(&self) -> String {
+        fn sorted<V: std::fmt::Debug>(map: &HashMap<String, V>) -> Vec<(&String, String)> {
+            let mut v: Vec<_> = map.iter().map(|(k, v)| (k, format!("{v:?}"))).collect();
+            v.sort();
+            v
+        }
+        fn set(s: &HashSet<String>) -> Vec<&String> {
+            let mut v: Vec<_> = s.iter().collect();
+            v.sort();
+            v
+        }
+        let patterns: Vec<(&str, &String)> =
+            self.patterns.iter().map(|(r, s)| (r.as_str(), s)).collect();
+        format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            sorted(&self.say),
+            sorted(&self.phones),
+            sorted(&self.phonemes),
+            patterns,
+            set(&self.acronym_words),
+            set(&self.acronym_letters),
+        )
+    }
+
     /// The built-in English lexicon.
     pub fn built_in() -> Lexicon {
         let mut lex = Lexicon::default();
@@ -275,6 +302,18 @@ fn line_of(text: &str, needle: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fingerprint_is_the_same_for_the_same_entries_and_changes_with_them() {
+        // Each map has its own random order: the fingerprint must not.
+        let a = Lexicon::built_in().fingerprint();
+        let b = Lexicon::built_in().fingerprint();
+        assert_eq!(a, b);
+        let mut c = Lexicon::built_in();
+        c.merge("[say]\nphysio = \"physiotherapy\"\n", Path::new("team.toml"))
+            .unwrap();
+        assert_ne!(a, c.fingerprint());
+    }
 
     #[test]
     fn a_user_lexicon_respells_words_and_patterns() {
