@@ -310,8 +310,11 @@ mod tests {
         let b = Lexicon::built_in().fingerprint();
         assert_eq!(a, b);
         let mut c = Lexicon::built_in();
-        c.merge("[say]\nphysio = \"physiotherapy\"\n", Path::new("team.toml"))
-            .unwrap();
+        c.merge(
+            "[say]\nphysio = \"physiotherapy\"\n",
+            Path::new("team.toml"),
+        )
+        .unwrap();
         assert_ne!(a, c.fingerprint());
     }
 
