@@ -149,11 +149,21 @@ impl BitWriter {
     }
 
     /// Append the low `n` bits of `v`, MSB-first.
+    ///
+    /// audio-leaflet patch: as many bits at a time as the current byte has
+    /// room for, rather than one at a time (the same bytes; the spectrum's
+    /// Huffman codes and signs are written through here, a few hundred calls
+    /// a granule).
     pub fn write(&mut self, v: u32, n: u32) {
-        for i in (0..n).rev() {
-            let bit = ((v >> i) & 1) as u8;
-            self.cur = (self.cur << 1) | bit;
-            self.nbits += 1;
+        debug_assert!(n <= 32, "at most 32 bits at a time");
+        let mut left = n;
+        while left > 0 {
+            let room = 8 - u32::from(self.nbits);
+            let take = room.min(left);
+            let chunk = (v >> (left - take)) & ((1u32 << take) - 1);
+            self.cur = ((u32::from(self.cur) << take) | chunk) as u8;
+            self.nbits += take as u8;
+            left -= take;
             if self.nbits == 8 {
                 self.bytes.push(self.cur);
                 self.cur = 0;
@@ -182,6 +192,34 @@ impl BitWriter {
 #[cfg(test)]
 mod peek_tests {
     use super::*;
+
+    /// audio-leaflet patch: the chunked `write` puts down the bits the
+    /// one-bit-at-a-time version did.
+    #[test]
+    fn chunked_write_matches_bit_by_bit() {
+        let mut state = 0x9E37_79B9u32;
+        let mut fast = BitWriter::new();
+        let (mut bytes, mut cur, mut nbits) = (Vec::new(), 0u8, 0u8);
+        for _ in 0..5_000 {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let n = state % 33;
+            let v = state.rotate_left(13);
+            fast.write(v, n);
+            for i in (0..n).rev() {
+                cur = (cur << 1) | ((v >> i) & 1) as u8;
+                nbits += 1;
+                if nbits == 8 {
+                    bytes.push(cur);
+                    (cur, nbits) = (0, 0);
+                }
+            }
+            assert_eq!(fast.bit_len(), bytes.len() * 8 + nbits as usize);
+        }
+        if nbits > 0 {
+            bytes.push(cur << (8 - nbits));
+        }
+        assert_eq!(fast.finish(), bytes);
+    }
 
     /// The original bit-at-a-time implementation, kept forever as the oracle the
     /// word-load `peek` is gated against (codec-optimize: the slow version stays

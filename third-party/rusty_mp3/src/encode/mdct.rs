@@ -146,12 +146,18 @@ pub fn forward(
             for n in 0..36 {
                 z[n] = u[n] * t.win[wt][n];
             }
-            for k in 0..18 {
-                let mut acc = 0f32;
-                for (n, &zn) in z.iter().enumerate() {
-                    acc += zn * t.cos36[n][k];
+            // audio-leaflet patch: the sums run over `n` outside and all 18
+            // lines inside, so the inner loop is a contiguous row the
+            // compiler vectorises; each line still adds its terms in the
+            // same order, so the result is bit for bit the same.
+            let mut acc = [0f32; 18];
+            for (n, &zn) in z.iter().enumerate() {
+                for (a, &c) in acc.iter_mut().zip(t.cos36[n].iter()) {
+                    *a += zn * c;
                 }
-                lines[base + k] = ALPHA_LONG * acc;
+            }
+            for (line, a) in lines[base..base + 18].iter_mut().zip(acc) {
+                *line = ALPHA_LONG * a;
             }
         }
 
