@@ -23,6 +23,7 @@
 //! - `error`, `fsutil`, `plain`, `slug` and the other helpers are usable from
 //!   anywhere and use only each other.
 
+pub mod alloc;
 pub mod audio;
 pub mod build;
 pub mod cli;

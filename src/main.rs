@@ -1,6 +1,7 @@
 use clap::Parser;
 
 fn main() {
+    audio_leaflet::alloc::hand_back_large_buffers();
     let cli = audio_leaflet::cli::Cli::parse();
     match audio_leaflet::cli::run(cli) {
         Ok(code) => std::process::exit(code),

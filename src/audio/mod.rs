@@ -13,34 +13,47 @@ use crate::fsutil;
 
 pub use pcm::{Pcm, Span, Speech};
 
-/// Encode mono 16-bit PCM as a WAV file in memory.
-pub fn wav_bytes(pcm: &Pcm) -> Result<Vec<u8>, hound::Error> {
+/// Samples handed to the WAV writer at a time (its sample writer holds a
+/// buffer of that many).
+const WAV_CHUNK: usize = 1 << 16;
+
+/// Write mono 16-bit PCM as a WAV file to `out`, a piece at a time.
+fn write_wav_to<W: std::io::Write + std::io::Seek>(out: W, pcm: &Pcm) -> Result<(), hound::Error> {
     let spec = hound::WavSpec {
         channels: 1,
         sample_rate: pcm.sample_rate,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let mut cursor = Cursor::new(Vec::with_capacity(44 + pcm.samples.len() * 2));
-    let mut writer = hound::WavWriter::new(&mut cursor, spec)?;
-    {
-        let mut w = writer.get_i16_writer(pcm.samples.len() as u32);
-        for &s in &pcm.samples {
+    let mut writer = hound::WavWriter::new(out, spec)?;
+    for chunk in pcm.samples.chunks(WAV_CHUNK) {
+        let mut w = writer.get_i16_writer(chunk.len() as u32);
+        for &s in chunk {
             w.write_sample(s);
         }
         w.flush()?;
     }
-    writer.finalize()?;
+    writer.finalize()
+}
+
+/// Encode mono 16-bit PCM as a WAV file in memory.
+pub fn wav_bytes(pcm: &Pcm) -> Result<Vec<u8>, hound::Error> {
+    let mut cursor = Cursor::new(Vec::with_capacity(44 + pcm.samples.len() * 2));
+    write_wav_to(&mut cursor, pcm)?;
     Ok(cursor.into_inner())
 }
 
-/// Write a WAV file atomically (temporary file, then rename).
+/// Write a WAV file atomically (temporary file, then rename), straight to
+/// the file rather than through a copy of it in memory.
 pub fn write_wav(path: &Path, pcm: &Pcm) -> Result<()> {
-    let bytes = wav_bytes(pcm).map_err(|source| Error::Wav {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    fsutil::write_bytes_atomic(path, &bytes)
+    fsutil::write_file_atomic(path, |file| {
+        let mut out = std::io::BufWriter::new(file);
+        write_wav_to(&mut out, pcm).map_err(|e| match e {
+            hound::Error::IoError(e) => e,
+            other => std::io::Error::other(other),
+        })?;
+        std::io::Write::flush(&mut out)
+    })
 }
 
 /// The samples of a mono 16-bit WAV file (as [`write_wav`] writes them).

@@ -88,6 +88,9 @@ pub fn join_utterances(
         speech.marks.push(Span { start, end });
         speech.pcm.push_silence(u.pause_after_ms);
     }
+    // The buffer grew by doubling: give back what it did not fill before
+    // the chapter is mastered beside it.
+    speech.pcm.samples.shrink_to_fit();
     Ok(speech)
 }
 
