@@ -7,6 +7,7 @@ pub mod check;
 pub mod lexicon;
 pub mod normalize;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::leaflet::{Block, Leaflet};
@@ -122,9 +123,11 @@ pub fn write(leaflet: &Leaflet, options: &Options) -> Script {
     let lang = Lang::from_code(&leaflet.language);
     let say = |text: &str| normalize::spoken(text, lang, &options.lexicon);
     let count = leaflet.chapters.len();
+    // Chapter by chapter in parallel: a leaflet's script is written before
+    // any of it is narrated, so this is time nothing else can use.
     let chapters = leaflet
         .chapters
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, chapter)| {
             let mut utterances = vec![Utterance {
