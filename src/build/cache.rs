@@ -205,10 +205,19 @@ impl Cache {
             }
             self.store(key, mastered).map_err(|e| e.to_string())
         });
-        match result {
+        let result = match result {
             Ok(entry) => Ok((entry.clone(), made)),
             Err(why) => Err(Error::Other(why.clone())),
+        };
+        // Settled: a later request finds it on disk (or tries again after
+        // an error), so the slot need not outlive its waiters; a batch of
+        // thousands of leaflets would otherwise hold one per chapter. With
+        // --force the disk is not looked at, so the slot stays: a chapter
+        // two leaflets share is still narrated once.
+        if !self.force {
+            self.in_flight.lock().expect("cache lock").remove(key);
         }
+        result
     }
 
     /// Write the audio first and its description last: an entry is only
