@@ -75,18 +75,15 @@ pub fn source_key(
     for f in &config.formats {
         part(f.name().as_bytes());
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    super::hex(&h.finalize())
 }
 
 /// When the package in `dir` was built from `key` (its record at `path`
 /// says so) and is untouched since: its chapter count and length.
 pub fn up_to_date(path: &Path, dir: &Path, key: &str) -> Option<(usize, f64)> {
     let saved = read(path)?;
-    (!saved.source.is_empty()
-        && saved.source == key
-        && !saved.files.is_empty()
-        && listing(dir) == Some(saved.files))
-    .then_some((saved.chapters, saved.audio_s))
+    (!saved.source.is_empty() && saved.source == key && saved.untouched(dir))
+        .then_some((saved.chapters, saved.audio_s))
 }
 
 fn read(path: &Path) -> Option<Record> {
@@ -108,7 +105,7 @@ impl Record {
         }
         h.update(program().as_bytes());
         Record {
-            inputs: h.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+            inputs: super::hex(&h.finalize()),
             files: Vec::new(),
             source: source.to_string(),
             chapters: book.chapters.len(),
@@ -125,15 +122,18 @@ impl Record {
         let Some(saved) = read(path) else {
             return false;
         };
-        let same = saved.inputs == self.inputs
-            && !saved.files.is_empty()
-            && listing(dir).as_ref() == Some(&saved.files);
+        let same = saved.inputs == self.inputs && saved.untouched(dir);
         if same && saved.source != self.source {
             // Only a faster next rebuild depends on this: a failure to
             // write it leaves the package as good as it is.
             let _ = self.clone().save(path, dir);
         }
         same
+    }
+
+    /// Whether `dir` holds the files this saved record lists, as they were.
+    fn untouched(&self, dir: &Path) -> bool {
+        !self.files.is_empty() && listing(dir).as_ref() == Some(&self.files)
     }
 
     /// Record the package just put in `dir`.

@@ -296,7 +296,7 @@ impl Job<'_> {
         if let Some(done) = self.up_to_date(p) {
             return Ok(done);
         }
-        let script = script::write(&p.source.leaflet, &self.config.script);
+        let mut script = script::write(&p.source.leaflet, &self.config.script);
         self.observer
             .leaflet_started(&p.slug, script.chapters.len());
         let synth = p.synth.as_ref();
@@ -333,7 +333,6 @@ impl Job<'_> {
             })
             .collect();
         let mut audio: Vec<Option<ChapterAudio>> = others.into_iter().collect::<Result<_>>()?;
-        let mut script = script;
         if let Some(at) = announcing {
             let (chapter, a) = self.settle_listening_time(synth, &script, &audio, at, &premade)?;
             script.chapters[at] = chapter;
@@ -361,10 +360,10 @@ impl Job<'_> {
     /// `p` holds and is untouched since (`--force` builds it again anyway).
     fn up_to_date(&self, p: &Prepared) -> Option<Built> {
         let config = self.config;
-        let dir = config.out.join(&p.slug);
         if config.force {
             return None;
         }
+        let dir = config.out.join(&p.slug);
         let (chapters, audio_s) =
             built::up_to_date(&built::path(&config.out, &p.slug), &dir, &p.source_key)?;
         Some(Built {
