@@ -20,6 +20,16 @@ fn main() {
     let script = script::write(&source.leaflet, &options);
     let settings = build::voice_settings(&options, None, std::path::Path::new("/nonexistent"));
     let voice = synth::open(synth::DEFAULT_VOICE, &settings).expect("the built-in voice opens");
+    // One worker: the voice speaks a chapter's utterances on the rayon pool
+    // it is called from, and this measures the narration's cost on one core.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a worker thread starts");
+    pool.install(|| narrate(&script, voice.as_ref()));
+}
+
+fn narrate(script: &script::Script, voice: &dyn synth::Synthesizer) {
     let started = Instant::now();
     let mut seconds = 0.0;
     let mut each = Vec::new();

@@ -164,4 +164,13 @@ impl Synthesizer for Flite {
             sample_rate: audio.sample_rate,
         })
     }
+
+    /// The engine is shared and each utterance is spoken on its own, so a
+    /// chapter's utterances are spoken in parallel.
+    fn synthesize_utterances(&self, units: &[super::Unit]) -> Result<super::Speech> {
+        let engine = self.engine()?;
+        super::join_utterances_parallel(units, self.sample_rate, |u| {
+            Ok(engine.synthesize(&u.text).samples)
+        })
+    }
 }

@@ -94,6 +94,23 @@ pub fn join_utterances(
     Ok(speech)
 }
 
+/// [`join_utterances`] with the units spoken in parallel on the current
+/// rayon pool (a chapter's sentences share the cores that a build with
+/// fewer chapters than workers, or a rebuild of one chapter, leaves idle),
+/// then joined in order: the same samples as speaking them one by one.
+pub fn join_utterances_parallel(
+    units: &[Unit],
+    sample_rate: u32,
+    speak: impl Fn(&Unit) -> Result<Vec<i16>> + Sync + Send,
+) -> Result<Speech> {
+    use rayon::prelude::*;
+    let spoken: Vec<Vec<i16>> = units.par_iter().map(speak).collect::<Result<_>>()?;
+    let mut spoken = spoken.into_iter();
+    join_utterances(units, sample_rate, |_, _| {
+        Ok(spoken.next().expect("one piece of speech per unit"))
+    })
+}
+
 /// A voice that can be chosen with `--voice`. Owned strings, because the
 /// espeak-ng voices are only known once the program has been asked.
 #[derive(Debug, Clone, Serialize)]
