@@ -36,8 +36,87 @@ pub const RATES: [u32; 9] = [
 ];
 
 /// Encode `samples` (mono, at `sample_rate`) at [`bitrate_kbps`]. The
-/// result is the same bytes for the same samples.
+/// result is the same bytes for the same samples, however many threads the
+/// current rayon pool has.
+///
+/// A long chapter is cut at pauses into pieces of [`PIECE_S`] seconds or
+/// more ([`cuts`]), the pieces are encoded in parallel, and their streams
+/// are joined frame for frame as [`splice`] joins chapters: a rebuild of one
+/// chapter, or the last chapters of a build, then use every core. Each cut
+/// falls on a frame boundary inside digital silence long enough to cover
+/// the codec's delay and its overlapping windows on both sides, so the
+/// joined stream decodes exactly as the pieces do one after another.
 pub fn encode(samples: &[i16], sample_rate: u32) -> Result<Vec<u8>, String> {
+    use rayon::prelude::*;
+    let cuts = cuts(samples, sample_rate);
+    if cuts.is_empty() {
+        return encode_whole(samples, sample_rate);
+    }
+    let mut bounds = vec![0];
+    bounds.extend(&cuts);
+    bounds.push(samples.len());
+    let pieces: Vec<&[i16]> = bounds.windows(2).map(|w| &samples[w[0]..w[1]]).collect();
+    let streams: Vec<Vec<u8>> = pieces
+        .par_iter()
+        .map(|piece| encode_whole(piece, sample_rate))
+        .collect::<Result<_, _>>()?;
+    let parts: Vec<(&[u8], u64)> = streams
+        .iter()
+        .zip(&pieces)
+        .map(|(bytes, piece)| (bytes.as_slice(), piece.len() as u64))
+        .collect();
+    match splice(&parts, sample_rate) {
+        Some(joined) => Ok(joined),
+        // Not expected (every cut is whole frames from the start), but the
+        // chapter is still encoded rather than lost.
+        None => encode_whole(samples, sample_rate),
+    }
+}
+
+/// The shortest piece, in seconds, a chapter is cut into for encoding: long
+/// enough that the few frames a piece adds (its own start) cost little.
+pub const PIECE_S: usize = 8;
+
+/// Where a chapter is cut into pieces for encoding: sample offsets, each a
+/// whole number of frames from the start, at least [`PIECE_S`] seconds
+/// after the last cut and half that before the end. A cut needs digital
+/// silence from the codec's full delay (encoder and decoder, 1,057
+/// samples) plus three frames before it to two frames after it: the frames
+/// on either side of the seam then carry nothing but silence, which the
+/// encoder writes as empty frames, so nothing of one piece's windows or
+/// filter memory reaches the other's sound. A pause between paragraphs (600
+/// ms by default) holds that at every speech rate; an utterance's own quiet
+/// edges, which are not digital silence, do not count.
+pub fn cuts(samples: &[i16], sample_rate: u32) -> Vec<usize> {
+    use rusty_mp3::encode::lametag::{DECODER_DELAY, ENCODER_DELAY};
+    let spf = frame_samples(sample_rate) as usize;
+    let before = ENCODER_DELAY + DECODER_DELAY + 3 * spf;
+    let after = 2 * spf;
+    let piece = sample_rate as usize * PIECE_S;
+    let first_after = |from: usize| (from + piece).max(before).div_ceil(spf) * spf;
+    let mut cuts = Vec::new();
+    let mut at = first_after(0);
+    while at + piece / 2 <= samples.len() {
+        // Checked from the end, where speech that has not yet stopped
+        // shows first.
+        match samples[at - before..at + after].iter().rposition(|&s| s != 0) {
+            None => {
+                cuts.push(at);
+                at = first_after(at);
+            }
+            // The earliest frame boundary with the silence it needs after
+            // the last sound found.
+            Some(loud) => {
+                let next = (at - before + loud + 1 + before).div_ceil(spf) * spf;
+                at = next.max(at + spf);
+            }
+        }
+    }
+    cuts
+}
+
+/// The whole of `samples` as one stream.
+fn encode_whole(samples: &[i16], sample_rate: u32) -> Result<Vec<u8>, String> {
     let mut encoder = Encoder::new(sample_rate)?;
     encoder.push(samples)?;
     encoder.finish()
@@ -468,6 +547,108 @@ mod tests {
                 .fold(0.0f32, f32::max);
             assert!(worst < 1e-6, "{rate} Hz: differs by {worst}");
         }
+    }
+
+    /// Speech-like: bursts of a tone, 2 to 4 seconds each, each followed by
+    /// `pause` samples of digital silence.
+    fn talk(rate: u32, bursts: usize, pause: usize) -> Vec<i16> {
+        let mut s = Vec::new();
+        for b in 0..bursts {
+            let n = rate as usize * (2 + b % 3);
+            let hz = 200.0 + 97.0 * b as f64;
+            s.extend((0..n).map(|i| {
+                let t = i as f64 / f64::from(rate);
+                let fade = (i.min(n - i) as f64 / 200.0).min(1.0);
+                (9000.0 * fade * (2.0 * std::f64::consts::PI * hz * t).sin()) as i16
+            }));
+            s.resize(s.len() + pause, 0);
+        }
+        s
+    }
+
+    /// The shortest pause a cut can go in: the silence a cut needs plus a
+    /// frame, less one sample, so only one frame boundary fits.
+    fn tightest_pause(rate: u32) -> usize {
+        let spf = frame_samples(rate) as usize;
+        528 + 529 + 3 * spf + 2 * spf + spf - 1
+    }
+
+    #[test]
+    fn a_long_chapter_is_encoded_in_pieces_that_decode_as_one_stream() {
+        for rate in [16_000, 24_000] {
+            for pause in [rate as usize * 6 / 10, tightest_pause(rate)] {
+                let pcm = talk(rate, 12, pause);
+                let cuts = cuts(&pcm, rate);
+                assert!(cuts.len() >= 2, "{rate} Hz, pause {pause}: cuts {cuts:?}");
+                let spf = frame_samples(rate) as usize;
+                let mut bounds = vec![0];
+                bounds.extend(&cuts);
+                bounds.push(pcm.len());
+                for w in bounds.windows(2) {
+                    assert_eq!(w[0] % spf, 0);
+                    assert!(w[1] - w[0] >= rate as usize * PIECE_S / 2, "{bounds:?}");
+                }
+                let mp3 = encode(&pcm, rate).unwrap();
+                assert_eq!(frames(&mp3).map(|s| s.samples), Some(pcm.len() as u64));
+                // The joined stream decodes as each piece does on its own.
+                let delay = 528 + 529;
+                let whole = decoded(&mp3);
+                let mut expected: Vec<f32> = Vec::new();
+                for w in bounds.windows(2) {
+                    let piece = &pcm[w[0]..w[1]];
+                    let d = decoded(&encode_whole(piece, rate).unwrap());
+                    expected.extend_from_slice(&d[delay..delay + piece.len()]);
+                }
+                let got = &whole[delay..delay + pcm.len()];
+                let worst = got
+                    .iter()
+                    .zip(&expected)
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0f32, f32::max);
+                assert!(worst < 1e-6, "{rate} Hz, pause {pause}: differs by {worst}");
+                // And it is the sound that went in (the untrimmed decode
+                // also holds the Info tag's frame, as silence).
+                let (mut err, mut sig) = (0.0f64, 0.0f64);
+                for (g, &x) in whole[delay + spf..].iter().zip(&pcm) {
+                    let x = f64::from(x) / 32768.0;
+                    err += (f64::from(*g) - x).powi(2);
+                    sig += x * x;
+                }
+                let snr = 10.0 * (sig / err).log10();
+                assert!(snr > 30.0, "{rate} Hz: SNR {snr:.1} dB");
+                // The same bytes on one thread as on many.
+                let one = rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .build()
+                    .unwrap()
+                    .install(|| encode(&pcm, rate).unwrap());
+                assert_eq!(one, mp3);
+            }
+        }
+    }
+
+    #[test]
+    fn pauses_too_short_for_a_clean_seam_are_not_cut() {
+        let rate = 16_000;
+        let short = talk(rate, 12, tightest_pause(rate) - frame_samples(rate) as usize);
+        assert_eq!(cuts(&short, rate), Vec::<usize>::new());
+        assert_eq!(
+            encode(&short, rate).unwrap(),
+            encode_whole(&short, rate).unwrap()
+        );
+        // Quiet is not silence: one sample of 1 in each pause.
+        let pause = tightest_pause(rate);
+        let mut hiss = talk(rate, 12, pause);
+        let mut at = 0;
+        for b in 0..12 {
+            at += rate as usize * (2 + b % 3);
+            hiss[at + pause / 2] = 1;
+            at += pause;
+        }
+        assert_eq!(cuts(&hiss, rate), Vec::<usize>::new());
+        // A chapter shorter than two pieces is one stream.
+        let brief = talk(rate, 3, rate as usize);
+        assert_eq!(cuts(&brief, rate), Vec::<usize>::new());
     }
 
     #[test]

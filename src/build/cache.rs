@@ -30,7 +30,7 @@ use crate::package::AudioFormat;
 use crate::synth::{SynthId, Unit};
 
 /// Bump when the way audio is made changes, so old entries are not reused.
-pub const CACHE_SCHEMA: u32 = 5;
+pub const CACHE_SCHEMA: u32 = 6;
 /// The cache folder, inside the output folder's working folder.
 pub const CACHE_DIR: &str = ".audio-leaflet/cache";
 
