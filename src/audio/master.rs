@@ -5,6 +5,7 @@
 
 use super::loudness::Meter;
 use ebur128::{EbuR128, Mode};
+use rayon::prelude::*;
 
 use super::{Pcm, Span};
 
@@ -144,14 +145,24 @@ fn master_samples(body: &[i16], rate: u32) -> Mastered {
 /// the full measurement afterwards checks.
 fn aim(chapter: &Chapter, loudness: f64, ceiling: f64, rate: u32) -> f64 {
     let energy: f64 = chapter.body.iter().map(|&s| f64::from(s).powi(2)).sum();
+    let pieces = at_rest_pieces(chapter.body, rate);
     let share = |gain_db: f64| {
-        let mut lost = 0.0f64;
-        limit(chapter.body, ceiling, gain_db, rate, |k, env| {
-            if env < 1.0 {
-                let e = f64::from(env);
-                lost += f64::from(chapter.body[k]).powi(2) * (1.0 - e * e);
-            }
-        });
+        // Each piece's loss, added up in order: the same sum on any pool.
+        let lost: Vec<f64> = pieces
+            .par_iter()
+            .map(|&(from, to)| {
+                let body = &chapter.body[from..to];
+                let mut lost = 0.0f64;
+                limit(body, ceiling, gain_db, rate, |k, env| {
+                    if env < 1.0 {
+                        let e = f64::from(env);
+                        lost += f64::from(body[k]).powi(2) * (1.0 - e * e);
+                    }
+                });
+                lost
+            })
+            .collect();
+        let lost: f64 = lost.iter().sum();
         -10.0 * ((energy - lost) / energy).max(1e-6).log10()
     };
     let plain = TARGET_LUFS - loudness;
@@ -189,17 +200,63 @@ struct Chapter<'a> {
 
 impl Chapter<'_> {
     /// The finished samples at `gain_db`, limited under `ceiling`.
+    /// The body's pieces ([`at_rest_pieces`]) are limited in parallel, each
+    /// into its own part of the output.
     fn limited(&self, ceiling: f64, gain_db: f64, rate: u32) -> Vec<i16> {
         let mut out = vec![0i16; self.len];
         let gain = db_to_amp(gain_db) as f32;
-        let body = &mut out[self.lead..self.lead + self.body.len()];
-        limit(self.body, ceiling, gain_db, rate, |k, env| {
-            let mut s = self.body[k] as f32 / 32768.0;
-            s *= gain * env;
-            body[k] = (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
+        let mut rest = &mut out[self.lead..self.lead + self.body.len()];
+        let mut parts = Vec::new();
+        for (from, to) in at_rest_pieces(self.body, rate) {
+            let (part, after) = std::mem::take(&mut rest).split_at_mut(to - from);
+            parts.push((&self.body[from..to], part));
+            rest = after;
+        }
+        parts.into_par_iter().for_each(|(body, out)| {
+            limit(body, ceiling, gain_db, rate, |k, env| {
+                let mut s = body[k] as f32 / 32768.0;
+                s *= gain * env;
+                out[k] = (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
+            });
         });
         out
     }
+}
+
+/// The body cut into pieces the limiter can work on apart, in order:
+/// `(from, to)` ranges covering it. Each cut is in digital silence that
+/// starts long enough after the last sound for the limiter to be back at
+/// rest whatever it did there (its attack twice and its release, a few
+/// samples spare) and runs on for an attack, since the limiter looks that
+/// far ahead. At rest the limiter holds nothing of what came before, so
+/// a piece limited on its own gives exactly the samples the whole body
+/// would. Pieces are [`super::mp3::PIECE_S`] seconds or more; a chapter
+/// with no such pause is one piece.
+fn at_rest_pieces(body: &[i16], rate: u32) -> Vec<(usize, usize)> {
+    pieces_of(body, rate, rate as usize * super::mp3::PIECE_S)
+}
+
+/// [`at_rest_pieces`] at least `piece` samples long.
+fn pieces_of(body: &[i16], rate: u32, piece: usize) -> Vec<(usize, usize)> {
+    let attack = (rate as usize * 5 / 1000).max(1);
+    let release = (rate as usize * 50 / 1000).max(1);
+    let before = 2 * attack + release + 8;
+    let after = attack + 1;
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    let mut at = piece.max(before);
+    while at + piece / 2 <= body.len() {
+        match body[at - before..at + after].iter().rposition(|&s| s != 0) {
+            None => {
+                pieces.push((from, at));
+                from = at;
+                at += piece;
+            }
+            Some(loud) => at = (at - before + loud + 1 + before).max(at + 1),
+        }
+    }
+    pieces.push((from, body.len()));
+    pieces
 }
 
 fn finish(samples: Vec<i16>, rate: u32) -> Mastered {
@@ -246,11 +303,18 @@ fn loudness_of(chapter: &Chapter, rate: u32) -> Option<f64> {
 }
 
 /// Integrated loudness (LUFS) and true peak (dBTP) of finished samples.
+/// The two readings are independent and each reads the whole chapter, so
+/// they run side by side on the current rayon pool.
 pub fn measure_i16(pcm: &Pcm) -> Option<(f64, f64)> {
-    let mut meter = Meter::new(pcm.sample_rate)?;
-    meter.add(&pcm.samples);
-    let loudness = meter.integrated()?;
-    let peak = true_peak(&pcm.samples, pcm.sample_rate)?;
+    let (loudness, peak) = rayon::join(
+        || {
+            let mut meter = Meter::new(pcm.sample_rate)?;
+            meter.add(&pcm.samples);
+            meter.integrated()
+        },
+        || true_peak(&pcm.samples, pcm.sample_rate),
+    );
+    let (loudness, peak) = (loudness?, peak?);
     (peak > 0.0).then(|| (loudness, 20.0 * peak.log10()))
 }
 
@@ -606,6 +670,62 @@ mod tests {
                 "ceiling {ceiling_db} dB, gain {gain_db} dB"
             );
         }
+    }
+
+    #[test]
+    fn a_body_limited_in_pieces_is_the_whole_buffer_limiters() {
+        // Bursts that end on a peak and start quiet, where a limiter not
+        // yet back at rest would still be holding the gain down, with
+        // pauses from well under to just over the silence a cut needs: a
+        // cut must be made only where the pieces come out exactly as the
+        // whole.
+        let rate = 16_000u32;
+        let attack = rate as usize / 200;
+        let release = rate as usize / 20;
+        let needed = 2 * attack + release + 8 + attack + 1;
+        let piece = rate as usize / 4;
+        let mut cut = 0;
+        for pause in (needed - 400..needed + 30).step_by(25) {
+            let mut body: Vec<i16> = Vec::new();
+            for b in 0..4usize {
+                let burst = tone(rate, 0.3 + b as f64 * 0.05, 0.4, 0.0).samples;
+                let start = body.len();
+                body.extend(&burst);
+                body[start..start + 400].fill(1_000);
+                for k in (500..burst.len()).step_by(1_100) {
+                    body[start + k] = if k % 2 == 0 { 32_000 } else { -31_000 };
+                }
+                *body.last_mut().unwrap() = 30_000;
+                body.resize(body.len() + pause, 0);
+            }
+            let pieces = pieces_of(&body, rate, piece);
+            assert_eq!(pieces.first().map(|p| p.0), Some(0));
+            assert_eq!(pieces.last().map(|p| p.1), Some(body.len()));
+            assert!(pieces.windows(2).all(|w| w[0].1 == w[1].0));
+            assert_eq!(pieces.len() > 1, pause >= needed, "pause {pause}: {pieces:?}");
+            cut += pieces.len() - 1;
+            for gain_db in [3.0, 14.0] {
+                let ceiling = db_to_amp(-2.9);
+                let mut whole: Vec<f32> = body.iter().map(|&s| s as f32 / 32768.0).collect();
+                let mut padded = vec![0f32; attack];
+                padded.append(&mut whole);
+                limit_whole(&mut padded, ceiling, gain_db, rate);
+                let whole: Vec<i16> = padded[attack..]
+                    .iter()
+                    .map(|s| (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
+                    .collect();
+                let mut pieced = vec![0i16; body.len()];
+                for &(from, to) in &pieces {
+                    let part = &body[from..to];
+                    limit(part, ceiling, gain_db, rate, |k, env| {
+                        let s = part[k] as f32 / 32768.0 * db_to_amp(gain_db) as f32 * env;
+                        pieced[from + k] = (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
+                    });
+                }
+                assert_eq!(whole, pieced, "pause {pause}, gain {gain_db} dB");
+            }
+        }
+        assert!(cut >= 4, "{cut} cuts");
     }
 
     #[test]
