@@ -702,7 +702,11 @@ mod tests {
             assert_eq!(pieces.first().map(|p| p.0), Some(0));
             assert_eq!(pieces.last().map(|p| p.1), Some(body.len()));
             assert!(pieces.windows(2).all(|w| w[0].1 == w[1].0));
-            assert_eq!(pieces.len() > 1, pause >= needed, "pause {pause}: {pieces:?}");
+            assert_eq!(
+                pieces.len() > 1,
+                pause >= needed,
+                "pause {pause}: {pieces:?}"
+            );
             cut += pieces.len() - 1;
             for gain_db in [3.0, 14.0] {
                 let ceiling = db_to_amp(-2.9);

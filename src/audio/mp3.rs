@@ -99,7 +99,10 @@ pub fn cuts(samples: &[i16], sample_rate: u32) -> Vec<usize> {
     while at + piece / 2 <= samples.len() {
         // Checked from the end, where speech that has not yet stopped
         // shows first.
-        match samples[at - before..at + after].iter().rposition(|&s| s != 0) {
+        match samples[at - before..at + after]
+            .iter()
+            .rposition(|&s| s != 0)
+        {
             None => {
                 cuts.push(at);
                 at = first_after(at);
@@ -630,7 +633,11 @@ mod tests {
     #[test]
     fn pauses_too_short_for_a_clean_seam_are_not_cut() {
         let rate = 16_000;
-        let short = talk(rate, 12, tightest_pause(rate) - frame_samples(rate) as usize);
+        let short = talk(
+            rate,
+            12,
+            tightest_pause(rate) - frame_samples(rate) as usize,
+        );
         assert_eq!(cuts(&short, rate), Vec::<usize>::new());
         assert_eq!(
             encode(&short, rate).unwrap(),
