@@ -4,6 +4,7 @@
 //! peak at most -1.5 dBTP.
 
 use super::loudness::Meter;
+use super::pieces::{self, PIECE_S};
 use ebur128::{EbuR128, Mode};
 use rayon::prelude::*;
 
@@ -97,7 +98,7 @@ fn master_samples(body: &[i16], rate: u32) -> Mastered {
     let tail = (rate as u64 * TAIL_MS as u64 / 1000) as usize;
     let frame = super::mp3::frame_samples(rate) as usize;
     let len = (lead + body.len() + tail).div_ceil(frame) * frame;
-    let chapter = Chapter { lead, body, len };
+    let chapter = Chapter::new(lead, body, len, rate);
 
     let Some(loudness) = loudness_of(&chapter, rate) else {
         // Too quiet or short to measure: padded as it is (no gain, and a
@@ -145,10 +146,10 @@ fn master_samples(body: &[i16], rate: u32) -> Mastered {
 /// the full measurement afterwards checks.
 fn aim(chapter: &Chapter, loudness: f64, ceiling: f64, rate: u32) -> f64 {
     let energy: f64 = chapter.body.iter().map(|&s| f64::from(s).powi(2)).sum();
-    let pieces = at_rest_pieces(chapter.body, rate);
     let share = |gain_db: f64| {
         // Each piece's loss, added up in order: the same sum on any pool.
-        let lost: Vec<f64> = pieces
+        let lost: Vec<f64> = chapter
+            .pieces
             .par_iter()
             .map(|&(from, to)| {
                 let body = &chapter.body[from..to];
@@ -196,9 +197,20 @@ struct Chapter<'a> {
     lead: usize,
     body: &'a [i16],
     len: usize,
+    /// The body's [`at_rest_pieces`], found once for every limiter pass.
+    pieces: Vec<(usize, usize)>,
 }
 
-impl Chapter<'_> {
+impl<'a> Chapter<'a> {
+    fn new(lead: usize, body: &'a [i16], len: usize, rate: u32) -> Chapter<'a> {
+        Chapter {
+            lead,
+            body,
+            len,
+            pieces: at_rest_pieces(body, rate),
+        }
+    }
+
     /// The finished samples at `gain_db`, limited under `ceiling`.
     /// The body's pieces ([`at_rest_pieces`]) are limited in parallel, each
     /// into its own part of the output.
@@ -207,7 +219,7 @@ impl Chapter<'_> {
         let gain = db_to_amp(gain_db) as f32;
         let mut rest = &mut out[self.lead..self.lead + self.body.len()];
         let mut parts = Vec::new();
-        for (from, to) in at_rest_pieces(self.body, rate) {
+        for &(from, to) in &self.pieces {
             let (part, after) = std::mem::take(&mut rest).split_at_mut(to - from);
             parts.push((&self.body[from..to], part));
             rest = after;
@@ -224,39 +236,24 @@ impl Chapter<'_> {
 }
 
 /// The body cut into pieces the limiter can work on apart, in order:
-/// `(from, to)` ranges covering it. Each cut is in digital silence that
-/// starts long enough after the last sound for the limiter to be back at
-/// rest whatever it did there (its attack twice and its release, a few
-/// samples spare) and runs on for an attack, since the limiter looks that
-/// far ahead. At rest the limiter holds nothing of what came before, so
-/// a piece limited on its own gives exactly the samples the whole body
-/// would. Pieces are [`super::mp3::PIECE_S`] seconds or more; a chapter
-/// with no such pause is one piece.
+/// `(from, to)` ranges covering it ([`super::pieces`]). Each cut is in
+/// digital silence that starts long enough after the last sound for the
+/// limiter to be back at rest whatever it did there (its attack twice and
+/// its release, a few samples spare) and runs on for an attack, since the
+/// limiter looks that far ahead. At rest the limiter holds nothing of what
+/// came before, so a piece limited on its own gives exactly the samples the
+/// whole body would. Pieces are [`PIECE_S`] seconds or more; a chapter with
+/// no such pause is one piece.
 fn at_rest_pieces(body: &[i16], rate: u32) -> Vec<(usize, usize)> {
-    pieces_of(body, rate, rate as usize * super::mp3::PIECE_S)
+    pieces_of(body, rate, rate as usize * PIECE_S)
 }
 
 /// [`at_rest_pieces`] at least `piece` samples long.
 fn pieces_of(body: &[i16], rate: u32, piece: usize) -> Vec<(usize, usize)> {
     let attack = (rate as usize * 5 / 1000).max(1);
     let release = (rate as usize * 50 / 1000).max(1);
-    let before = 2 * attack + release + 8;
-    let after = attack + 1;
-    let mut pieces = Vec::new();
-    let mut from = 0;
-    let mut at = piece.max(before);
-    while at + piece / 2 <= body.len() {
-        match body[at - before..at + after].iter().rposition(|&s| s != 0) {
-            None => {
-                pieces.push((from, at));
-                from = at;
-                at += piece;
-            }
-            Some(loud) => at = (at - before + loud + 1 + before).max(at + 1),
-        }
-    }
-    pieces.push((from, body.len()));
-    pieces
+    let cuts = pieces::cuts(body, piece, 2 * attack + release + 8, attack + 1, 1);
+    pieces::between(&cuts, body.len())
 }
 
 fn finish(samples: Vec<i16>, rate: u32) -> Mastered {
@@ -618,11 +615,12 @@ mod tests {
         for k in 0..40 {
             pcm.samples[k * 700 + 3] = if k % 2 == 0 { 32_767 } else { -32_768 };
         }
-        let chapter = Chapter {
-            lead: 8_000,
-            body: &pcm.samples,
-            len: 8_000 + pcm.samples.len() + 16_000,
-        };
+        let chapter = Chapter::new(
+            8_000,
+            &pcm.samples,
+            8_000 + pcm.samples.len() + 16_000,
+            16_000,
+        );
         for (ceiling_db, gain_db) in [(-2.9, 6.0), (-6.0, 12.0), (-2.9, 0.0)] {
             let ceiling = db_to_amp(ceiling_db) * 32768.0;
             let out = chapter.limited(db_to_amp(ceiling_db), gain_db, 16_000);
@@ -652,11 +650,12 @@ mod tests {
         // the lead-in, which the streaming limiter does not see.
         pcm.samples[10] = 31_000;
         pcm.samples[60] = -31_000;
-        let chapter = Chapter {
-            lead: 8_000,
-            body: &pcm.samples,
-            len: 8_000 + pcm.samples.len() + 16_000,
-        };
+        let chapter = Chapter::new(
+            8_000,
+            &pcm.samples,
+            8_000 + pcm.samples.len() + 16_000,
+            16_000,
+        );
         for (ceiling_db, gain_db) in [(-2.9, 3.0), (-6.0, 10.0), (-1.0, -3.0), (-2.9, 14.0)] {
             let mut whole = padded(&chapter);
             limit_whole(&mut whole, db_to_amp(ceiling_db), gain_db, 16_000);
@@ -735,11 +734,12 @@ mod tests {
     #[test]
     fn loudness_measured_a_block_at_a_time_is_the_whole_chapters() {
         let pcm = tone(16_000, 3.3, 0.2, 0.1);
-        let chapter = Chapter {
-            lead: 8_000,
-            body: &pcm.samples,
-            len: 8_000 + pcm.samples.len() + 16_001,
-        };
+        let chapter = Chapter::new(
+            8_000,
+            &pcm.samples,
+            8_000 + pcm.samples.len() + 16_001,
+            16_000,
+        );
         let whole: Vec<i16> = padded(&chapter)
             .iter()
             .map(|s| (s * 32768.0) as i16)
@@ -763,11 +763,7 @@ mod tests {
                 ((2.0 * std::f64::consts::PI * 180.0 * t).sin() * burst * 30_000.0) as i16
             })
             .collect();
-        let chapter = Chapter {
-            lead: 8_000,
-            body: &samples,
-            len: 8_000 + samples.len() + 16_000,
-        };
+        let chapter = Chapter::new(8_000, &samples, 8_000 + samples.len() + 16_000, rate);
         let loudness = loudness_of(&chapter, rate).unwrap();
         let ceiling = db_to_amp(PEAK_AIM_DBTP - 1.0);
         let gain_db = aim(&chapter, loudness, ceiling, rate);

@@ -4,6 +4,7 @@ mod loudness;
 pub mod master;
 pub mod mp3;
 mod pcm;
+pub mod pieces;
 
 use std::io::Cursor;
 use std::path::Path;

@@ -17,6 +17,8 @@
 
 use rusty_mp3::{Mp3Encoder, Mp3EncoderConfig};
 
+use super::pieces::PIECE_S;
+
 /// The bit rate for speech at a sample rate, in kb/s. 64 kb/s at 22.05 and
 /// 24 kHz (the natural voices and espeak-ng); 48 kb/s at 16 kHz (the
 /// embedded voice), where there is a third less audio to carry; 32 kb/s
@@ -52,10 +54,10 @@ pub fn encode(samples: &[i16], sample_rate: u32) -> Result<Vec<u8>, String> {
     if cuts.is_empty() {
         return encode_whole(samples, sample_rate);
     }
-    let mut bounds = vec![0];
-    bounds.extend(&cuts);
-    bounds.push(samples.len());
-    let pieces: Vec<&[i16]> = bounds.windows(2).map(|w| &samples[w[0]..w[1]]).collect();
+    let pieces: Vec<&[i16]> = super::pieces::between(&cuts, samples.len())
+        .into_iter()
+        .map(|(from, to)| &samples[from..to])
+        .collect();
     let streams: Vec<Vec<u8>> = pieces
         .par_iter()
         .map(|piece| encode_whole(piece, sample_rate))
@@ -73,49 +75,26 @@ pub fn encode(samples: &[i16], sample_rate: u32) -> Result<Vec<u8>, String> {
     }
 }
 
-/// The shortest piece, in seconds, a chapter is cut into for encoding: long
-/// enough that the few frames a piece adds (its own start) cost little.
-pub const PIECE_S: usize = 8;
-
-/// Where a chapter is cut into pieces for encoding: sample offsets, each a
-/// whole number of frames from the start, at least [`PIECE_S`] seconds
-/// after the last cut and half that before the end. A cut needs digital
-/// silence from the codec's full delay (encoder and decoder, 1,057
-/// samples) plus three frames before it to two frames after it: the frames
-/// on either side of the seam then carry nothing but silence, which the
-/// encoder writes as empty frames, so nothing of one piece's windows or
-/// filter memory reaches the other's sound. A pause between paragraphs (600
-/// ms by default) holds that at every speech rate; an utterance's own quiet
-/// edges, which are not digital silence, do not count.
+/// Where a chapter is cut into pieces for encoding ([`super::pieces`]):
+/// sample offsets, each a whole number of frames from the start, pieces of
+/// [`PIECE_S`] seconds or more. A cut needs digital silence from the
+/// codec's full delay (encoder and decoder, 1,057 samples) plus three
+/// frames before it to two frames after it: the frames on either side of
+/// the seam then carry nothing but silence, which the encoder writes as
+/// empty frames, so nothing of one piece's windows or filter memory reaches
+/// the other's sound. A pause between paragraphs (600 ms by default) holds
+/// that at every speech rate; an utterance's own quiet edges, which are not
+/// digital silence, do not count.
 pub fn cuts(samples: &[i16], sample_rate: u32) -> Vec<usize> {
     use rusty_mp3::encode::lametag::{DECODER_DELAY, ENCODER_DELAY};
     let spf = frame_samples(sample_rate) as usize;
-    let before = ENCODER_DELAY + DECODER_DELAY + 3 * spf;
-    let after = 2 * spf;
-    let piece = sample_rate as usize * PIECE_S;
-    let first_after = |from: usize| (from + piece).max(before).div_ceil(spf) * spf;
-    let mut cuts = Vec::new();
-    let mut at = first_after(0);
-    while at + piece / 2 <= samples.len() {
-        // Checked from the end, where speech that has not yet stopped
-        // shows first.
-        match samples[at - before..at + after]
-            .iter()
-            .rposition(|&s| s != 0)
-        {
-            None => {
-                cuts.push(at);
-                at = first_after(at);
-            }
-            // The earliest frame boundary with the silence it needs after
-            // the last sound found.
-            Some(loud) => {
-                let next = (at - before + loud + 1 + before).div_ceil(spf) * spf;
-                at = next.max(at + spf);
-            }
-        }
-    }
-    cuts
+    super::pieces::cuts(
+        samples,
+        sample_rate as usize * PIECE_S,
+        ENCODER_DELAY + DECODER_DELAY + 3 * spf,
+        2 * spf,
+        spf,
+    )
 }
 
 /// The whole of `samples` as one stream.
