@@ -40,6 +40,11 @@ impl Packager for Bundle {
         "the package as one zip file to email or copy, with a README.txt on how to play it"
     }
 
+    /// The zip holds the files the formats before it wrote.
+    fn alone(&self) -> bool {
+        true
+    }
+
     fn owns(&self, file: &str) -> bool {
         file == ZIP_FILE
     }

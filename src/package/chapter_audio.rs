@@ -20,6 +20,11 @@ impl Packager for ChapterAudio {
         "one MP3 (or WAV, with --audio wav) file per chapter, always written"
     }
 
+    /// The other formats read the chapter files.
+    fn alone(&self) -> bool {
+        true
+    }
+
     fn always(&self) -> bool {
         true
     }

@@ -179,6 +179,12 @@ impl SingleFile for ManifestWriter {
         true
     }
 
+    /// Written last, once everything else is: a package with a manifest
+    /// is complete.
+    fn alone(&self) -> bool {
+        true
+    }
+
     fn about(&self) -> &'static str {
         "manifest.json, the chapter index for programs, always written"
     }

@@ -168,6 +168,14 @@ pub trait Packager: Sync {
     fn by_default(&self) -> bool {
         true
     }
+    /// Whether this format is written alone: once every format before it
+    /// in [`REGISTRY`] is finished, and before any format after it starts,
+    /// because it reads what they wrote or they read what it writes. The
+    /// formats between two that are written alone are written side by
+    /// side ([`write_all`]), so none of them may read another's files.
+    fn alone(&self) -> bool {
+        false
+    }
     /// Whether this format writes a file of this name, for this book or an
     /// earlier one: a rebuild replaces such files and removes them when no
     /// longer written; any other file in a package is staff's and is kept.
@@ -184,6 +192,9 @@ pub trait SingleFile {
     fn name(&self) -> &'static str;
     fn about(&self) -> &'static str;
     fn always(&self) -> bool {
+        false
+    }
+    fn alone(&self) -> bool {
         false
     }
     fn file(&self) -> &'static str;
@@ -258,6 +269,10 @@ impl<T: SingleFile + Sync> Packager for T {
         SingleFile::always(self)
     }
 
+    fn alone(&self) -> bool {
+        SingleFile::alone(self)
+    }
+
     fn owns(&self, file: &str) -> bool {
         file == self.file()
     }
@@ -272,11 +287,27 @@ impl<T: SingleFile + Sync> Packager for T {
     }
 }
 
-/// Run the packagers in order.
+/// Run the packagers: in order where one is written [`Packager::alone`],
+/// and side by side on the current rayon pool between those. The names
+/// come back in the packagers' order, and so does the first error, however
+/// the work was spread.
 pub fn write_all(book: &Book, out: &Output, packagers: &[&dyn Packager]) -> Result<Vec<String>> {
+    use rayon::prelude::*;
     let mut files = Vec::new();
-    for p in packagers {
-        files.extend(p.write(book, out)?);
+    let mut rest = packagers;
+    while let Some(first) = rest.first() {
+        let n = if first.alone() {
+            1
+        } else {
+            rest.iter().position(|p| p.alone()).unwrap_or(rest.len())
+        };
+        let (group, after) = rest.split_at(n);
+        let written: Vec<Result<Vec<String>>> =
+            group.par_iter().map(|p| p.write(book, out)).collect();
+        for names in written {
+            files.extend(names?);
+        }
+        rest = after;
     }
     Ok(files)
 }
@@ -298,12 +329,146 @@ mod tests {
         assert_eq!(names.len(), unique.len(), "{names:?}");
         assert_eq!(names.last(), Some(&"manifest"));
         assert!(REGISTRY[0].always(), "the chapter audio comes first");
+        let alone: Vec<&str> = REGISTRY
+            .iter()
+            .filter(|p| p.alone())
+            .map(|p| p.name())
+            .collect();
+        assert_eq!(alone, ["audio", "zip", "manifest"]);
         let chosen = select(&["daisy".to_string()]).unwrap();
         let chosen: Vec<&str> = chosen.iter().map(|p| p.name()).collect();
         assert_eq!(chosen, ["audio", "daisy", "manifest"]);
         let all: Vec<&str> = select(&[]).unwrap().iter().map(|p| p.name()).collect();
         assert!(!all.contains(&"m4b"), "m4b only when named: {all:?}");
         assert_eq!(all.len(), REGISTRY.len() - 1);
+    }
+
+    /// A format that notes when it starts and ends, and takes a while.
+    struct Timed {
+        name: &'static str,
+        alone: bool,
+        log: &'static std::sync::Mutex<Vec<(&'static str, bool)>>,
+        fail: bool,
+    }
+
+    impl Packager for Timed {
+        fn name(&self) -> &'static str {
+            self.name
+        }
+        fn about(&self) -> &'static str {
+            ""
+        }
+        fn alone(&self) -> bool {
+            self.alone
+        }
+        fn owns(&self, _: &str) -> bool {
+            false
+        }
+        fn write(&self, _: &Book, _: &Output) -> Result<Vec<String>> {
+            self.log.lock().unwrap().push((self.name, true));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            self.log.lock().unwrap().push((self.name, false));
+            if self.fail {
+                return Err(crate::Error::Other(format!("{} failed", self.name)));
+            }
+            Ok(vec![format!("{}.file", self.name)])
+        }
+        fn check(&self, _: &mut check::Checker, _: &Manifest) {}
+    }
+
+    fn empty_book() -> Book {
+        Book {
+            title: String::new(),
+            language: "en".into(),
+            organisation: None,
+            slug: "x".into(),
+            identifier: String::new(),
+            date: String::new(),
+            source_file: String::new(),
+            source_sha256: String::new(),
+            backend: String::new(),
+            model_sha256: String::new(),
+            voice: String::new(),
+            rate_wpm: 160,
+            sample_rate: 16_000,
+            audio_format: AudioFormat::Mp3,
+            chapters: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn formats_written_alone_never_overlap_the_others_and_names_keep_their_order() {
+        static LOG: std::sync::Mutex<Vec<(&str, bool)>> = std::sync::Mutex::new(Vec::new());
+        let f = |name, alone, fail| Timed {
+            name,
+            alone,
+            log: &LOG,
+            fail,
+        };
+        let all = [
+            f("audio", true, false),
+            f("a", false, false),
+            f("b", false, false),
+            f("c", false, false),
+            f("zip", true, false),
+            f("d", false, false),
+            f("manifest", true, false),
+        ];
+        let chosen: Vec<&dyn Packager> = all.iter().map(|p| p as &dyn Packager).collect();
+        let dir = std::path::Path::new(".");
+        let out = Output {
+            dir,
+            previous: None,
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let files = pool
+            .install(|| write_all(&empty_book(), &out, &chosen))
+            .unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.trim_end_matches(".file")).collect();
+        assert_eq!(names, ["audio", "a", "b", "c", "zip", "d", "manifest"]);
+        let log = LOG.lock().unwrap().clone();
+        // Each format written alone runs with nothing else running.
+        let mut running: Vec<&str> = Vec::new();
+        for (name, starts) in &log {
+            if *starts {
+                running.push(name);
+            } else {
+                running.retain(|r| r != name);
+            }
+            let alone = ["audio", "zip", "manifest"];
+            if running.iter().any(|r| alone.contains(r)) {
+                assert_eq!(running.len(), 1, "{running:?} at once in {log:?}");
+            }
+        }
+        // Those between the chapter audio and the zip overlapped.
+        let most = log
+            .iter()
+            .scan(0i32, |n, (_, starts)| {
+                *n += if *starts { 1 } else { -1 };
+                Some(*n)
+            })
+            .max();
+        assert!(most >= Some(2), "{log:?}");
+
+        // The first failure in the registry's order is the one reported,
+        // and no format after its group is written.
+        LOG.lock().unwrap().clear();
+        let failing = [
+            f("audio", true, false),
+            f("a", false, false),
+            f("b", false, true),
+            f("c", false, true),
+            f("manifest", true, false),
+        ];
+        let chosen: Vec<&dyn Packager> = failing.iter().map(|p| p as &dyn Packager).collect();
+        let err = pool
+            .install(|| write_all(&empty_book(), &out, &chosen))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "b failed");
+        assert!(!LOG.lock().unwrap().iter().any(|(n, _)| *n == "manifest"));
     }
 
     #[test]
