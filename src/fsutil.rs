@@ -5,6 +5,17 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// The buffer for reading and writing package files: big enough that a
+/// megabyte of audio is a handful of system calls, not a hundred (on a
+/// rebuild those calls were a fifth of the time spent packaging).
+pub const IO_BUFFER: usize = 256 * 1024;
+
+/// Copy the whole file at `path` into `to`, in [`IO_BUFFER`] pieces.
+pub fn copy_file_into(path: &Path, to: &mut impl Write) -> std::io::Result<u64> {
+    let file = std::fs::File::open(path)?;
+    std::io::copy(&mut std::io::BufReader::with_capacity(IO_BUFFER, file), to)
+}
+
 /// Write `path` through a temporary file in the same folder, renamed into place
 /// once complete, so a crash never leaves a half-written output behind.
 pub fn write_atomic<F>(path: &Path, fill: F) -> Result<()>
@@ -12,7 +23,7 @@ where
     F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
 {
     write_file_atomic(path, |file| {
-        let mut buf = std::io::BufWriter::new(file);
+        let mut buf = std::io::BufWriter::with_capacity(IO_BUFFER, file);
         fill(&mut buf)?;
         buf.flush()
     })

@@ -65,17 +65,15 @@ impl Packager for Bundle {
         names.sort();
         let dir = out.dir;
         fsutil::write_file_atomic(&path, |file| {
-            let mut zip = ZipWriter::new(file);
+            let mut zip = ZipWriter::new(std::io::BufWriter::with_capacity(fsutil::IO_BUFFER, file));
             let folder = &book.slug;
             zip.start_file(format!("{folder}/{README_FILE}"), options(README_FILE))?;
             zip.write_all(readme(book, &names).as_bytes())?;
             for name in &names {
                 zip.start_file(format!("{folder}/{name}"), options(name))?;
-                let mut from = std::fs::File::open(dir.join(name))?;
-                std::io::copy(&mut from, &mut zip)?;
+                fsutil::copy_file_into(&dir.join(name), &mut zip)?;
             }
-            zip.finish()?;
-            Ok(())
+            zip.finish()?.flush()
         })?;
         Ok(vec![ZIP_FILE.to_string()])
     }
@@ -163,6 +161,7 @@ fn check_zip(c: &mut Checker, m: &Manifest) {
         Ok(f) => f,
         Err(e) => return c.problem(ZIP_FILE, format!("cannot be read ({e})")),
     };
+    let file = std::io::BufReader::with_capacity(64 * 1024, file);
     let mut zip = match ZipArchive::new(file) {
         Ok(z) => z,
         Err(e) => return c.problem(ZIP_FILE, format!("is not a zip file ({e})")),

@@ -115,7 +115,7 @@ impl Packager for Epub {
         let audio = chapter_mp3s(book, &earlier).map_err(cannot)?;
         drop(earlier);
         fsutil::write_file_atomic(&path, |file| {
-            let mut out = io::BufWriter::new(file);
+            let mut out = io::BufWriter::with_capacity(fsutil::IO_BUFFER, file);
             render(book, &plan, &audio, &mut out)?;
             out.flush()
         })?;
@@ -288,7 +288,7 @@ fn render<W: Write + io::Seek>(book: &Book, plan: &Plan, audio: &[Mp3], out: W) 
             Mp3::Bytes(bytes) => put(&mut zip, &name, false, bytes)?,
             Mp3::File(path) => {
                 zip.start_file(name, stored).map_err(io::Error::other)?;
-                io::copy(&mut std::fs::File::open(path)?, &mut zip)?;
+                fsutil::copy_file_into(path, &mut zip)?;
             }
         }
     }
