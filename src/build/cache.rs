@@ -223,13 +223,22 @@ impl Cache {
     /// Write the audio first and its description last: an entry is only
     /// there once both are complete.
     fn store(&self, key: &str, m: master::Mastered) -> std::result::Result<Entry, Error> {
-        audio::write_wav(&self.wav_path(key), &m.pcm)?;
-        if self.mp3 {
-            let path = self.mp3_path(key);
-            let bytes = audio::mp3::encode(&m.pcm.samples, m.pcm.sample_rate)
-                .map_err(|why| Error::Other(format!("cannot write `{}`: {why}", path.display())))?;
-            fsutil::write_bytes_atomic(&path, &bytes)?;
-        }
+        // The WAV is written while the MP3 is encoded.
+        let (wav, mp3) = rayon::join(
+            || audio::write_wav(&self.wav_path(key), &m.pcm),
+            || {
+                if !self.mp3 {
+                    return Ok(());
+                }
+                let path = self.mp3_path(key);
+                let bytes = audio::mp3::encode(&m.pcm.samples, m.pcm.sample_rate).map_err(
+                    |why| Error::Other(format!("cannot write `{}`: {why}", path.display())),
+                )?;
+                fsutil::write_bytes_atomic(&path, &bytes)
+            },
+        );
+        wav?;
+        mp3?;
         let entry = Entry {
             samples: m.pcm.samples.len() as u64,
             sample_rate: m.pcm.sample_rate,

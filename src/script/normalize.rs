@@ -36,6 +36,10 @@ impl Lang {
     }
 }
 
+/// The patterns write digits as `[0-9]`, not `\d`: Unicode's `\d` also
+/// takes in other scripts' digits, which the spoken forms would then fail
+/// to read (they parse ASCII), and it made the phone number patterns ten
+/// times dearer to compile, a cost every build pays once.
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("the spoken-form patterns are valid")
 }
@@ -422,21 +426,21 @@ fn handle_words(name: &str, lang: Lang) -> String {
 /// too. NHS numbers (3, 3 and 4 digits) are read the same way: they are
 /// never quantities.
 pub fn phone_numbers(text: &str, lang: Lang) -> String {
-    const EXT: &str = r"(?:\s*,?\s*\(?(?:[Ee]xt|[Ee]xtn|[Ee]xtension|x)\.?\s?(\d{2,6})\)?)?";
+    const EXT: &str = r"(?:\s*,?\s*\(?(?:[Ee]xt|[Ee]xtn|[Ee]xtension|x)\.?\s?([0-9]{2,6})\)?)?";
     static INTERNATIONAL: LazyLock<Regex> = LazyLock::new(|| {
         re(&format!(
-            r"\+(44|\d{{1,3}})[\s.-]?(?:\(0\)[\s.-]?)?(\d{{1,5}}(?:[\s.-]?\d{{1,5}}){{1,4}})\b{EXT}"
+            r"\+(44|[0-9]{{1,3}})[\s.-]?(?:\(0\)[\s.-]?)?([0-9]{{1,5}}(?:[\s.-]?[0-9]{{1,5}}){{1,4}})\b{EXT}"
         ))
     });
     static NATIONAL: LazyLock<Regex> = LazyLock::new(|| {
         re(&format!(
-            r"(?:\((0\d{{1,5}})\)|\b(0\d{{1,5}}))(?:[\s.-]?\d{{1,8}}){{1,4}}\b{EXT}"
+            r"(?:\((0[0-9]{{1,5}})\)|\b(0[0-9]{{1,5}}))(?:[\s.-]?[0-9]{{1,8}}){{1,4}}\b{EXT}"
         ))
     });
     pattern!(RELAY, r"\b18001[\s-]?(\(?[0+])");
-    pattern!(SHORT, r"\b(999|111|112|116[\s-]?\d{3})\b");
-    pattern!(NHS_NUMBER, r"\b\d{3}[\s-]\d{3}[\s-]\d{4}\b");
-    pattern!(EXTENSION, r"(?i)\b(?:ext|extn|extension)\.?\s?(\d{2,6})\b");
+    pattern!(SHORT, r"\b(999|111|112|116[\s-]?[0-9]{3})\b");
+    pattern!(NHS_NUMBER, r"\b[0-9]{3}[\s-][0-9]{3}[\s-][0-9]{4}\b");
+    pattern!(EXTENSION, r"(?i)\b(?:ext|extn|extension)\.?\s?([0-9]{2,6})\b");
     let plus = lang.word("plus", "más");
     let extension = |c: &Captures, at: usize| match c.get(at) {
         Some(e) => format!(
@@ -557,7 +561,7 @@ fn digit_groups(number: &str) -> String {
 /// said, it looks like nothing else: a three-digit top of at least 90 and a
 /// gap of 20 to 100. Numbers joined to another slash or dot (dates) are left.
 pub fn blood_pressure(text: &str, lang: Lang) -> String {
-    pattern!(READING, r"(\d{2,3})/(\d{2,3})(\s?mm\s?Hg\b)?");
+    pattern!(READING, r"([0-9]{2,3})/([0-9]{2,3})(\s?mm\s?Hg\b)?");
     pattern!(
         CONTEXT,
         r"(?i)\b(?:blood[\s-]pressures?|BP|readings?|systolic|diastolic|hypertension|mmHg)\b"
@@ -685,7 +689,7 @@ const AMOUNTS: &[&str] = &[
 pub fn fractions(text: &str, lang: Lang) -> String {
     pattern!(
         FRACTION,
-        r"(?:\b(\d{1,3})[\s-]?)?(?:([½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])|\b(\d)[/⁄](\d{1,2})\b)(\s+([A-Za-záéíóúñ]+))?"
+        r"(?:\b([0-9]{1,3})[\s-]?)?(?:([½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])|\b([0-9])[/⁄]([0-9]{1,2})\b)(\s+([A-Za-záéíóúñ]+))?"
     );
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
@@ -849,7 +853,7 @@ fn fraction_es(num: u32, den: u32) -> String {
 
 /// UK postcodes, letter by letter: "NW3 2QG" as "N W 3, 2 Q G".
 pub fn postcodes(text: &str) -> String {
-    pattern!(POSTCODE, r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b");
+    pattern!(POSTCODE, r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b");
     POSTCODE
         .replace_all(text, |c: &Captures| {
             format!("{}, {}", spaced(&c[1]), spaced(&c[2]))
@@ -904,8 +908,8 @@ fn full_year(y: &str) -> u32 {
 
 /// Day-first dates ("01/07/25" as "1st July 2025") and month/year ("10/2023").
 pub fn dates(text: &str, lang: Lang) -> String {
-    pattern!(DMY, r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b");
-    pattern!(MY, r"\b(\d{1,2})/(\d{4})\b");
+    pattern!(DMY, r"\b([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4}|[0-9]{2})\b");
+    pattern!(MY, r"\b([0-9]{1,2})/([0-9]{4})\b");
     let t = DMY.replace_all(text, |c: &Captures| {
         let day: u32 = c[1].parse().unwrap_or(0);
         let m: u32 = c[2].parse().unwrap_or(0);
@@ -946,9 +950,9 @@ fn ordinal(n: u32) -> String {
 pub fn times(text: &str, lang: Lang) -> String {
     pattern!(
         CLOCK,
-        r"(?i)\b(\d{1,2})(?:[:.](\d{2}))?\s?(am|pm|a\.m\.|p\.m\.)(?:\s?[-–]\s?(\d{1,2})(?:[:.](\d{2}))?\s?(am|pm|a\.m\.|p\.m\.))?"
+        r"(?i)\b([0-9]{1,2})(?:[:.]([0-9]{2}))?\s?(am|pm|a\.m\.|p\.m\.)(?:\s?[-–]\s?([0-9]{1,2})(?:[:.]([0-9]{2}))?\s?(am|pm|a\.m\.|p\.m\.))?"
     );
-    pattern!(H24, r"\b([01]?\d|2[0-3]):([0-5]\d)\b");
+    pattern!(H24, r"\b([01]?[0-9]|2[0-3]):([0-5][0-9])\b");
     let t = CLOCK.replace_all(text, |c: &Captures| {
         let first = spoken_time_of_day(&c[1], c.get(2).map(|m| m.as_str()), &c[3], lang);
         match c.get(4) {
@@ -1005,7 +1009,7 @@ fn spoken_time_of_day(hour: &str, minutes: Option<&str>, half: &str, lang: Lang)
 pub fn ranges(text: &str, lang: Lang) -> String {
     pattern!(
         RANGE,
-        r"\b(\d+(?:\.\d+)?)\s?[-–]\s?(\d+(?:\.\d+)?)([A-Za-zµ%\s,.;:)]|$)"
+        r"\b([0-9]+(?:\.[0-9]+)?)\s?[-–]\s?([0-9]+(?:\.[0-9]+)?)([A-Za-zµ%\s,.;:)]|$)"
     );
     RANGE
         .replace_all(text, |c: &Captures| {
@@ -1018,11 +1022,11 @@ pub fn ranges(text: &str, lang: Lang) -> String {
 pub fn units(text: &str, lang: Lang) -> String {
     pattern!(
         UNIT,
-        r"\b(\d+(?:[.,]\d+)?)\s?(mmol/l|mmol/L|mg/ml|mcg|µg|mg|kg|g|ml|mL|cl|l|L|cm|mmHg|mm|kcal|cals?)\b"
+        r"\b([0-9]+(?:[.,][0-9]+)?)\s?(mmol/l|mmol/L|mg/ml|mcg|µg|mg|kg|g|ml|mL|cl|l|L|cm|mmHg|mm|kcal|cals?)\b"
     );
-    pattern!(TIMES_DAILY, r"\b(\d+)\s?[x×]\s?([a-z(])");
-    pattern!(TIMES_N, r"(?i)(^|\s)[x×]\s?(\d+)\b");
-    pattern!(NUMBER_TIMES, r"\b(\d+)\s?[x×]\s?(\d)");
+    pattern!(TIMES_DAILY, r"\b([0-9]+)\s?[x×]\s?([a-z(])");
+    pattern!(TIMES_N, r"(?i)(^|\s)[x×]\s?([0-9]+)\b");
+    pattern!(NUMBER_TIMES, r"\b([0-9]+)\s?[x×]\s?([0-9])");
     let t = UNIT.replace_all(text, |c: &Captures| {
         let one = &c[1] == "1";
         format!("{} {}", &c[1], unit_name(&c[2], one, lang))
@@ -1073,11 +1077,11 @@ fn unit_name(unit: &str, one: bool, lang: Lang) -> &'static str {
 
 /// Symbols: currency, temperature and comparison.
 pub fn symbols(text: &str, lang: Lang) -> String {
-    pattern!(POUNDS, r"£(\d+)(?:\.(\d{2}))?\b");
-    pattern!(PENCE, r"\b(\d{1,2})p\b");
-    pattern!(DEGREES, r"(\d)\s?°\s?([CF])\b");
-    pattern!(LESS, r"<\s?(\d)");
-    pattern!(MORE, r">\s?(\d)");
+    pattern!(POUNDS, r"£([0-9]+)(?:\.([0-9]{2}))?\b");
+    pattern!(PENCE, r"\b([0-9]{1,2})p\b");
+    pattern!(DEGREES, r"([0-9])\s?°\s?([CF])\b");
+    pattern!(LESS, r"<\s?([0-9])");
+    pattern!(MORE, r">\s?([0-9])");
     pattern!(PLUS_MINUS, r"±\s?");
     pattern!(SLASH_WORDS, r"\b([A-Za-z]+)/([A-Za-z]+)\b");
     let t = POUNDS.replace_all(text, |c: &Captures| {
@@ -1119,7 +1123,7 @@ pub fn symbols(text: &str, lang: Lang) -> String {
         .replace('&', &and)
         .replace('©', &format!(" {} ", lang.word("copyright", "copyright")))
         .replace('%', &format!(" {}", lang.word("per cent", "por ciento")));
-    pattern!(PER_CENT_GAP, r"(\d) +(per cent|por ciento)");
+    pattern!(PER_CENT_GAP, r"([0-9]) +(per cent|por ciento)");
     PER_CENT_GAP.replace_all(&t, "$1 $2").into_owned()
 }
 
@@ -1134,7 +1138,7 @@ pub fn abbreviations(text: &str) -> String {
     pattern!(DR, r"\bDr\b\.?(\s)");
     pattern!(SAINT, r"\bSt\b\.?(\s+)([A-Z])");
     pattern!(STREET, r"\bSt\b\.?");
-    pattern!(NUMBER, r"\b[Nn]o\.\s?(\d)");
+    pattern!(NUMBER, r"\b[Nn]o\.\s?([0-9])");
     pattern!(APPROX, r"\bapprox\b\.?");
     pattern!(VERSUS, r"\bvs\b\.?");
     let t = EG.replace_all(text, "for example$1");
@@ -1178,7 +1182,7 @@ pub fn acronyms(text: &str, lexicon: &Lexicon) -> String {
 /// Any run of five or more digits left (a code, a text number) is read digit
 /// by digit: it is never a quantity in a leaflet.
 pub fn long_digit_runs(text: &str) -> String {
-    pattern!(LONG, r"\d{5,}");
+    pattern!(LONG, r"[0-9]{5,}");
     LONG.replace_all(text, |c: &Captures| spaced(&c[0]))
         .into_owned()
 }
