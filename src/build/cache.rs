@@ -231,9 +231,10 @@ impl Cache {
                     return Ok(());
                 }
                 let path = self.mp3_path(key);
-                let bytes = audio::mp3::encode(&m.pcm.samples, m.pcm.sample_rate).map_err(
-                    |why| Error::Other(format!("cannot write `{}`: {why}", path.display())),
-                )?;
+                let bytes =
+                    audio::mp3::encode(&m.pcm.samples, m.pcm.sample_rate).map_err(|why| {
+                        Error::Other(format!("cannot write `{}`: {why}", path.display()))
+                    })?;
                 fsutil::write_bytes_atomic(&path, &bytes)
             },
         );

@@ -65,7 +65,8 @@ impl Packager for Bundle {
         names.sort();
         let dir = out.dir;
         fsutil::write_file_atomic(&path, |file| {
-            let mut zip = ZipWriter::new(std::io::BufWriter::with_capacity(fsutil::IO_BUFFER, file));
+            let mut zip =
+                ZipWriter::new(std::io::BufWriter::with_capacity(fsutil::IO_BUFFER, file));
             let folder = &book.slug;
             zip.start_file(format!("{folder}/{README_FILE}"), options(README_FILE))?;
             zip.write_all(readme(book, &names).as_bytes())?;

@@ -310,7 +310,10 @@ mod tests {
     #[test]
     fn the_word_list_is_in_byte_order_so_every_word_is_found() {
         let words: Vec<&str> = WORDS.lines().collect();
-        assert!(words.windows(2).all(|w| w[0] < w[1]), "sort data/words-en.txt with LC_ALL=C sort -u");
+        assert!(
+            words.windows(2).all(|w| w[0] < w[1]),
+            "sort data/words-en.txt with LC_ALL=C sort -u"
+        );
         assert!(words.iter().all(|w| is_dictionary_word(w)));
         assert!(is_dictionary_word("Communications") && is_dictionary_word("NICE"));
         assert!(!is_dictionary_word("NHS") && !is_dictionary_word("zzzq"));

@@ -440,7 +440,10 @@ pub fn phone_numbers(text: &str, lang: Lang) -> String {
     pattern!(RELAY, r"\b18001[\s-]?(\(?[0+])");
     pattern!(SHORT, r"\b(999|111|112|116[\s-]?[0-9]{3})\b");
     pattern!(NHS_NUMBER, r"\b[0-9]{3}[\s-][0-9]{3}[\s-][0-9]{4}\b");
-    pattern!(EXTENSION, r"(?i)\b(?:ext|extn|extension)\.?\s?([0-9]{2,6})\b");
+    pattern!(
+        EXTENSION,
+        r"(?i)\b(?:ext|extn|extension)\.?\s?([0-9]{2,6})\b"
+    );
     let plus = lang.word("plus", "más");
     let extension = |c: &Captures, at: usize| match c.get(at) {
         Some(e) => format!(
@@ -908,7 +911,10 @@ fn full_year(y: &str) -> u32 {
 
 /// Day-first dates ("01/07/25" as "1st July 2025") and month/year ("10/2023").
 pub fn dates(text: &str, lang: Lang) -> String {
-    pattern!(DMY, r"\b([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4}|[0-9]{2})\b");
+    pattern!(
+        DMY,
+        r"\b([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4}|[0-9]{2})\b"
+    );
     pattern!(MY, r"\b([0-9]{1,2})/([0-9]{4})\b");
     let t = DMY.replace_all(text, |c: &Captures| {
         let day: u32 = c[1].parse().unwrap_or(0);

@@ -102,19 +102,63 @@ pub fn extra_priming(input: u64, spf: usize) -> usize {
 
 /// CRC-16 as the LAME tag uses it (polynomial 0x8005 reflected, i.e. 0xA001,
 /// LSB first; FFmpeg's `AV_CRC_16_ANSI_LE`), continued from `crc`.
+///
+/// audio-leaflet patch: eight bytes a step through eight tables
+/// ("slicing-by-8") instead of a bit at a time: the same CRC for about a
+/// sixth of the instructions, which mattered once whole leaflets (megabytes
+/// of frames) were spliced and tagged on every rebuild.
 #[must_use]
 pub fn crc16(mut crc: u16, data: &[u8]) -> u16 {
-    for &b in data {
-        crc ^= u16::from(b);
-        for _ in 0..8 {
+    let t = &CRC16_TABLES;
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        let head = crc ^ u16::from_le_bytes([c[0], c[1]]);
+        crc = t[7][usize::from(head & 0xFF)]
+            ^ t[6][usize::from(head >> 8)]
+            ^ t[5][usize::from(c[2])]
+            ^ t[4][usize::from(c[3])]
+            ^ t[3][usize::from(c[4])]
+            ^ t[2][usize::from(c[5])]
+            ^ t[1][usize::from(c[6])]
+            ^ t[0][usize::from(c[7])];
+    }
+    for &b in chunks.remainder() {
+        crc = (crc >> 8) ^ t[0][usize::from((crc ^ u16::from(b)) & 0xFF)];
+    }
+    crc
+}
+
+/// `CRC16_TABLES[k][i]`: the CRC of byte `i` followed by `k` zero bytes.
+static CRC16_TABLES: [[u16; 256]; 8] = crc16_tables();
+
+const fn crc16_tables() -> [[u16; 256]; 8] {
+    let mut t = [[0u16; 256]; 8];
+    let mut i = 0;
+    while i < 256 {
+        let mut crc = i as u16;
+        let mut bit = 0;
+        while bit < 8 {
             crc = if crc & 1 == 1 {
                 (crc >> 1) ^ 0xA001
             } else {
                 crc >> 1
             };
+            bit += 1;
         }
+        t[0][i] = crc;
+        i += 1;
     }
-    crc
+    let mut k = 1;
+    while k < 8 {
+        let mut i = 0;
+        while i < 256 {
+            let prev = t[k - 1][i];
+            t[k][i] = (prev >> 8) ^ t[0][(prev & 0xFF) as usize];
+            i += 1;
+        }
+        k += 1;
+    }
+    t
 }
 
 /// Running totals over the audio frames that follow the tag frame: what the
@@ -321,6 +365,37 @@ mod tests {
     fn crc_matches_the_ansi_le_check_value() {
         // CRC-16/ARC ("123456789") = 0xBB3D.
         assert_eq!(crc16(0, b"123456789"), 0xBB3D);
+    }
+
+    #[test]
+    fn the_sliced_crc_is_the_bitwise_crc() {
+        fn bitwise(mut crc: u16, data: &[u8]) -> u16 {
+            for &b in data {
+                crc ^= u16::from(b);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 { (crc >> 1) ^ 0xA001 } else { crc >> 1 };
+                }
+            }
+            crc
+        }
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let data: Vec<u8> = (0..4099)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect();
+        for len in (0..40).chain([1000, 4096, 4099]) {
+            for start in [0u16, 0xFFFF, 0x1234] {
+                assert_eq!(crc16(start, &data[..len]), bitwise(start, &data[..len]), "{len}");
+            }
+        }
+        // Continued over pieces of any size, as the tag's running CRC is.
+        let whole = crc16(0, &data);
+        let pieced = data.chunks(13).fold(0, |crc, piece| crc16(crc, piece));
+        assert_eq!(whole, pieced);
     }
 
     #[test]
