@@ -148,9 +148,21 @@ if ! $quick && [ "${BENCH_SKIP_500:-0}" != 1 ]; then
             printf 'Leaflet %s\n\nKeep the wound clean and dry for %s days.\n\nCall the clinic if it gets red or hot.\n' \
                 "$i" "$i" > "$tiny/leaflet-$i.txt"
         done
-        kb=$(peak_kb "$bin" build "$tiny" --out "$work/tinyout$n" --quiet)
-        if [ "$n" = 50 ]; then mem_tiny50=$kb; else mem_tiny500=$kb; fi
-        rm -rf "$work/tinyout$n"
+    done
+    # The peak of a run moves by up to 3% from one run to the next, with how
+    # the worker threads' allocations happen to overlap: each batch is built
+    # three times, the two sizes taking turns, and the lowest peak of each
+    # is compared.
+    for _ in 1 2 3; do
+        for n in 50 500; do
+            kb=$(peak_kb "$bin" build "$work/tiny$n" --out "$work/tinyout$n" --quiet)
+            rm -rf "$work/tinyout$n"
+            if [ "$n" = 50 ]; then
+                if [ -z "$mem_tiny50" ] || [ "$kb" -lt "$mem_tiny50" ]; then mem_tiny50=$kb; fi
+            elif [ -z "$mem_tiny500" ] || [ "$kb" -lt "$mem_tiny500" ]; then
+                mem_tiny500=$kb
+            fi
+        done
     done
 fi
 
