@@ -75,9 +75,6 @@ pub fn run(config: &Config, cancel: &Cancel, observer: &dyn Observer) -> Result<
         .num_threads(config.jobs)
         .build()
         .map_err(|e| Error::Other(format!("cannot start {} worker threads: {e}", config.jobs)))?;
-    // The script's patterns compile on the pool while the first leaflets
-    // are read here.
-    pool.spawn(script::normalize::compile_patterns);
     let inputs = inputs::expand(&config.inputs);
     let slices = pool.install(|| slice(config, &inputs));
     let mut slugs = HashSet::new();

@@ -50,57 +50,6 @@ macro_rules! pattern {
     };
 }
 
-/// Text in which every step of [`spoken`] finds something to say
-/// differently, so that running the steps over it compiles their patterns.
-const EVERY_FORM: &str = "See www.example.nhs.uk or mail help@example.org, @team #news. \
-    Call +44 (0)20 7946 0000 ext. 123, 0161 496 0000, 18001 0161 496 0000 or 116 123; \
-    NHS number 943 476 5919. SW1A 1AA. Blood pressure 120/80 mmHg. 1½ cups, 3/4 of a dose. \
-    On 12/03/2024 or 03/2024, 10am-2pm, 14:30, 24/7. 5-10 mg, 2.5 ml, 3 x daily, x 2. \
-    £5.50, 20p, 37°C, <5, >6, ±2, and/or. e.g. i.e. etc. Mrs Mr Ms Dr Smith, St Mary's, \
-    No. 5, approx. vs. NICE, DO NOT EAT. 1234567 &amp; <b>bold</b> [link](x) **strong** - dash";
-
-/// One step of [`spoken`], on its own.
-type Step<'a> = Box<dyn Fn(&str) -> String + Sync + 'a>;
-
-/// Every step of [`spoken`] on its own, in the pipeline's order.
-fn steps(lexicon: &Lexicon) -> Vec<Step<'_>> {
-    let en = Lang::En;
-    vec![
-        Box::new(typography),
-        Box::new(markup),
-        Box::new(move |t| emails(t, en)),
-        Box::new(move |t| web_addresses(t, en)),
-        Box::new(move |t| handles(t, en)),
-        Box::new(move |t| phone_numbers(t, en)),
-        Box::new(postcodes),
-        Box::new(move |t| blood_pressure(t, en)),
-        Box::new(move |t| fractions(t, en)),
-        Box::new(move |t| dates(t, en)),
-        Box::new(move |t| times(t, en)),
-        Box::new(move |t| ranges(t, en)),
-        Box::new(move |t| units(t, en)),
-        Box::new(move |t| symbols(t, en)),
-        Box::new(abbreviations),
-        Box::new(move |t| acronyms(t, lexicon)),
-        Box::new(long_digit_runs),
-    ]
-}
-
-/// Compile the spoken-form patterns (about 60, a few milliseconds of one
-/// core) on the current rayon pool, from both ends of the pipeline at once.
-/// Each is compiled on first use, and the script's utterances all go
-/// through the steps in the same order, so its threads would otherwise
-/// queue behind one another for each pattern in turn. A build starts this
-/// while it reads the leaflet. Nothing it returns is kept.
-pub fn compile_patterns() {
-    let lexicon = Lexicon::default();
-    let steps = steps(&lexicon);
-    rayon::join(
-        || steps.iter().for_each(|step| drop(step(EVERY_FORM))),
-        || steps.iter().rev().for_each(|step| drop(step(EVERY_FORM))),
-    );
-}
-
 /// The whole pipeline for one utterance.
 pub fn spoken(text: &str, lang: Lang, lexicon: &Lexicon) -> String {
     let mut t = markup(&typography(text));
