@@ -630,6 +630,17 @@ mod tests {
     }
 
     /// The padded chapter as one buffer of floats, as the limiter first saw it.
+    /// The reference for [`Chapter::limited`]: the whole padded chapter
+    /// through [`limit_whole`], as samples.
+    fn limited_whole(chapter: &Chapter, ceiling: f64, gain_db: f64, rate: u32) -> Vec<i16> {
+        let mut whole = padded(chapter);
+        limit_whole(&mut whole, ceiling, gain_db, rate);
+        whole
+            .iter()
+            .map(|s| (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
+            .collect()
+    }
+
     fn padded(chapter: &Chapter) -> Vec<f32> {
         let mut whole = vec![0f32; chapter.len];
         for (k, &s) in chapter.body.iter().enumerate() {
@@ -657,12 +668,7 @@ mod tests {
             16_000,
         );
         for (ceiling_db, gain_db) in [(-2.9, 3.0), (-6.0, 10.0), (-1.0, -3.0), (-2.9, 14.0)] {
-            let mut whole = padded(&chapter);
-            limit_whole(&mut whole, db_to_amp(ceiling_db), gain_db, 16_000);
-            let whole: Vec<i16> = whole
-                .iter()
-                .map(|s| (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
-                .collect();
+            let whole = limited_whole(&chapter, db_to_amp(ceiling_db), gain_db, 16_000);
             let streamed = chapter.limited(db_to_amp(ceiling_db), gain_db, 16_000);
             assert_eq!(
                 whole, streamed,
@@ -707,24 +713,17 @@ mod tests {
                 "pause {pause}: {pieces:?}"
             );
             cut += pieces.len() - 1;
+            // Pieces shorter than a build's, so that these few seconds are cut.
+            let chapter = Chapter {
+                lead: attack,
+                body: &body,
+                len: attack + body.len(),
+                pieces,
+            };
             for gain_db in [3.0, 14.0] {
                 let ceiling = db_to_amp(-2.9);
-                let mut whole: Vec<f32> = body.iter().map(|&s| s as f32 / 32768.0).collect();
-                let mut padded = vec![0f32; attack];
-                padded.append(&mut whole);
-                limit_whole(&mut padded, ceiling, gain_db, rate);
-                let whole: Vec<i16> = padded[attack..]
-                    .iter()
-                    .map(|s| (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16)
-                    .collect();
-                let mut pieced = vec![0i16; body.len()];
-                for &(from, to) in &pieces {
-                    let part = &body[from..to];
-                    limit(part, ceiling, gain_db, rate, |k, env| {
-                        let s = part[k] as f32 / 32768.0 * db_to_amp(gain_db) as f32 * env;
-                        pieced[from + k] = (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
-                    });
-                }
+                let whole = limited_whole(&chapter, ceiling, gain_db, rate);
+                let pieced = chapter.limited(ceiling, gain_db, rate);
                 assert_eq!(whole, pieced, "pause {pause}, gain {gain_db} dB");
             }
         }

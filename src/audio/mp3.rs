@@ -512,23 +512,27 @@ mod tests {
             let joined = splice(&parts, rate).expect("whole-frame chapters splice");
             let total: u64 = chapters.iter().map(|c| c.len() as u64).sum();
             assert_eq!(frames(&joined).map(|s| s.samples), Some(total));
-            // Untrimmed decodes: the joined stream's, and each chapter's
-            // own cut to its length after the same delay.
-            let delay = 528 + 529;
-            let whole = decoded(&joined);
-            let mut expected: Vec<f32> = Vec::new();
-            for (m, c) in mp3s.iter().zip(&chapters) {
-                let d = decoded(m);
-                expected.extend_from_slice(&d[delay..delay + c.len()]);
-            }
-            let got = &whole[delay..delay + total as usize];
-            let worst = got
-                .iter()
-                .zip(&expected)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0f32, f32::max);
+            let worst = seam_error(&joined, &parts);
             assert!(worst < 1e-6, "{rate} Hz: differs by {worst}");
         }
+    }
+
+    /// How far the joined stream's decode is from its parts' own decodes
+    /// end to end, each (untrimmed) cut to its length after the codec's
+    /// delay: `parts` as [`splice`] takes them.
+    fn seam_error(joined: &[u8], parts: &[(&[u8], u64)]) -> f32 {
+        let delay = 528 + 529;
+        let mut expected: Vec<f32> = Vec::new();
+        for &(bytes, samples) in parts {
+            let d = decoded(bytes);
+            expected.extend_from_slice(&d[delay..delay + samples as usize]);
+        }
+        let whole = decoded(joined);
+        whole[delay..delay + expected.len()]
+            .iter()
+            .zip(&expected)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max)
     }
 
     /// Speech-like: bursts of a tone, 2 to 4 seconds each, each followed by
@@ -573,21 +577,19 @@ mod tests {
                 let mp3 = encode(&pcm, rate).unwrap();
                 assert_eq!(frames(&mp3).map(|s| s.samples), Some(pcm.len() as u64));
                 // The joined stream decodes as each piece does on its own.
+                let streams: Vec<(Vec<u8>, u64)> = bounds
+                    .windows(2)
+                    .map(|w| {
+                        let piece = &pcm[w[0]..w[1]];
+                        (encode_whole(piece, rate).unwrap(), piece.len() as u64)
+                    })
+                    .collect();
+                let parts: Vec<(&[u8], u64)> =
+                    streams.iter().map(|(b, n)| (b.as_slice(), *n)).collect();
+                let worst = seam_error(&mp3, &parts);
+                assert!(worst < 1e-6, "{rate} Hz, pause {pause}: differs by {worst}");
                 let delay = 528 + 529;
                 let whole = decoded(&mp3);
-                let mut expected: Vec<f32> = Vec::new();
-                for w in bounds.windows(2) {
-                    let piece = &pcm[w[0]..w[1]];
-                    let d = decoded(&encode_whole(piece, rate).unwrap());
-                    expected.extend_from_slice(&d[delay..delay + piece.len()]);
-                }
-                let got = &whole[delay..delay + pcm.len()];
-                let worst = got
-                    .iter()
-                    .zip(&expected)
-                    .map(|(a, b)| (a - b).abs())
-                    .fold(0.0f32, f32::max);
-                assert!(worst < 1e-6, "{rate} Hz, pause {pause}: differs by {worst}");
                 // And it is the sound that went in (the untrimmed decode
                 // also holds the Info tag's frame, as silence).
                 let (mut err, mut sig) = (0.0f64, 0.0f64);

@@ -414,19 +414,19 @@ mod tests {
             f("d", false, false),
             f("manifest", true, false),
         ];
-        let chosen: Vec<&dyn Packager> = all.iter().map(|p| p as &dyn Packager).collect();
-        let dir = std::path::Path::new(".");
-        let out = Output {
-            dir,
-            previous: None,
-        };
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(3)
             .build()
             .unwrap();
-        let files = pool
-            .install(|| write_all(&empty_book(), &out, &chosen))
-            .unwrap();
+        let write = |formats: &[Timed]| {
+            let chosen: Vec<&dyn Packager> = formats.iter().map(|p| p as &dyn Packager).collect();
+            let out = Output {
+                dir: std::path::Path::new("."),
+                previous: None,
+            };
+            pool.install(|| write_all(&empty_book(), &out, &chosen))
+        };
+        let files = write(&all).unwrap();
         let names: Vec<&str> = files.iter().map(|f| f.trim_end_matches(".file")).collect();
         assert_eq!(names, ["audio", "a", "b", "c", "zip", "d", "manifest"]);
         let log = LOG.lock().unwrap().clone();
@@ -463,10 +463,7 @@ mod tests {
             f("c", false, true),
             f("manifest", true, false),
         ];
-        let chosen: Vec<&dyn Packager> = failing.iter().map(|p| p as &dyn Packager).collect();
-        let err = pool
-            .install(|| write_all(&empty_book(), &out, &chosen))
-            .unwrap_err();
+        let err = write(&failing).unwrap_err();
         assert_eq!(err.to_string(), "b failed");
         assert!(!LOG.lock().unwrap().iter().any(|(n, _)| *n == "manifest"));
     }

@@ -38,8 +38,8 @@ impl Lang {
 
 /// The patterns write digits as `[0-9]`, not `\d`: Unicode's `\d` also
 /// takes in other scripts' digits, which the spoken forms would then fail
-/// to read (they parse ASCII), and it made the phone number patterns ten
-/// times dearer to compile, a cost every build pays once.
+/// to read (they parse ASCII), and it made the phone number patterns five
+/// to six times dearer to compile, a cost every build pays once.
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("the spoken-form patterns are valid")
 }
