@@ -11,9 +11,32 @@ use crate::error::{Error, Result};
 pub const IO_BUFFER: usize = 256 * 1024;
 
 /// Copy the whole file at `path` into `to`, in [`IO_BUFFER`] pieces.
+///
+/// The buffer is the thread's own and kept for its next copy: a package
+/// copies dozens of files, and a buffer this size made afresh for each
+/// comes from new pages (the allocator maps buffers over 256 KB anew,
+/// [`crate::alloc`]), 64 page faults a file.
 pub fn copy_file_into(path: &Path, to: &mut impl Write) -> std::io::Result<u64> {
-    let file = std::fs::File::open(path)?;
-    std::io::copy(&mut std::io::BufReader::with_capacity(IO_BUFFER, file), to)
+    use std::io::Read;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut file = std::fs::File::open(path)?;
+    BUFFER.with_borrow_mut(|buf| {
+        buf.resize(IO_BUFFER, 0);
+        let mut copied = 0u64;
+        loop {
+            match file.read(buf) {
+                Ok(0) => return Ok(copied),
+                Ok(n) => {
+                    to.write_all(&buf[..n])?;
+                    copied += n as u64;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    })
 }
 
 /// Write `path` through a temporary file in the same folder, renamed into place

@@ -15,6 +15,8 @@
 //! frame count and the delay and padding give the decoded length, which the
 //! package check compares with the manifest.
 
+use std::io::Write;
+
 use rusty_mp3::{Mp3Encoder, Mp3EncoderConfig};
 
 use super::pieces::PIECE_S;
@@ -68,7 +70,7 @@ pub fn encode(samples: &[i16], sample_rate: u32) -> Result<Vec<u8>, String> {
         .map(|(bytes, piece)| (bytes.as_slice(), piece.len() as u64))
         .collect();
     match splice(&parts, sample_rate) {
-        Some(joined) => Ok(joined),
+        Some(joined) => Ok(joined.to_vec()),
         // Not expected (every cut is whole frames from the start), but the
         // chapter is still encoded rather than lost.
         None => encode_whole(samples, sample_rate),
@@ -221,17 +223,17 @@ fn audio_frames(bytes: &[u8]) -> Option<Vec<&[u8]>> {
 /// added. `parts` are each chapter's MP3 bytes and its length in samples.
 /// `None` when a chapter's length or stream does not allow this (the caller
 /// then encodes the samples instead).
-pub fn splice(parts: &[(&[u8], u64)], sample_rate: u32) -> Option<Vec<u8>> {
+pub fn splice<'a>(parts: &[(&'a [u8], u64)], sample_rate: u32) -> Option<Spliced<'a>> {
     use rusty_mp3::encode::lametag;
     let spf = frame_samples(sample_rate);
     let (last, rest) = parts.split_last()?;
     if rest.iter().any(|(_, n)| n % spf != 0) {
         return None;
     }
-    let mut kept: Vec<&[u8]> = Vec::new();
-    for (i, (bytes, samples)) in parts.iter().enumerate() {
+    let mut kept: Vec<&'a [u8]> = Vec::new();
+    for (i, &(bytes, samples)) in parts.iter().enumerate() {
         let stream = frames(bytes)?;
-        if stream.samples != *samples || stream.sample_rate != sample_rate || stream.channels != 1 {
+        if stream.samples != samples || stream.sample_rate != sample_rate || stream.channels != 1 {
             return None;
         }
         let frames = audio_frames(bytes)?;
@@ -265,12 +267,31 @@ pub fn splice(parts: &[(&[u8], u64)], sample_rate: u32) -> Option<Vec<u8>> {
         padding: usize::try_from(lametag::padding_for(total, delay, spf as usize)).ok()?,
     };
     let tag = lametag::tag_frame(&tag_header, &stats, &info);
-    let mut out = Vec::with_capacity(tag.len() + kept.iter().map(|f| f.len()).sum::<usize>());
-    out.extend_from_slice(&tag);
-    for f in kept {
-        out.extend_from_slice(f);
+    Some(Spliced { tag, frames: kept })
+}
+
+/// A spliced stream ([`splice`]): its new Info tag, then frames borrowed
+/// from the chapters' streams, written out without being gathered first.
+pub struct Spliced<'a> {
+    tag: Vec<u8>,
+    frames: Vec<&'a [u8]>,
+}
+
+impl Spliced<'_> {
+    pub fn write_to(&self, out: &mut (impl Write + ?Sized)) -> std::io::Result<()> {
+        out.write_all(&self.tag)?;
+        for f in &self.frames {
+            out.write_all(f)?;
+        }
+        Ok(())
     }
-    Some(out)
+
+    pub fn to_vec(&self) -> Vec<u8> {
+        let len = self.tag.len() + self.frames.iter().map(|f| f.len()).sum::<usize>();
+        let mut out = Vec::with_capacity(len);
+        self.write_to(&mut out).expect("a Vec takes every write");
+        out
+    }
 }
 
 /// What an MP3 stream says about itself.
@@ -509,7 +530,9 @@ mod tests {
                 .zip(&chapters)
                 .map(|(m, c)| (m.as_slice(), c.len() as u64))
                 .collect();
-            let joined = splice(&parts, rate).expect("whole-frame chapters splice");
+            let joined = splice(&parts, rate)
+                .expect("whole-frame chapters splice")
+                .to_vec();
             let total: u64 = chapters.iter().map(|c| c.len() as u64).sum();
             assert_eq!(frames(&joined).map(|s| s.samples), Some(total));
             let worst = seam_error(&joined, &parts);
@@ -649,12 +672,12 @@ mod tests {
             (mb.as_slice(), b.len() as u64),
             (ma.as_slice(), a.len() as u64),
         ];
-        assert_eq!(splice(&parts, 16_000), None);
+        assert!(splice(&parts, 16_000).is_none());
         let wrong = [
             (ma.as_slice(), a.len() as u64 + 576),
             (ma.as_slice(), a.len() as u64),
         ];
-        assert_eq!(splice(&wrong, 16_000), None);
+        assert!(splice(&wrong, 16_000).is_none());
     }
 
     #[test]

@@ -68,11 +68,17 @@ impl Packager for Bundle {
             let mut zip =
                 ZipWriter::new(std::io::BufWriter::with_capacity(fsutil::IO_BUFFER, file));
             let folder = &book.slug;
-            zip.start_file(format!("{folder}/{README_FILE}"), options(README_FILE))?;
-            zip.write_all(readme(book, &names).as_bytes())?;
+            let readme = readme(book, &names);
+            zip.start_file(
+                format!("{folder}/{README_FILE}"),
+                options(README_FILE, readme.len() as u64),
+            )?;
+            zip.write_all(readme.as_bytes())?;
             for name in &names {
-                zip.start_file(format!("{folder}/{name}"), options(name))?;
-                fsutil::copy_file_into(&dir.join(name), &mut zip)?;
+                let path = dir.join(name);
+                let len = std::fs::metadata(&path)?.len();
+                zip.start_file(format!("{folder}/{name}"), options(name, len))?;
+                fsutil::copy_file_into(&path, &mut zip)?;
             }
             zip.finish()?.flush()
         })?;
@@ -86,10 +92,12 @@ impl Packager for Bundle {
     }
 }
 
-/// Audio stored, everything else deflated; a fixed date (1980-01-01, zip's
-/// first) and ordinary permissions.
-fn options(name: &str) -> SimpleFileOptions {
-    let stored = [".mp3", ".wav"].iter().any(|e| name.ends_with(e));
+/// Audio and short files ([`super::DEFLATE_FROM`]) stored, other text
+/// deflated; a fixed date (1980-01-01, zip's first) and ordinary
+/// permissions.
+fn options(name: &str, len: u64) -> SimpleFileOptions {
+    let stored =
+        [".mp3", ".wav"].iter().any(|e| name.ends_with(e)) || len < super::DEFLATE_FROM as u64;
     SimpleFileOptions::default()
         .compression_method(if stored {
             CompressionMethod::Stored

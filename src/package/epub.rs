@@ -16,6 +16,7 @@
 //! do not compress. Every entry carries the book's date, so the same book
 //! gives the same bytes.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Cursor, Read, Write};
 use std::path::Path;
@@ -257,7 +258,9 @@ fn render<W: Write + io::Seek>(book: &Book, plan: &Plan, audio: &[Mp3], out: W) 
         .last_modified_time(zip_date(&book.date))
         .unix_permissions(0o644);
     let deflated = stored.compression_method(CompressionMethod::Deflated);
+    // `deflate`: text, deflated if long enough to gain from it.
     let put = |zip: &mut ZipWriter<W>, name: &str, deflate: bool, bytes: &[u8]| {
+        let deflate = deflate && bytes.len() >= super::DEFLATE_FROM;
         zip.start_file(name, if deflate { deflated } else { stored })
             .map_err(io::Error::other)?;
         zip.write_all(bytes)
@@ -590,25 +593,15 @@ fn check_epub(c: &mut Checker, m: &Manifest) {
     if let Err(why) = check_mimetype(&bytes) {
         c.problem(EPUB_FILE, why);
     }
-    let mut zip = match ZipArchive::new(Cursor::new(&bytes[..])) {
-        Ok(z) => z,
-        Err(e) => return c.problem(EPUB_FILE, format!("is not a zip file ({e})")),
-    };
-    let mut book = Epub3 {
-        entries: HashMap::new(),
-    };
-    for i in 0..zip.len() {
-        let Ok(mut entry) = zip.by_index(i) else {
-            c.problem(EPUB_FILE, format!("entry {i} cannot be read"));
-            continue;
-        };
-        let mut data = Vec::new();
-        if entry.read_to_end(&mut data).is_err() {
-            c.problem(EPUB_FILE, format!("{} cannot be read", entry.name()));
-            continue;
+    let book = match Epub3::read(&bytes) {
+        Ok((book, unread)) => {
+            for why in unread {
+                c.problem(EPUB_FILE, why);
+            }
+            book
         }
-        book.entries.insert(entry.name().to_string(), data);
-    }
+        Err(why) => return c.problem(EPUB_FILE, why),
+    };
     let mut problems = Vec::new();
     book.check(m, &mut problems);
     for why in problems {
@@ -641,8 +634,8 @@ fn check_mimetype(bytes: &[u8]) -> std::result::Result<(), String> {
 }
 
 /// An EPUB's entries by name, read out of the zip for the check.
-struct Epub3 {
-    entries: HashMap<String, Vec<u8>>,
+struct Epub3<'a> {
+    entries: HashMap<String, Cow<'a, [u8]>>,
 }
 
 /// One `item` of the package document, its `href` resolved to an entry name.
@@ -653,7 +646,46 @@ struct Item {
     overlay: Option<String>,
 }
 
-impl Epub3 {
+impl<'a> Epub3<'a> {
+    /// The entries of the EPUB `bytes`, and what could not be read. A
+    /// stored entry (the audio) is its bytes in place, once its CRC is
+    /// checked, rather than a copy; a deflated one is inflated.
+    fn read(bytes: &'a [u8]) -> std::result::Result<(Epub3<'a>, Vec<String>), String> {
+        let mut zip =
+            ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("is not a zip file ({e})"))?;
+        let mut entries = HashMap::new();
+        let mut unread = Vec::new();
+        for i in 0..zip.len() {
+            let Ok(mut entry) = zip.by_index(i) else {
+                unread.push(format!("entry {i} cannot be read"));
+                continue;
+            };
+            let data = if entry.compression() == CompressionMethod::Stored {
+                let start = usize::try_from(entry.data_start()).unwrap_or(usize::MAX);
+                let len = usize::try_from(entry.size()).unwrap_or(usize::MAX);
+                match bytes.get(start..start.saturating_add(len)) {
+                    Some(data) if crc32fast::hash(data) == entry.crc32() => Cow::Borrowed(data),
+                    _ => {
+                        unread.push(format!(
+                            "{} cannot be read (its CRC is wrong)",
+                            entry.name()
+                        ));
+                        continue;
+                    }
+                }
+            } else {
+                let mut data = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0));
+                if entry.read_to_end(&mut data).is_err() {
+                    unread.push(format!("{} cannot be read", entry.name()));
+                    continue;
+                }
+                Cow::Owned(data)
+            };
+            entries.insert(entry.name().to_string(), data);
+        }
+        Ok((Epub3 { entries }, unread))
+    }
+
     fn text(&self, name: &str, problems: &mut Vec<String>) -> Option<&str> {
         match self.entries.get(name).map(|b| std::str::from_utf8(b)) {
             Some(Ok(text)) => Some(text),
@@ -1004,20 +1036,19 @@ mod tests {
             .into_inner()
     }
 
-    fn entries(bytes: &[u8]) -> Epub3 {
-        let mut zip = ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let mut entries = HashMap::new();
-        for i in 0..zip.len() {
-            let mut file = zip.by_index(i).unwrap();
-            let mut data = Vec::new();
-            file.read_to_end(&mut data).unwrap();
-            entries.insert(file.name().to_string(), data);
-        }
+    fn entries(bytes: &[u8]) -> Epub3<'static> {
+        let (book, unread) = Epub3::read(bytes).unwrap();
+        assert_eq!(unread, Vec::<String>::new());
+        let entries = book
+            .entries
+            .into_iter()
+            .map(|(name, data)| (name, Cow::Owned(data.into_owned())))
+            .collect();
         Epub3 { entries }
     }
 
     fn text(book: &Epub3, name: &str) -> String {
-        String::from_utf8(book.entries[name].clone()).unwrap()
+        String::from_utf8(book.entries[name].to_vec()).unwrap()
     }
 
     fn problems(book: &Epub3, m: &Manifest) -> Vec<String> {
@@ -1039,7 +1070,9 @@ mod tests {
         assert_eq!(names[0], "mimetype");
         for i in 0..zip.len() {
             let file = zip.by_index(i).unwrap();
-            let stored = file.name() == "mimetype" || file.name().ends_with(".mp3");
+            let stored = file.name() == "mimetype"
+                || file.name().ends_with(".mp3")
+                || file.size() < super::super::DEFLATE_FROM as u64;
             let method = if stored {
                 CompressionMethod::Stored
             } else {
@@ -1096,7 +1129,7 @@ mod tests {
         std::fs::remove_file(&again.chapters[0].pcm).unwrap();
         again.chapters[1].audio_key = "new".into();
         let mp3s = chapter_mp3s(&again, &earlier).unwrap();
-        let old_mp3 = entries(&first).entries["EPUB/audio/01-c.mp3"].clone();
+        let old_mp3 = entries(&first).entries["EPUB/audio/01-c.mp3"].to_vec();
         assert_eq!(mp3s[0], Mp3::Bytes(old_mp3));
         // An old MP3 of another length is not taken.
         again.chapters[0].samples += 1;
@@ -1225,7 +1258,7 @@ mod tests {
             let text = text(&book, name);
             assert!(text.contains(from), "{from} in {name}");
             book.entries
-                .insert(name.into(), text.replacen(from, to, 1).into_bytes());
+                .insert(name.into(), text.replacen(from, to, 1).into_bytes().into());
             problems(&book, &m).join("\n")
         };
         let said = edited(OPF, ">00:00:01.500<", ">00:00:01.600<");

@@ -350,8 +350,15 @@ fn write_mp3(book: &Book, dir: &Path) -> Result<()> {
         tracks.push((title, start, start + chapter.samples));
         start += chapter.samples;
     }
-    let audio = match spliced(book)? {
-        Some(audio) => audio,
+    let files = chapter_files(book)?;
+    let parts: Vec<(&[u8], u64)> = files
+        .iter()
+        .zip(&book.chapters)
+        .map(|(f, c)| (f.as_slice(), c.samples))
+        .collect();
+    let spliced = mp3::splice(&parts, book.sample_rate);
+    let encoded = match spliced {
+        Some(_) => Vec::new(),
         None => encoded(book).map_err(fail)?,
     };
     let title = one_line_printable(&book.title);
@@ -371,7 +378,10 @@ fn write_mp3(book: &Book, dir: &Path) -> Result<()> {
         .map_err(|e| fail(format!("the ID3 tag could not be written ({e})")))?;
     fsutil::write_atomic(&path, |w| {
         w.write_all(&head)?;
-        w.write_all(&audio)
+        match &spliced {
+            Some(spliced) => spliced.write_to(w),
+            None => w.write_all(&encoded),
+        }
     })?;
     let sheet = cue_sheet::Sheet {
         title: &title,
@@ -385,14 +395,13 @@ fn write_mp3(book: &Book, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The chapters' own MP3 frames end to end ([`mp3::splice`]), when the
-/// chapter files are MP3s whose lengths allow it.
-fn spliced(book: &Book) -> Result<Option<Vec<u8>>> {
+/// The chapters' MP3 files, to be joined frame for frame
+/// ([`mp3::splice`]); none when the chapter files are not MP3s.
+fn chapter_files(book: &Book) -> Result<Vec<Vec<u8>>> {
     if book.audio_format != AudioFormat::Mp3 {
-        return Ok(None);
+        return Ok(Vec::new());
     }
-    let files: Vec<Vec<u8>> = book
-        .chapters
+    book.chapters
         .iter()
         .map(|c| {
             std::fs::read(&c.audio).map_err(|source| Error::Read {
@@ -400,13 +409,7 @@ fn spliced(book: &Book) -> Result<Option<Vec<u8>>> {
                 source,
             })
         })
-        .collect::<Result<_>>()?;
-    let parts: Vec<(&[u8], u64)> = files
-        .iter()
-        .zip(&book.chapters)
-        .map(|(f, c)| (f.as_slice(), c.samples))
-        .collect();
-    Ok(mp3::splice(&parts, book.sample_rate))
+        .collect()
 }
 
 /// Every chapter's samples, read from the cache's WAV one chapter at a
