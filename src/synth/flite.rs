@@ -158,19 +158,85 @@ impl Synthesizer for Flite {
     }
 
     fn synthesize(&self, text: &str) -> Result<Pcm> {
-        let audio = self.engine()?.synthesize(text);
         Ok(Pcm {
-            samples: audio.samples,
-            sample_rate: audio.sample_rate,
+            samples: speak(self.engine()?, text),
+            sample_rate: self.sample_rate,
         })
     }
 
     /// The engine is shared and each utterance is spoken on its own, so a
-    /// chapter's utterances are spoken in parallel.
+    /// chapter's utterances are spoken in parallel (and their sentences:
+    /// [`speak`]).
     fn synthesize_utterances(&self, units: &[super::Unit]) -> Result<super::Speech> {
         let engine = self.engine()?;
-        super::join_utterances_parallel(units, self.sample_rate, |u| {
-            Ok(engine.synthesize(&u.text).samples)
+        super::join_utterances_parallel(units, self.sample_rate, |u| Ok(speak(engine, &u.text)))
+    }
+}
+
+/// The samples of `text`, its sentences spoken in parallel on the current
+/// rayon pool. flite-rs speaks a text a sentence at a time, each from
+/// nothing (no state passes from one to the next), so the sentences as its
+/// own splitter finds them, spoken apart and put end to end, are the same
+/// samples as the whole: a paragraph of forty seconds no longer holds up a
+/// one-chapter rebuild while the other core waits.
+fn speak(engine: &flite_rs::Engine, text: &str) -> Vec<i16> {
+    use rayon::prelude::*;
+    let sentences = sentences(text);
+    if sentences.len() < 2 {
+        return engine.synthesize(text).samples;
+    }
+    let spoken: Vec<Vec<i16>> = sentences
+        .par_iter()
+        .map(|s| engine.synthesize(s).samples)
+        .collect();
+    spoken.concat()
+}
+
+/// `text` cut where flite-rs ends its sentences: each piece is its
+/// sentence's tokens as they stood in `text`, with the space before them,
+/// which flite-rs reads again as that one sentence.
+fn sentences(text: &str) -> Vec<String> {
+    flite_rs::text::sentences(text)
+        .map(|tokens| {
+            tokens
+                .iter()
+                .map(|t| [&t.whitespace, &t.prepunctuation, &t.name, &t.punctuation])
+                .flat_map(|parts| parts.map(String::as_str))
+                .collect()
         })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Spoken a sentence at a time, a text is the same samples as spoken
+    /// whole, whatever ends (or seems to end) its sentences.
+    #[test]
+    fn sentences_spoken_apart_are_the_whole_text() {
+        let engine = flite_rs::Engine::new();
+        let texts = [
+            "Keep the wound dry. Call us on 0 1 2 3 if it gets red! Is it hot? Then come in.",
+            "Dr. Patel said, \"Take 2.5 mg a day\" (not more). Mr. Jones agreed... Then he left.",
+            "Take it e.g. at night, i.e. before bed. \"Stop,\" she said. 'Why?' (Because.) Done",
+            "First line.\n\nA new paragraph after a blank line.\nAnd a line break. End.",
+            "  Leading space. Trailing space.  ",
+            "One sentence only",
+            "",
+        ];
+        let leaflet = include_str!("../../examples/carpal-tunnel.txt");
+        for text in texts.into_iter().chain(leaflet.split("\n\n")) {
+            let pieces = sentences(text);
+            assert_eq!(pieces.concat().trim_end(), text.trim_end(), "{text:?}");
+            if text.contains(". ") {
+                assert!(pieces.len() > 1, "{text:?} -> {pieces:?}");
+            }
+            assert_eq!(
+                speak(&engine, text),
+                engine.synthesize(text).samples,
+                "{text:?}"
+            );
+        }
     }
 }
