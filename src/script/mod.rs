@@ -121,6 +121,7 @@ impl Options {
 /// first opens with the announcement and the last ends with a closing.
 pub fn write(leaflet: &Leaflet, options: &Options) -> Script {
     let lang = Lang::from_code(&leaflet.language);
+    normalize::prepare(lang, &options.lexicon);
     let say = |text: &str| normalize::spoken(text, lang, &options.lexicon);
     let count = leaflet.chapters.len();
     // Chapter by chapter in parallel: a leaflet's script is written before

@@ -74,6 +74,46 @@ pub fn spoken(text: &str, lang: Lang, lexicon: &Lexicon) -> String {
     one_line_tidied(&apart_from_words(&t))
 }
 
+/// Compile the patterns of [`spoken`] ahead of scripting, the stages side
+/// by side on the current rayon pool. Each pattern is compiled the first
+/// time it is used; a script's chapters are spoken in parallel, but every
+/// chapter meets the patterns in the same order, so one thread compiled
+/// each while the others waited for it. Compiling them is most of the work
+/// of scripting a leaflet, and a rebuild of one chapter waits for it. It is
+/// only done when a leaflet is to be scripted: a rebuild with nothing to do
+/// never pays for it.
+pub fn prepare(lang: Lang, lexicon: &Lexicon) {
+    use rayon::prelude::*;
+    // Something for every stage to look at: a stage may pass over a text
+    // with nothing it reads before it touches its patterns.
+    const SAMPLE: &str =
+        "A-b 1/2 a@b.uk x.com 01234 567890 9:30am 2-3 mg £1 SW1A 1AA e.g. BP 120/80 24/7 <b>";
+    let stages: [&(dyn Fn() -> String + Sync); 19] = [
+        &|| typography(SAMPLE),
+        &|| markup(SAMPLE),
+        &|| emails(SAMPLE, lang),
+        &|| web_addresses(SAMPLE, lang),
+        &|| handles(SAMPLE, lang),
+        &|| phone_numbers(SAMPLE, lang),
+        &|| postcodes(SAMPLE),
+        &|| blood_pressure(SAMPLE, lang),
+        &|| fractions(SAMPLE, lang),
+        &|| dates(SAMPLE, lang),
+        &|| times(SAMPLE, lang),
+        &|| ranges(SAMPLE, lang),
+        &|| units(SAMPLE, lang),
+        &|| symbols(SAMPLE, lang),
+        &|| abbreviations(SAMPLE),
+        &|| lexicon.apply(SAMPLE),
+        &|| acronyms(SAMPLE, lexicon),
+        &|| long_digit_runs(SAMPLE),
+        &|| apart_from_words(SAMPLE),
+    ];
+    stages.par_iter().with_max_len(1).for_each(|stage| {
+        stage();
+    });
+}
+
 /// Quotes, apostrophes, dashes and white space the voice would stumble on,
 /// made plain; trade marks (®, ™), which are only decoration, dropped.
 /// Fractions are left for [`fractions`], which reads them with their words.
