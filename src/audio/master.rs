@@ -228,7 +228,7 @@ impl<'a> Chapter<'a> {
             limit(body, ceiling, gain_db, rate, |k, env| {
                 let mut s = body[k] as f32 / 32768.0;
                 s *= gain * env;
-                out[k] = (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
+                out[k] = to_sample(s * 32768.0);
             });
         });
         out
@@ -254,6 +254,26 @@ fn pieces_of(body: &[i16], rate: u32, piece: usize) -> Vec<(usize, usize)> {
     let release = (rate as usize * 50 / 1000).max(1);
     let cuts = pieces::cuts(body, piece, 2 * attack + release + 8, attack + 1, 1);
     pieces::between(&cuts, body.len())
+}
+
+/// `x.round().clamp(-32768.0, 32767.0) as i16`, the same for every `x`,
+/// without `round`: on the x86-64 baseline that is a call to the C
+/// library's `roundf` for each sample (a tenth of the limiter's
+/// instructions). The cast truncates towards zero; what it cut off is
+/// exact (an `f32` less its whole part), and a half or more of it rounds
+/// away from zero. A `NaN` casts to 0, as before.
+#[inline]
+fn to_sample(x: f32) -> i16 {
+    let whole = x as i32;
+    let cut = x - whole as f32;
+    let rounded = if cut >= 0.5 {
+        whole.saturating_add(1)
+    } else if cut <= -0.5 {
+        whole.saturating_sub(1)
+    } else {
+        whole
+    };
+    rounded.clamp(-32768, 32767) as i16
 }
 
 fn finish(samples: Vec<i16>, rate: u32) -> Mastered {
@@ -490,6 +510,49 @@ fn mean(sum: u64, count: usize) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn to_sample_rounds_as_round_does() {
+        let mut xs: Vec<f32> = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            -1.5,
+            2.5,
+            0.49999997,
+            -0.49999997,
+            32766.5,
+            32767.49,
+            32767.5,
+            -32768.49,
+            -32768.5,
+            1e9,
+            -1e9,
+            3e38,
+            f32::MAX,
+            f32::MIN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+            8388607.5,
+            16777216.0,
+        ];
+        // Every float around the halves of the first few hundred whole
+        // numbers, and a sweep of the sample range.
+        for n in 0..300 {
+            let half = n as f32 + 0.5;
+            for x in [half, half.next_down(), half.next_up()] {
+                xs.extend([x, -x]);
+            }
+        }
+        xs.extend((-400_000..400_000).map(|i| i as f32 * 0.1234567));
+        for x in xs {
+            let want = x.round().clamp(-32768.0, 32767.0) as i16;
+            assert_eq!(to_sample(x), want, "{x:?}");
+        }
+    }
 
     fn tone(rate: u32, seconds: f64, amp: f64, silence_s: f64) -> Pcm {
         let pad = (rate as f64 * silence_s) as usize;
