@@ -167,7 +167,7 @@ fn edge_indices(page: &[&str]) -> HashSet<usize> {
 /// A line's shape for spotting repeats: each run of digits one `#` (so page
 /// 9 and page 10 look alike), month names one `%`, space squeezed.
 fn shape(text: &str) -> String {
-    static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d+").unwrap());
+    static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9]+").unwrap());
     static MONTH: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b",
@@ -204,7 +204,7 @@ fn running_lines(pages: &[Vec<&str>]) -> HashSet<String> {
 /// and no larger than it could be, so "111" alone on a one-page sheet stays.
 fn is_page_number(text: &str, pages: usize) -> bool {
     static PAGE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:page\s+)?(\d{1,3})(?:\s*(?:of|/)\s*\d{1,3})?$").unwrap()
+        Regex::new(r"(?i)^(?:page\s+)?([0-9]{1,3})(?:\s*(?:of|/)\s*[0-9]{1,3})?$").unwrap()
     });
     let Some(c) = PAGE.captures(text) else {
         return false;
@@ -249,7 +249,7 @@ pub fn join(current: &mut String, next: &str, vocab: &HashSet<String>) {
 /// bare label has an empty `rest` and no `described`.
 pub static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:(?:figure|fig\.|diagram|image|picture|photo|illustration|chart)\s*\d+[a-z]?\b[.:]?(?P<rest>.*)|\((?:image|picture|photo|diagram|illustration) of\b(?P<described>.*))$",
+        r"(?i)^(?:(?:figure|fig\.|diagram|image|picture|photo|illustration|chart)\s*[0-9]+[a-z]?\b[.:]?(?P<rest>.*)|\((?:image|picture|photo|diagram|illustration) of\b(?P<described>.*))$",
     )
     .unwrap()
 });
@@ -308,7 +308,7 @@ pub fn link_line_key(text: &str) -> Option<String> {
 /// "years."), leaving numbers in addresses, codes and measurements alone.
 pub fn strip_reference_numbers(text: &str, dropped: &mut Vec<Dropped>) -> String {
     static REF: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(\p{Ll}{2,}\)?)(\d{1,3}(?:[-–,]\d{1,3})*)([.,;:!?)]*)$").unwrap()
+        Regex::new(r"^(\p{Ll}{2,}\)?)([0-9]{1,3}(?:[-–,][0-9]{1,3})*)([.,;:!?)]*)$").unwrap()
     });
     /// Units whose superscript power looks like a citation when flattened.
     const UNITS: &[&str] = &[
@@ -339,7 +339,7 @@ pub fn strip_reference_numbers(text: &str, dropped: &mut Vec<Dropped>) -> String
 /// addresses alone.
 pub fn space_numbers_from_words(text: &str) -> String {
     static GLUED: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^(\d+)(\p{Ll}{3,}[.,;:!?)]*)$").unwrap());
+        LazyLock::new(|| Regex::new(r"^([0-9]+)(\p{Ll}{3,}[.,;:!?)]*)$").unwrap());
     let mut out = String::with_capacity(text.len() + 8);
     for (i, token) in text.split(' ').enumerate() {
         if i > 0 {
@@ -360,7 +360,7 @@ pub fn space_numbers_from_words(text: &str) -> String {
 /// Remove citations in square brackets ("[3]", "[4-6]", "[1, 2]").
 pub fn strip_bracket_citations(text: &str, dropped: &mut Vec<Dropped>) -> String {
     static CITE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\s?\[\d{1,3}(?:\s?[-–,]\s?\d{1,3})*\]").unwrap());
+        LazyLock::new(|| Regex::new(r"\s?\[[0-9]{1,3}(?:\s?[-–,]\s?[0-9]{1,3})*\]").unwrap());
     for m in CITE.find_iter(text) {
         dropped.push(Dropped {
             text: m.as_str().trim().to_string(),

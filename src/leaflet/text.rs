@@ -90,7 +90,7 @@ fn join_across_page_breaks(lines: &mut Vec<Line>) {
 /// subsection with no section above it is a section.
 fn set_heading_levels(chapters: &mut [Chapter]) {
     static NUMBERED: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\d{1,2}((?:\.\d{1,2})+)\.?\s").unwrap());
+        LazyLock::new(|| Regex::new(r"^[0-9]{1,2}((?:\.[0-9]{1,2})+)\.?\s").unwrap());
     let mut counts = std::collections::HashMap::new();
     for c in chapters.iter().skip(1) {
         *counts.entry(c.title.to_lowercase()).or_insert(0usize) += 1;
@@ -602,8 +602,10 @@ fn next_filled(lines: &[Line], mut i: usize) -> usize {
 /// "1. Take...", "2) Ring...", "(a) ...", "b. ...", "iv. ...", "(ii) ...": an
 /// item of a list numbered with digits, letters or lower-case Roman numerals.
 static NUMBERED_ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\d{1,2}[.)]|\(\d{1,2}\)|\(?[a-h][.)]|\(?(?:i{1,3}|iv|vi{0,3}|ix|x)[.)])\s+\S")
-        .unwrap()
+    Regex::new(
+        r"^(?:[0-9]{1,2}[.)]|\([0-9]{1,2}\)|\(?[a-h][.)]|\(?(?:i{1,3}|iv|vi{0,3}|ix|x)[.)])\s+\S",
+    )
+    .unwrap()
 });
 
 fn strip_bullet(text: &str) -> (bool, &str) {

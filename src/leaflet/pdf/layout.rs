@@ -244,8 +244,9 @@ fn split_baseline(runs: &[&Run], lines: &mut Vec<Line>) {
 /// hear "walking 3 helps" for "walking³ helps"; the text reader drops such
 /// numbers by their shape, this one by where they are drawn.
 fn is_superscript_reference(run: &Run, prev: Option<&Run>, size: f32, baseline: f32) -> bool {
-    static REFERENCE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\s*\d{1,3}(?:\s*[,\u{2013}-]\s*\d{1,3})*\s*$").unwrap());
+    static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*[0-9]{1,3}(?:\s*[,\u{2013}-]\s*[0-9]{1,3})*\s*$").unwrap()
+    });
     let after_word = prev.is_some_and(|p| {
         let before = p.text.trim_end();
         let unit = before
@@ -370,8 +371,10 @@ fn line_key(line: &Line) -> String {
 /// could make it (so "10/2026", a review date, is no page number).
 fn is_page_number(text: &str, pages: usize) -> bool {
     static PAGE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:page\s+)?[-–(]?\s*(\d{1,4})\s*[-–)]?(?:\s*(?:of|/)\s*(\d{1,4}))?$")
-            .unwrap()
+        Regex::new(
+            r"(?i)^(?:page\s+)?[-–(]?\s*([0-9]{1,4})\s*[-–)]?(?:\s*(?:of|/)\s*([0-9]{1,4}))?$",
+        )
+        .unwrap()
     });
     let Some(c) = PAGE.captures(text) else {
         return false;
@@ -453,7 +456,7 @@ fn bullet_len(text: &str) -> usize {
 }
 
 static NUMBERED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:(\d{1,2})[.)]|([a-z])\))\s+").unwrap());
+    LazyLock::new(|| Regex::new(r"^(?:([0-9]{1,2})[.)]|([a-z])\))\s+").unwrap());
 
 /// Whether a line begins a list item: a bullet, a symbol glyph or a number.
 fn starts_item(line: &Line) -> bool {

@@ -104,7 +104,7 @@ static RULES: LazyLock<Vec<(Furniture, usize, Regex)>> = LazyLock::new(|| {
         rule(
             Furniture::Review,
             16,
-            r"(?:page |content |this page was )?(?:last (?:reviewed|updated|modified|revised)|next review due)\s*(?::|on\b|\d).*\d.*",
+            r"(?:page |content |this page was )?(?:last (?:reviewed|updated|modified|revised)|next review due)\s*(?::|on\b|[0-9]).*[0-9].*",
         ),
         rule(
             Furniture::Feedback,
@@ -145,7 +145,7 @@ static PAGE_LINK: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 /// A phone number: digits in groups, eight characters or more.
-static PHONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d[\d ]{6,}\d").unwrap());
+static PHONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9][0-9 ]{6,}[0-9]").unwrap());
 
 /// The furniture a unit is on its own, if any. Plain list items are left to
 /// the context rules: a bulleted line of a leaflet is rarely furniture unless
