@@ -414,7 +414,6 @@ fn limit(samples: &[i16], ceiling: f64, gain_db: f64, rate: u32, mut each: impl 
     let step = 1.0 / release as f32;
     // Anything quieter than this is passed over when the limiter is at rest.
     let loud = loud_level(gain, ceiling);
-    let is_peak = |s: i16| u32::from(s.unsigned_abs()) >= loud;
     // Index v is sample v - lead: `lead` samples of silence come first.
     let lead = attack - 1;
     let total = samples.len() + lead;
@@ -437,10 +436,7 @@ fn limit(samples: &[i16], ceiling: f64, gain_db: f64, rate: u32, mut each: impl 
         // where the next peak comes into view.
         if env == 1.0 && sum == at_rest && least.front().is_none_or(|&(_, m)| m == FULL) {
             let from = ahead.max(lead);
-            let next = samples[from - lead..]
-                .iter()
-                .position(|&s| is_peak(s))
-                .map_or(total, |k| from + k);
+            let next = next_at_least(samples, from - lead, loud).map_or(total, |k| k + lead);
             let resume = (next + 1).saturating_sub(attack).max(v);
             for k in v..resume {
                 if let Some(k) = k.checked_sub(lead) {
@@ -488,7 +484,7 @@ fn limit(samples: &[i16], ceiling: f64, gain_db: f64, rate: u32, mut each: impl 
 /// The quietest sample level (0 to 32,768) that needs less than full gain,
 /// or 32,769 when none does. need() only falls as samples get louder, so
 /// halving the range finds it exactly.
-fn loud_level(gain: f32, ceiling: f32) -> u32 {
+fn loud_level(gain: f32, ceiling: f32) -> u16 {
     let needs_less =
         |a: u32| need(if a == 32_768 { i16::MIN } else { a as i16 }, gain, ceiling) < 1.0;
     let (mut lo, mut hi) = (0u32, 32_769u32);
@@ -500,7 +496,7 @@ fn loud_level(gain: f32, ceiling: f32) -> u32 {
             lo = mid + 1;
         }
     }
-    lo
+    u16::try_from(lo).expect("at most 32,769")
 }
 
 /// The factor that brings sample `s`, raised by `gain`, to `ceiling`, or 1.
@@ -713,7 +709,7 @@ mod tests {
                 .find(|&a| need(if a == 32_768 { i16::MIN } else { a as i16 }, gain, ceiling) < 1.0)
                 .unwrap_or(32_769);
             assert_eq!(
-                loud_level(gain, ceiling),
+                u32::from(loud_level(gain, ceiling)),
                 first,
                 "{ceiling_db} dB, {gain_db} dB"
             );
@@ -740,7 +736,6 @@ mod tests {
         }
     }
 
-    /// The padded chapter as one buffer of floats, as the limiter first saw it.
     /// The reference for [`Chapter::limited`]: the whole padded chapter
     /// through [`limit_whole`], as samples.
     fn limited_whole(chapter: &Chapter, ceiling: f64, gain_db: f64, rate: u32) -> Vec<i16> {
@@ -752,6 +747,7 @@ mod tests {
             .collect()
     }
 
+    /// The padded chapter as one buffer of floats, as the limiter first saw it.
     fn padded(chapter: &Chapter) -> Vec<f32> {
         let mut whole = vec![0f32; chapter.len];
         for (k, &s) in chapter.body.iter().enumerate() {
