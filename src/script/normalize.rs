@@ -81,9 +81,18 @@ pub fn spoken(text: &str, lang: Lang, lexicon: &Lexicon) -> String {
 /// each while the others waited for it. Compiling them is most of the work
 /// of scripting a leaflet, and a rebuild of one chapter waits for it. It is
 /// only done when a leaflet is to be scripted: a rebuild with nothing to do
-/// never pays for it.
+/// never pays for it. The patterns are the program's, so only the first call
+/// does anything; one that comes while it runs goes on, and waits for the
+/// patterns it meets as before. (Not a `Once`: this thread may take another
+/// leaflet's work while it waits for the stages, and that would call here
+/// again inside it.)
 pub fn prepare(lang: Lang, lexicon: &Lexicon) {
     use rayon::prelude::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static STARTED: AtomicBool = AtomicBool::new(false);
+    if STARTED.swap(true, Ordering::Relaxed) {
+        return;
+    }
     // Something for every stage to look at: a stage may pass over a text
     // with nothing it reads before it touches its patterns.
     const SAMPLE: &str =
