@@ -119,12 +119,17 @@ impl<'a> BitReader<'a> {
 
 /// MSB-first writer — the encoder's main-data side. Accumulates bits and flushes
 /// to bytes; the bitstream formatter pairs it with reservoir bookkeeping.
+///
+/// audio-leaflet patch: the pending bits live in a 64-bit word and go to the
+/// buffer four bytes at a time, so a write is a shift, an or and a compare.
 #[derive(Default)]
 pub struct BitWriter {
     bytes: Vec<u8>,
-    /// Bits filled in the in-progress final byte (0..8).
-    nbits: u8,
-    cur: u8,
+    /// The pending bits are the low `nbits` bits of `acc` (higher bits are
+    /// ones already flushed, or zero).
+    acc: u64,
+    /// Bits pending, 0..32 between writes.
+    nbits: u32,
 }
 
 impl BitWriter {
@@ -135,7 +140,7 @@ impl BitWriter {
 
     /// A writer whose byte buffer is reserved for `bytes` up front.
     ///
-    /// `write` appends a byte at a time, so a writer started empty reallocs its
+    /// `write` appends a few bytes at a time, so a writer started empty reallocs its
     /// way up -- about ten times per frame for the main-data buffer, and the
     /// realloc traffic is invisible to a copy census because it happens inside
     /// `Vec`. Every caller here knows its exact output size from the header.
@@ -143,32 +148,25 @@ impl BitWriter {
     pub fn with_capacity(bytes: usize) -> Self {
         Self {
             bytes: Vec::with_capacity(bytes),
+            acc: 0,
             nbits: 0,
-            cur: 0,
         }
     }
 
     /// Append the low `n` bits of `v`, MSB-first.
-    ///
-    /// audio-leaflet patch: as many bits at a time as the current byte has
-    /// room for, rather than one at a time (the same bytes; the spectrum's
-    /// Huffman codes and signs are written through here, a few hundred calls
-    /// a granule).
     pub fn write(&mut self, v: u32, n: u32) {
         debug_assert!(n <= 32, "at most 32 bits at a time");
-        let mut left = n;
-        while left > 0 {
-            let room = 8 - u32::from(self.nbits);
-            let take = room.min(left);
-            let chunk = (v >> (left - take)) & ((1u32 << take) - 1);
-            self.cur = ((u32::from(self.cur) << take) | chunk) as u8;
-            self.nbits += take as u8;
-            left -= take;
-            if self.nbits == 8 {
-                self.bytes.push(self.cur);
-                self.cur = 0;
-                self.nbits = 0;
-            }
+        let n = n.min(32);
+        let v = u64::from(v) & ((1u64 << n) - 1);
+        // nbits < 32 and n <= 32: the pending bits still fit after the shift.
+        self.acc = (self.acc << n) | v;
+        self.nbits += n;
+        if self.nbits >= 32 {
+            self.nbits -= 32;
+            // The 32 bits above the ones still pending; the cast drops older ones.
+            #[allow(clippy::cast_possible_truncation)]
+            let word = (self.acc >> self.nbits) as u32;
+            self.bytes.extend_from_slice(&word.to_be_bytes());
         }
     }
 
@@ -182,8 +180,12 @@ impl BitWriter {
     #[must_use]
     pub fn finish(mut self) -> Vec<u8> {
         if self.nbits > 0 {
-            self.cur <<= 8 - self.nbits;
-            self.bytes.push(self.cur);
+            let whole = self.nbits.div_ceil(8);
+            // The pending bits at the top of a 32-bit word, zeros after them.
+            #[allow(clippy::cast_possible_truncation)]
+            let word = ((self.acc & ((1u64 << self.nbits) - 1)) << (32 - self.nbits)) as u32;
+            self.bytes
+                .extend_from_slice(&word.to_be_bytes()[..whole as usize]);
         }
         self.bytes
     }
@@ -193,7 +195,7 @@ impl BitWriter {
 mod peek_tests {
     use super::*;
 
-    /// audio-leaflet patch: the chunked `write` puts down the bits the
+    /// audio-leaflet patch: the word-at-a-time `write` puts down the bits the
     /// one-bit-at-a-time version did.
     #[test]
     fn chunked_write_matches_bit_by_bit() {

@@ -59,6 +59,7 @@ fn pair_bits(t: &PairTable, x: i32, y: i32) -> Option<usize> {
     Some(len as usize + coord_bits(t, x)? + coord_bits(t, y)?)
 }
 
+#[cfg(test)] // the reference for `pair_emit_packed`
 /// Emit pair `(x, y)` with table `t`. Read order in the decoder is codeword, then
 /// x-escape, x-sign, y-escape, y-sign — mirrored here.
 fn pair_emit(t: &PairTable, x: i32, y: i32, w: &mut BitWriter) {
@@ -97,6 +98,7 @@ fn quad_bits(q: &QuadTable, v: i32, w: i32, x: i32, y: i32) -> usize {
     len as usize + [v, w, x, y].iter().filter(|&&c| c != 0).count()
 }
 
+#[cfg(test)] // the reference for `quad_emit_packed`
 fn quad_emit(q: &QuadTable, v: i32, w: i32, x: i32, y: i32, wr: &mut BitWriter) {
     let (code, len) = q
         .book
@@ -108,6 +110,89 @@ fn quad_emit(q: &QuadTable, v: i32, w: i32, x: i32, y: i32, wr: &mut BitWriter) 
             wr.write(u32::from(c < 0), 1);
         }
     }
+}
+
+/// audio-leaflet patch: every pair table's codeword and length by clamped
+/// magnitude pair `min(|x|, 15) * 16 + min(|y|, 15)`, packed as
+/// `code << 5 | len`, looked up as `pair_emit` does (clamped to the table's
+/// `dim`), built once. Empty tables are all zeros.
+fn pair_codes() -> &'static [[u32; 256]; 32] {
+    static CODES: std::sync::OnceLock<Box<[[u32; 256]; 32]>> = std::sync::OnceLock::new();
+    CODES.get_or_init(|| {
+        let mut codes = Box::new([[0u32; 256]; 32]);
+        for (table, t) in PAIR_TABLES.iter().enumerate() {
+            if t.dim == 0 {
+                continue;
+            }
+            let dim = t.dim as usize;
+            let maxc = dim - 1;
+            for a in 0..16 {
+                for b in 0..16 {
+                    let (code, len) = t
+                        .book
+                        .code_len(a.min(maxc) * dim + b.min(maxc))
+                        .expect("pair index in book");
+                    codes[table][a * 16 + b] = u32::from(code) << 5 | u32::from(len);
+                }
+            }
+        }
+        codes
+    })
+}
+
+/// [`pair_emit`] through [`pair_codes`]: the same bits, in one write when the
+/// table has no linbits (a codeword of at most 19 bits and two signs).
+#[inline]
+fn pair_emit_packed(codes: &[u32; 256], t: &PairTable, x: i32, y: i32, w: &mut BitWriter) {
+    if t.dim == 0 {
+        return;
+    }
+    let (ax, ay) = (x.unsigned_abs(), y.unsigned_abs());
+    let cell = (ax.min(15) * 16 + ay.min(15)) as u8;
+    let packed = codes[cell as usize];
+    let (mut bits, mut n) = (packed >> 5, packed & 31);
+    if t.linbits == 0 {
+        for (a, v) in [(ax, x), (ay, y)] {
+            if a != 0 {
+                bits = bits << 1 | u32::from(v < 0);
+                n += 1;
+            }
+        }
+        w.write(bits, n);
+        return;
+    }
+    w.write(bits, n);
+    let maxc = u32::from(t.dim) - 1;
+    let linbits = u32::from(t.linbits);
+    for (a, v) in [(ax, x), (ay, y)] {
+        let (mut bits, mut n) = (0u32, 0u32);
+        if a >= maxc {
+            bits = a - maxc;
+            n = linbits;
+        }
+        if a != 0 {
+            bits = bits << 1 | u32::from(v < 0);
+            n += 1;
+        }
+        w.write(bits, n);
+    }
+}
+
+/// [`quad_emit`] in one write: the codeword and its sign bits.
+#[inline]
+fn quad_emit_packed(q: &QuadTable, v: i32, w: i32, x: i32, y: i32, wr: &mut BitWriter) {
+    let (code, len) = q
+        .book
+        .code_len(quad_index(v, w, x, y))
+        .expect("quad index 0..15");
+    let (mut bits, mut n) = (u32::from(code), u32::from(len));
+    for c in [v, w, x, y] {
+        if c != 0 {
+            bits = bits << 1 | u32::from(c < 0);
+            n += 1;
+        }
+    }
+    wr.write(bits, n);
 }
 
 /// **B2** — estimate the bit cost of coding `coeffs` (an even-length pair region)
@@ -162,48 +247,89 @@ fn pair_table_max(t: &PairTable) -> i32 {
     }
 }
 
-/// audio-leaflet patch: per pair table, the code length of every clamped
-/// magnitude pair `(min(|x|, 15), min(|y|, 15))` as a flat 16 x 16 array, the
-/// table's largest codable magnitude, and whether its lengths are the
-/// previous table's.
-struct PairCosts {
-    lens: [[u16; 256]; 32],
+/// audio-leaflet patch: the code lengths of every pair table, arranged for a
+/// search that costs all of them in one walk of a region.
+///
+/// The 32 table numbers name 15 distinct codes (0, 4 and 14 are empty; 16-23
+/// share one code and 24-31 another, differing only in linbits). Each code
+/// gets a lane of 16, and `lens[cell]` holds, lane by lane, the bits the pair
+/// with clamped magnitudes `cell = min(|x|, 15) * 16 + min(|y|, 15)` costs
+/// under that code bar linbits: its codeword and a sign bit per non-zero
+/// coordinate. The last lane counts the pair's escapes (coordinates of 15 or
+/// more), which cost each linbits table its linbits. Adding a region's rows
+/// lane-wise gives every code's sum at once, in u16s, a loop the compiler
+/// makes two vector adds. A lane is only read for a table that covers the
+/// region's peak, and there every cell the region touches has a real code,
+/// so that lane's sum is exact (at most 288 pairs of at most 21 bits, under
+/// 2^16); the lanes of tables that cannot code the region wrap and are never
+/// read.
+struct PairLanes {
+    lens: [[u16; LANES]; 256],
+    /// The lane of each table number (`NO_LANE` for the empty tables).
+    lane: [u8; 32],
+    /// The largest magnitude each table can code.
     max: [i32; 32],
-    same_as_prev: [bool; 32],
 }
 
-/// A length no real code has: a cell a table cannot code costs more than any
-/// table that can.
-const NO_CODE: u16 = 0x7FFF;
+const LANES: usize = 16;
+/// The lane that counts escapes.
+const ESCAPE_LANE: usize = LANES - 1;
+const NO_LANE: u8 = u8::MAX;
 
-fn pair_costs() -> &'static PairCosts {
-    static COSTS: std::sync::OnceLock<PairCosts> = std::sync::OnceLock::new();
-    COSTS.get_or_init(|| {
-        let mut costs = PairCosts {
-            lens: [[NO_CODE; 256]; 32],
+/// Linbits are escapes past magnitude 15: only the 16 x 16 tables have them,
+/// so a coordinate pays its table's linbits when `|v| >= 15`.
+const ESCAPE_FROM: u32 = 15;
+
+fn pair_lanes() -> &'static PairLanes {
+    static LANES_OF: std::sync::OnceLock<PairLanes> = std::sync::OnceLock::new();
+    LANES_OF.get_or_init(|| {
+        let mut out = PairLanes {
+            lens: [[0; LANES]; 256],
+            lane: [NO_LANE; 32],
             max: [0; 32],
-            same_as_prev: [false; 32],
         };
+        // Each distinct code's 16 x 16 lengths (clamped to the table's dim),
+        // with 0x7FFF where the table has no code.
+        let mut codes: Vec<[u16; 256]> = Vec::new();
         for (i, t) in PAIR_TABLES.iter().enumerate() {
-            costs.max[i] = pair_table_max(t);
+            out.max[i] = pair_table_max(t);
             if t.dim == 0 {
                 continue;
             }
+            assert!(
+                t.linbits == 0 || u32::from(t.dim) == ESCAPE_FROM + 1,
+                "pair table {i} has linbits but is not 16 x 16"
+            );
             let dim = t.dim as usize;
             let maxc = dim - 1;
+            let mut lens = [0x7FFFu16; 256];
             for a in 0..16 {
                 for b in 0..16 {
-                    let idx = a.min(maxc) * dim + b.min(maxc);
-                    if let Some((_, len)) = t.book.code_len(idx) {
-                        costs.lens[i][a * 16 + b] = u16::from(len);
+                    if let Some((_, len)) = t.book.code_len(a.min(maxc) * dim + b.min(maxc)) {
+                        assert!(len < 200, "a code length that could overflow a lane");
+                        lens[a * 16 + b] = u16::from(len);
                     }
                 }
             }
-            costs.same_as_prev[i] = i > 0
-                && PAIR_TABLES[i - 1].dim == t.dim
-                && costs.lens[i - 1] == costs.lens[i];
+            let lane = match codes.iter().position(|c| *c == lens) {
+                Some(lane) => lane,
+                None => {
+                    codes.push(lens);
+                    codes.len() - 1
+                }
+            };
+            assert!(lane < ESCAPE_LANE, "more distinct pair codes than lanes");
+            out.lane[i] = lane as u8;
         }
-        costs
+        for (cell, row) in out.lens.iter_mut().enumerate() {
+            let (a, b) = (cell as u32 / 16, cell as u32 % 16);
+            let signs = u16::from(a != 0) + u16::from(b != 0);
+            for (lane, lens) in codes.iter().enumerate() {
+                row[lane] = lens[cell].wrapping_add(signs);
+            }
+            row[ESCAPE_LANE] = u16::from(a >= ESCAPE_FROM) + u16::from(b >= ESCAPE_FROM);
+        }
+        out
     })
 }
 
@@ -211,104 +337,51 @@ fn pair_costs() -> &'static PairCosts {
 /// bit cost.
 ///
 /// **A3** — only tables whose range covers the region's peak magnitude are costed;
-/// the rest can't represent it (`estimate_bits` would score them "infinity"
-/// anyway), so skipping them in O(1) avoids walking the region per dead table.
-/// Output-identical to costing all 32.
+/// the rest can't represent it.
 ///
 /// **C (redundancy):** returns the winning cost alongside the table, so callers
 /// that need the region's bit count don't have to re-walk it (the cost was already
 /// computed to choose the table).
+///
+/// audio-leaflet patch: one walk of the region sums every code's codeword
+/// and sign bits at once, and counts the escapes ([`PairLanes`]). A table's
+/// cost is then its lane's sum + linbits x escapes: codewords, signs and
+/// escapes, the numbers the per-table histogram search compared, so the
+/// choice is the same: the lowest cost, the lowest table number among equals.
 fn best_pair_table(coeffs: &[i32; GRANULE_LINES], lo: usize, hi: usize) -> (u8, usize) {
     if lo >= hi {
         return (0, 0);
     }
     let slice = &coeffs[lo..hi];
-
-    // ── One region walk → a compact histogram (C: kill the per-table re-walk) ──
-    // `pair_bits` decomposes exactly as: codeword(clamp(x),clamp(y)) + sign(x≠0) +
-    // sign(y≠0) + linbits·[|x|≥maxc] + linbits·[|y|≥maxc]. So per table the cost is
-    // a sum over the (few) distinct clamped pairs + a sign count (table-independent)
-    // + an escape count derived from a coordinate-magnitude histogram. Magnitudes
-    // clamp at 15 because no table's `maxc` exceeds 15 (`min(|v|,15)≥maxc ⇔ |v|≥maxc`).
-    // Peak is taken over the whole slice (including any trailing unpaired element),
-    // matching the reference: that element is uncoded, yet it still gates the
-    // coverage prune — replicated here so the selection stays byte-identical.
+    // Peak over the whole slice, a trailing unpaired element too: it is not
+    // coded, yet it gates which tables are costed, as in the reference search.
     let peak = slice.iter().map(|c| c.unsigned_abs()).max().unwrap_or(0) as i32;
-    // FLAT histogram, indexed `ax * 16 + ay`, and cells holding that flat index.
-    // As a `[[u32; 16]; 16]` indexed by `a as usize` from a `u8`, the scoring loop
-    // below could not prove `a <= 15` -- the value is 0..=255 to the compiler -- so
-    // every cell it scored, for every candidate table, paid two bounds checks. A
-    // `u8` index into 256 entries is in range by construction.
-    let mut hist = [0u32; 256]; // counts of clamped (|x|,|y|) pairs
-    let mut cells: [u8; 256] = [0; 256]; // the populated pair cells, flat index
-    let mut ncells = 0usize;
-    let mut cmag = [0u32; 16]; // counts of clamped coordinate magnitudes
-    let mut i = 0;
-    while i + 1 < slice.len() {
-        let (x, y) = (slice[i], slice[i + 1]);
-        let ax = x.unsigned_abs().min(15) as usize;
-        let ay = y.unsigned_abs().min(15) as usize;
-        let cell = ax * 16 + ay;
-        if hist[cell] == 0 {
-            cells[ncells & 255] = cell as u8;
-            ncells += 1;
+    let lanes = pair_lanes();
+    let mut sums = [0u16; LANES];
+    for pair in slice.chunks_exact(2) {
+        let (ax, ay) = (pair[0].unsigned_abs(), pair[1].unsigned_abs());
+        let cell = (ax.min(15) * 16 + ay.min(15)) as u8;
+        let row = &lanes.lens[cell as usize];
+        for (s, &l) in sums.iter_mut().zip(row) {
+            *s = s.wrapping_add(l);
         }
-        hist[cell] += 1;
-        cmag[ax] += 1;
-        cmag[ay] += 1;
-        i += 2;
     }
-    // sign bits: one per nonzero coordinate (the same for every table).
-    let total_signs = cmag[1..].iter().sum::<u32>() as usize;
-    // cum[m] = #coords with magnitude ≥ m (for the linbits escape count).
-    let mut cum = [0u32; 17];
-    for m in (0..16).rev() {
-        cum[m] = cum[m + 1] + cmag[m];
-    }
-
-    // audio-leaflet patch: each table's code lengths are read from a flat
-    // table already clamped to its `dim` (built once), and a table whose
-    // lengths equal the previous table's (16-23 share one code, 24-31
-    // another, differing only in linbits) reuses that codeword sum rather
-    // than walking the cells again. The costs, and so the choice, are the
-    // same as costing each table afresh.
-    let costs = pair_costs();
+    let escapes = usize::from(sums[ESCAPE_LANE]);
     let mut best = (usize::MAX, 0u8);
-    let mut prev_codeword: Option<usize> = None;
-    for table in 0u8..PAIR_TABLES.len() as u8 {
-        let t = PAIR_TABLES[table as usize];
-        if costs.max[table as usize] < peak {
-            prev_codeword = None;
+    for table in 0..PAIR_TABLES.len() {
+        if lanes.max[table] < peak {
             continue; // can't code this region's peak — would cost "infinity"
         }
-        if t.dim == 0 {
+        let lane = lanes.lane[table];
+        let cost = if lane == NO_LANE {
             // The empty book codes only all-zero regions (peak == 0), at zero cost.
-            if best.0 > 0 {
-                best = (0, table);
-            }
-            prev_codeword = None;
-            continue;
-        }
-        let codeword = match prev_codeword {
-            Some(c) if costs.same_as_prev[table as usize] => c,
-            _ => {
-                let lens = &costs.lens[table as usize];
-                cells[..ncells]
-                    .iter()
-                    .map(|&cell| hist[cell as usize] as usize * lens[cell as usize] as usize)
-                    .sum()
-            }
-        };
-        prev_codeword = Some(codeword);
-        let maxc = t.dim as usize - 1;
-        let escape = if t.linbits > 0 {
-            t.linbits as usize * cum[maxc] as usize
-        } else {
             0
+        } else {
+            let linbits = PAIR_TABLES[table].linbits as usize;
+            usize::from(sums[lane as usize]) + linbits * escapes
         };
-        let cost = codeword.saturating_add(escape).saturating_add(total_signs);
         if cost < best.0 {
-            best = (cost, table);
+            best = (cost, table as u8);
         }
     }
     (best.1, best.0)
@@ -316,26 +389,31 @@ fn best_pair_table(coeffs: &[i32; GRANULE_LINES], lo: usize, hi: usize) -> (u8, 
 
 /// Cheaper of the two count1 quad tables for `coeffs[lo..hi]` (`false`=A, `true`=B),
 /// and that table's bit cost.
+///
+/// audio-leaflet patch: the two tables' code lengths by quad index come from
+/// arrays built once, and the sign bits (one per non-zero line, the same for
+/// both) are counted from the index; the sums are `quad_bits`' own.
 fn best_quad_table(coeffs: &[i32; GRANULE_LINES], lo: usize, hi: usize) -> (bool, usize) {
-    let (mut a, mut b) = (0usize, 0usize);
-    let mut i = lo;
-    while i + 4 <= hi {
-        a += quad_bits(
-            &QUAD_A,
-            coeffs[i],
-            coeffs[i + 1],
-            coeffs[i + 2],
-            coeffs[i + 3],
-        );
-        b += quad_bits(
-            &QUAD_B,
-            coeffs[i],
-            coeffs[i + 1],
-            coeffs[i + 2],
-            coeffs[i + 3],
-        );
-        i += 4;
+    static LENS: std::sync::OnceLock<[[u8; 16]; 2]> = std::sync::OnceLock::new();
+    let lens = LENS.get_or_init(|| {
+        let mut lens = [[0u8; 16]; 2];
+        for (table, q) in [&QUAD_A, &QUAD_B].into_iter().enumerate() {
+            for (idx, len) in lens[table].iter_mut().enumerate() {
+                *len = q.book.code_len(idx).expect("quad index 0..15").1;
+            }
+        }
+        lens
+    });
+    let (mut a, mut b, mut signs) = (0usize, 0usize, 0usize);
+    if lo < hi {
+        for q in coeffs[lo..hi].chunks_exact(4) {
+            let idx = quad_index(q[0], q[1], q[2], q[3]);
+            a += usize::from(lens[0][idx & 15]);
+            b += usize::from(lens[1][idx & 15]);
+            signs += q.iter().filter(|&&c| c != 0).count();
+        }
     }
+    let (a, b) = (a + signs, b + signs);
     if b < a {
         (true, b)
     } else {
@@ -450,6 +528,7 @@ pub fn encode(quant: &QuantizedGranule, header: &FrameHeader, writer: &mut BitWr
     let sfb = tables::sfb_long_offsets(header.sample_rate);
     let bv2 = (gi.big_values as usize * 2).min(GRANULE_LINES);
     let (r1, r2) = region_bounds(gi, sfb, bv2);
+    let codes = pair_codes();
 
     // big_values: pairs, table chosen per region.
     let mut i = 0;
@@ -461,8 +540,10 @@ pub fn encode(quant: &QuantizedGranule, header: &FrameHeader, writer: &mut BitWr
         } else {
             gi.table_select[2]
         } as usize;
-        pair_emit(
-            PAIR_TABLES[t.min(PAIR_TABLES.len() - 1)],
+        let t = t.min(PAIR_TABLES.len() - 1);
+        pair_emit_packed(
+            &codes[t],
+            PAIR_TABLES[t],
             coeffs[i],
             coeffs[i + 1],
             writer,
@@ -483,7 +564,7 @@ pub fn encode(quant: &QuantizedGranule, header: &FrameHeader, writer: &mut BitWr
         .map_or(0, |x| x + 1)
         .max(bv2);
     while i + 4 <= GRANULE_LINES && i < rzero {
-        quad_emit(
+        quad_emit_packed(
             quad,
             coeffs[i],
             coeffs[i + 1],
@@ -747,5 +828,69 @@ mod tests {
             i += 2;
         }
         assert_eq!(est, w.bit_len(), "estimate must match emitted bits");
+    }
+
+    /// audio-leaflet patch: the packed emitters write the bits of the
+    /// one-field-at-a-time ones, for every table, over every magnitude a
+    /// table can code (and both signs), and for every quad.
+    #[test]
+    fn packed_emit_matches_reference() {
+        let codes = pair_codes();
+        for (table, t) in PAIR_TABLES.iter().enumerate() {
+            let max = pair_table_max(t).min(40);
+            let mut fast = BitWriter::new();
+            let mut slow = BitWriter::new();
+            for x in -max..=max {
+                for y in -max..=max {
+                    pair_emit_packed(&codes[table], t, x, y, &mut fast);
+                    pair_emit(t, x, y, &mut slow);
+                }
+            }
+            // The escapes' far end too.
+            let far = pair_table_max(t);
+            for (x, y) in [(far, -far), (-far, 3), (0, far)] {
+                pair_emit_packed(&codes[table], t, x, y, &mut fast);
+                pair_emit(t, x, y, &mut slow);
+            }
+            assert_eq!(fast.bit_len(), slow.bit_len(), "table {table}");
+            assert_eq!(fast.finish(), slow.finish(), "table {table}");
+        }
+        for q in [&QUAD_A, &QUAD_B] {
+            let mut fast = BitWriter::new();
+            let mut slow = BitWriter::new();
+            for m in 0..81 {
+                let c = |k: u32| (m / 3i32.pow(k)) % 3 - 1;
+                let (v, w, x, y) = (c(0), c(1), c(2), c(3));
+                quad_emit_packed(q, v, w, x, y, &mut fast);
+                quad_emit(q, v, w, x, y, &mut slow);
+            }
+            assert_eq!(fast.finish(), slow.finish());
+        }
+    }
+
+    /// audio-leaflet patch: the count1 table choice and cost are those of
+    /// summing `quad_bits` under each table.
+    #[test]
+    fn best_quad_table_matches_quad_bits() {
+        let mut st = 0x1234_5678u32;
+        for trial in 0..2000 {
+            let mut c = [0i32; GRANULE_LINES];
+            for v in c.iter_mut() {
+                st = st.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                *v = [0, 0, 0, 1, -1][(st >> 24) as usize % 5];
+            }
+            st = st.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let lo = (st >> 8) as usize % 300;
+            let hi = (lo + (st >> 20) as usize % 300).min(GRANULE_LINES);
+            let (mut a, mut b) = (0, 0);
+            let mut i = lo;
+            while i + 4 <= hi {
+                a += quad_bits(&QUAD_A, c[i], c[i + 1], c[i + 2], c[i + 3]);
+                b += quad_bits(&QUAD_B, c[i], c[i + 1], c[i + 2], c[i + 3]);
+                i += 4;
+            }
+            let want = if b < a { (true, b) } else { (false, a) };
+            assert_eq!(best_quad_table(&c, lo, hi), want, "trial {trial}");
+        }
     }
 }
