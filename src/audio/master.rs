@@ -154,12 +154,19 @@ fn aim(chapter: &Chapter, loudness: f64, ceiling: f64, rate: u32) -> f64 {
             .map(|&(from, to)| {
                 let body = &chapter.body[from..to];
                 let mut lost = 0.0f64;
-                limit(body, ceiling, gain_db, rate, |k, env| {
-                    if env < 1.0 {
-                        let e = f64::from(env);
-                        lost += f64::from(body[k]).powi(2) * (1.0 - e * e);
-                    }
-                });
+                limit(
+                    body,
+                    ceiling,
+                    gain_db,
+                    rate,
+                    |k, env| {
+                        if env < 1.0 {
+                            let e = f64::from(env);
+                            lost += f64::from(body[k]).powi(2) * (1.0 - e * e);
+                        }
+                    },
+                    |_| {},
+                );
                 lost
             })
             .collect();
@@ -225,11 +232,22 @@ impl<'a> Chapter<'a> {
             rest = after;
         }
         parts.into_par_iter().for_each(|(body, out)| {
-            limit(body, ceiling, gain_db, rate, |k, env| {
-                let mut s = body[k] as f32 / 32768.0;
-                s *= gain * env;
-                out[k] = to_sample(s * 32768.0);
-            });
+            let scaled = |s: i16, env: f32| to_sample(s as f32 / 32768.0 * (gain * env) * 32768.0);
+            let out = std::cell::RefCell::new(out);
+            limit(
+                body,
+                ceiling,
+                gain_db,
+                rate,
+                |k, env| out.borrow_mut()[k] = scaled(body[k], env),
+                // At full gain a run is the same sum with env = 1, in a
+                // loop of its own that the compiler can vectorise.
+                |run| {
+                    for (o, &s) in out.borrow_mut()[run.clone()].iter_mut().zip(&body[run]) {
+                        *o = scaled(s, 1.0);
+                    }
+                },
+            );
         });
         out
     }
@@ -406,7 +424,17 @@ fn next_at_least(samples: &[i16], from: usize, threshold: u16) -> Option<usize> 
 ///
 /// The samples are taken to follow silence at least `attack` long (the
 /// lead-in), which the ramp of a peak at the start reaches into.
-fn limit(samples: &[i16], ceiling: f64, gain_db: f64, rate: u32, mut each: impl FnMut(usize, f32)) {
+///
+/// A run of samples at full gain where the limiter is at rest is told to
+/// `rest_run` instead, as a range, in its place in the order.
+fn limit(
+    samples: &[i16],
+    ceiling: f64,
+    gain_db: f64,
+    rate: u32,
+    mut each: impl FnMut(usize, f32),
+    mut rest_run: impl FnMut(std::ops::Range<usize>),
+) {
     let gain = db_to_amp(gain_db) as f32;
     let ceiling = ceiling as f32;
     let attack = (rate as usize * 5 / 1000).max(1);
@@ -424,7 +452,7 @@ fn limit(samples: &[i16], ceiling: f64, gain_db: f64, rate: u32, mut each: impl 
     let at_rest = FULL as u64 * attack as u64;
     // (index, need) with needs rising from the front: the front is the
     // least in the window.
-    let mut least: std::collections::VecDeque<(usize, u32)> = std::collections::VecDeque::new();
+    let mut least = MinQueue::new(attack + 1);
     let mut recent = vec![FULL; attack];
     let mut slot = 0usize;
     let mut sum = at_rest;
@@ -434,14 +462,13 @@ fn limit(samples: &[i16], ceiling: f64, gain_db: f64, rate: u32, mut each: impl 
     while v < total {
         // At rest (full gain, nothing in view but full needs): skip to
         // where the next peak comes into view.
-        if env == 1.0 && sum == at_rest && least.front().is_none_or(|&(_, m)| m == FULL) {
+        if env == 1.0 && sum == at_rest && least.front().is_none_or(|(_, m)| m == FULL) {
             let from = ahead.max(lead);
             let next = next_at_least(samples, from - lead, loud).map_or(total, |k| k + lead);
             let resume = (next + 1).saturating_sub(attack).max(v);
-            for k in v..resume {
-                if let Some(k) = k.checked_sub(lead) {
-                    each(k, 1.0);
-                }
+            let run = v.max(lead) - lead..resume.max(lead) - lead;
+            if !run.is_empty() {
+                rest_run(run);
             }
             if resume > v {
                 v = resume;
@@ -455,16 +482,16 @@ fn limit(samples: &[i16], ceiling: f64, gain_db: f64, rate: u32, mut each: impl 
         let horizon = (v + attack - 1).min(total - 1);
         while ahead <= horizon {
             let n = fixed(own(ahead));
-            while least.back().is_some_and(|&(_, m)| m >= n) {
+            while least.back().is_some_and(|(_, m)| m >= n) {
                 least.pop_back();
             }
             least.push_back((ahead, n));
             ahead += 1;
         }
-        while least.front().is_some_and(|&(i, _)| i < v) {
+        while least.front().is_some_and(|(i, _)| i < v) {
             least.pop_front();
         }
-        let low = least.front().map_or(FULL, |&(_, m)| m);
+        let low = least.front().map_or(FULL, |(_, m)| m);
         sum = sum - recent[slot] as u64 + low as u64;
         recent[slot] = low;
         slot = if slot + 1 == attack { 0 } else { slot + 1 };
@@ -478,6 +505,67 @@ fn limit(samples: &[i16], ceiling: f64, gain_db: f64, rate: u32, mut each: impl 
             each(k, env);
         }
         v += 1;
+    }
+}
+
+/// The limiter's window of needs: `(index, need)` with needs rising from
+/// the front, in a ring of fixed size (the window never holds more than an
+/// attack and one), so a step of the limiter never allocates or grows.
+struct MinQueue {
+    ring: Vec<(usize, u32)>,
+    head: usize,
+    len: usize,
+}
+
+impl MinQueue {
+    fn new(capacity: usize) -> MinQueue {
+        MinQueue {
+            ring: vec![(0, 0); capacity.max(1)],
+            head: 0,
+            len: 0,
+        }
+    }
+
+    fn slot(&self, k: usize) -> usize {
+        let at = self.head + k;
+        if at >= self.ring.len() {
+            at - self.ring.len()
+        } else {
+            at
+        }
+    }
+
+    fn front(&self) -> Option<(usize, u32)> {
+        (self.len > 0).then(|| self.ring[self.head])
+    }
+
+    fn back(&self) -> Option<(usize, u32)> {
+        (self.len > 0).then(|| self.ring[self.slot(self.len - 1)])
+    }
+
+    fn pop_front(&mut self) {
+        if self.len > 0 {
+            self.head = self.slot(1);
+            self.len -= 1;
+        }
+    }
+
+    fn pop_back(&mut self) {
+        self.len = self.len.saturating_sub(1);
+    }
+
+    fn push_back(&mut self, item: (usize, u32)) {
+        assert!(
+            self.len < self.ring.len(),
+            "the limiter's window overflowed"
+        );
+        let at = self.slot(self.len);
+        self.ring[at] = item;
+        self.len += 1;
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
     }
 }
 
@@ -552,6 +640,39 @@ mod tests {
                     "{threshold} {from}"
                 );
             }
+        }
+    }
+
+    /// The limiter's ring holds what a `VecDeque` would, through pushes,
+    /// pops at both ends and clears that wrap it many times.
+    #[test]
+    fn min_queue_is_a_deque() {
+        let mut ring = MinQueue::new(9);
+        let mut deque = std::collections::VecDeque::new();
+        let mut state = 0x2545_F491u32;
+        for i in 0..20_000usize {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            match state >> 29 {
+                0..=3 if deque.len() < 9 => {
+                    ring.push_back((i, state));
+                    deque.push_back((i, state));
+                }
+                4 | 5 => {
+                    ring.pop_front();
+                    deque.pop_front();
+                }
+                6 => {
+                    ring.pop_back();
+                    deque.pop_back();
+                }
+                7 if state & 0xFF == 0 => {
+                    ring.clear();
+                    deque.clear();
+                }
+                _ => {}
+            }
+            assert_eq!(ring.front(), deque.front().copied());
+            assert_eq!(ring.back(), deque.back().copied());
         }
     }
 
