@@ -14,6 +14,8 @@ AUDIO_LEAFLET_VOICES="$PWD/target/voices" AUDIO_LEAFLET_TEST_VOICES="$PWD/target
     AUDIO_LEAFLET_REQUIRE_VOICES=1 cargo test -- --include-ignored
 # The patched MP3 encoder's own unit tests (third-party/rusty_mp3/CHANGES.md).
 cargo test --release -p rusty_mp3 --lib
+# The patched embedded voice's own unit tests (third-party/flite-rs/CHANGES.md).
+cargo test --release -p flite-rs --lib
 # `audio-leaflet say` (--features desktop-voice) against a private speech-dispatcher.
 cargo test --features desktop-voice --test say
 bash scripts/browser-tests.sh

@@ -421,6 +421,27 @@ fn best_quad_table(coeffs: &[i32; GRANULE_LINES], lo: usize, hi: usize) -> (bool
     }
 }
 
+/// audio-leaflet patch: the last line whose magnitude is over `floor`, as
+/// `rposition` finds it, but a block of 32 at a time from the end, each
+/// block's largest magnitude first (a loop the compiler vectorises): the
+/// top of a speech spectrum is mostly zeros.
+pub(crate) fn last_above(coeffs: &[i32], floor: u32) -> Option<usize> {
+    const BLOCK: usize = 32;
+    let mut end = coeffs.len();
+    while end > 0 {
+        let start = end.saturating_sub(BLOCK);
+        let block = &coeffs[start..end];
+        if block.iter().fold(0u32, |m, &c| m.max(c.unsigned_abs())) > floor {
+            return block
+                .iter()
+                .rposition(|&c| c.unsigned_abs() > floor)
+                .map(|k| start + k);
+        }
+        end = start;
+    }
+    None
+}
+
 /// Roughly split the big-values region into thirds at scalefactor-band boundaries.
 fn choose_regions(sfb: &[u16; 23], big_end: usize) -> (u8, u8) {
     if big_end == 0 {
@@ -446,11 +467,11 @@ pub fn select(
     block_type: BlockType,
 ) -> (GranuleSideInfo, usize) {
     // big_values must cover every line with magnitude > 1 (count1 only codes ±1).
-    let big_end = match coeffs.iter().rposition(|&c| c.abs() > 1) {
+    let big_end = match last_above(coeffs, 1) {
         Some(i) => (i / 2 + 1) * 2, // even, includes the pair holding line i
         None => 0,
     };
-    let last_nz = coeffs.iter().rposition(|&c| c != 0).map_or(0, |i| i + 1);
+    let last_nz = last_above(coeffs, 0).map_or(0, |i| i + 1);
     let region_end = last_nz.max(big_end);
     let count1_quads = (region_end - big_end).div_ceil(4);
     let count1_end = (big_end + count1_quads * 4).min(GRANULE_LINES);
@@ -558,11 +579,7 @@ pub fn encode(quant: &QuantizedGranule, header: &FrameHeader, writer: &mut BitWr
     } else {
         &QUAD_A
     };
-    let rzero = coeffs
-        .iter()
-        .rposition(|&c| c != 0)
-        .map_or(0, |x| x + 1)
-        .max(bv2);
+    let rzero = last_above(coeffs, 0).map_or(0, |x| x + 1).max(bv2);
     while i + 4 <= GRANULE_LINES && i < rzero {
         quad_emit_packed(
             quad,
@@ -609,11 +626,7 @@ pub fn cost(gi: &GranuleSideInfo, coeffs: &[i32; GRANULE_LINES], header: &FrameH
     } else {
         &QUAD_A
     };
-    let rzero = coeffs
-        .iter()
-        .rposition(|&c| c != 0)
-        .map_or(0, |x| x + 1)
-        .max(bv2);
+    let rzero = last_above(coeffs, 0).map_or(0, |x| x + 1).max(bv2);
     while i + 4 <= GRANULE_LINES && i < rzero {
         bits += quad_bits(quad, coeffs[i], coeffs[i + 1], coeffs[i + 2], coeffs[i + 3]);
         i += 4;
@@ -891,6 +904,25 @@ mod tests {
             }
             let want = if b < a { (true, b) } else { (false, a) };
             assert_eq!(best_quad_table(&c, lo, hi), want, "trial {trial}");
+        }
+    }
+
+    /// audio-leaflet patch: `last_above` finds what `rposition` does.
+    #[test]
+    fn last_above_matches_rposition() {
+        let mut st = 0x9E37_79B9u32;
+        for trial in 0..3000 {
+            let mut c = vec![0i32; [576, 575, 31, 33, 1, 0][trial % 6]];
+            let fill = if c.is_empty() { 0 } else { (st as usize) % c.len() };
+            for v in c.iter_mut().take(fill) {
+                st = st.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                *v = [0, 0, 1, -1, 2, -3, 40][(st >> 24) as usize % 7];
+            }
+            st = st.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            for floor in [0u32, 1, 2] {
+                let want = c.iter().rposition(|&v| v.abs() > floor as i32);
+                assert_eq!(last_above(&c, floor), want, "trial {trial} floor {floor}");
+            }
         }
     }
 }

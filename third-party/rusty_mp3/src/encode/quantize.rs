@@ -596,6 +596,14 @@ fn huff_cost(
     super::huffman::select(header, coeffs, block_type)
 }
 
+/// audio-leaflet patch: whether every line is within the largest codable
+/// magnitude, the test `iter().all(|c| c.abs() <= MAX_UNCLIPPED)` made, as
+/// the largest magnitude of all (a loop the compiler vectorises; the
+/// short-circuit could not be, and the probe rarely clips).
+pub(crate) fn unclipped(coeffs: &[i32]) -> bool {
+    coeffs.iter().fold(0u32, |m, &c| m.max(c.unsigned_abs())) <= MAX_UNCLIPPED as u32
+}
+
 #[allow(clippy::too_many_arguments)]
 fn inner_gain(
     header: &FrameHeader,
@@ -624,7 +632,7 @@ fn inner_gain(
         quantize_into(header, freq, xrp, gain, sf, probe);
         // Short-circuit: the cheap no-clip scan first; only then the costly
         // `huff_cost` (table selection).
-        probe.iter().all(|&c| c.abs() <= MAX_UNCLIPPED) && {
+        unclipped(probe) && {
             let (side, bits) = huff_cost(header, probe, block_type);
             let fits = bits <= huff_budget;
             if fits {
@@ -1086,9 +1094,7 @@ fn nonclip_floor(
 ) -> i32 {
     let flat = [0u8; 22];
     let ok = |g: i32| {
-        quantize_with_sf(header, freq, xrp, g, &flat)
-            .iter()
-            .all(|&c| c.abs() <= MAX_UNCLIPPED)
+        unclipped(&quantize_with_sf(header, freq, xrp, g, &flat))
     };
     let (mut lo, mut hi) = (0i32, 255i32);
     while lo < hi {

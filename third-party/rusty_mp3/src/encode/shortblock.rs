@@ -77,7 +77,7 @@ pub fn quantize_short(
     let xrp = super::quantize::xrpow(freq_bitstream); // A1: hoist |freq|^(3/4)
     let ok = |g: i32| {
         let coeffs = quantize_uniform(freq_bitstream, &xrp, g);
-        coeffs.iter().all(|&c| c.abs() <= MAX_UNCLIPPED)
+        super::quantize::unclipped(&coeffs)
             && super::huffman::cost_short(header, &coeffs) <= bit_budget
     };
     let (mut lo, mut hi) = (0i32, 255i32);
@@ -428,7 +428,7 @@ pub fn quantize_short_vbr(
     };
     let ok = |g: i32| {
         let coeffs = quantize_uniform(freq_bitstream, &xrp, g);
-        if !coeffs.iter().all(|&c| c.abs() <= MAX_UNCLIPPED) {
+        if !super::quantize::unclipped(&coeffs) {
             return false;
         }
         // A quality target is never a licence to overflow the frame.
