@@ -448,6 +448,7 @@ pub fn lpc_resynthesise_streaming(
     const SPAN: usize = 4096;
     let mut history = vec![0i32; SPAN.max(2 * order)];
     let mut end = order; // the newest sample is history[end - 1]; zeros before
+    let (mut second, mut newest) = (0i32, 0i32); // history[end - 2], history[end - 1]
     let mut reversed = vec![0i32; order];
     let mut position = 0usize;
     let mut period = Vec::new();
@@ -461,19 +462,31 @@ pub fn lpc_resynthesise_streaming(
 
         period.clear();
         let take = size.min(residual.len().saturating_sub(position));
+        // The two newest taps are added last, from registers: the next
+        // sample waits only on them, and the older ones are read from
+        // memory long after they were written.
+        let split = order.saturating_sub(2);
+        let (older, newer) = reversed.split_at(split);
+        let (c1, c0) = match *newer {
+            [c1, c0] => (c1, c0),
+            [c0] => (0, c0),
+            _ => (0, 0),
+        };
         for &byte in &residual[position..position + take] {
             if end == history.len() {
                 history.copy_within(end - order..end, 0);
                 end = order;
             }
-            let taps = &history[end - order..end];
             let mut acc = (ulaw_to_i16(byte) as i32).wrapping_mul(LPC_SCALE);
-            for (c, h) in reversed.iter().zip(taps) {
+            for (c, h) in older.iter().zip(&history[end - order..end - order + split]) {
                 acc = acc.wrapping_add(c.wrapping_mul(*h));
             }
+            acc = acc.wrapping_add(c1.wrapping_mul(second));
+            acc = acc.wrapping_add(c0.wrapping_mul(newest));
             acc /= LPC_SCALE;
             history[end] = acc;
             end += 1;
+            (second, newest) = (newest, acc);
             period.push(acc as i16);
         }
         position += take;
