@@ -49,7 +49,8 @@ pub struct Record {
 /// audio, the formats and the program. The same key means the same book,
 /// so the same package.
 pub fn source_key(
-    source: &leaflet::Source,
+    bytes: &[u8],
+    kind: leaflet::Kind,
     slug: &str,
     synth: &SynthId,
     config: &Config,
@@ -60,8 +61,8 @@ pub fn source_key(
         h.update(bytes);
     };
     part(program().as_bytes());
-    part(&source.bytes);
-    part(format!("{:?}", source.kind).as_bytes());
+    part(bytes);
+    part(format!("{kind:?}").as_bytes());
     part(slug.as_bytes());
     part(format!("{synth:?}").as_bytes());
     part(
@@ -163,7 +164,7 @@ pub fn forget(path: &Path) -> Result<()> {
 
 /// The program that builds: its version, and the executable's size and time
 /// (a rebuilt program, even at the same version, may write other bytes).
-fn program() -> String {
+pub(super) fn program() -> String {
     let exe = std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))

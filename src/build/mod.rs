@@ -10,6 +10,7 @@ mod config;
 mod inputs;
 mod lock;
 mod progress;
+mod readings;
 mod report;
 mod shard;
 mod stage;
@@ -24,7 +25,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audio::master::{Mastered, master};
 use crate::error::{Error, Result};
-use crate::leaflet::{self, Leaflet};
+use crate::leaflet;
 use crate::package::{self, AudioFormat, Book, BookChapter, Passage};
 use crate::script::{self, ChapterScript, Script};
 use crate::slug::slugify;
@@ -49,13 +50,43 @@ struct Job<'a> {
 /// A leaflet read and scripted, ready to narrate.
 struct Prepared {
     input: PathBuf,
-    source: leaflet::Source,
+    /// The leaflet as read now, or its file's bytes when its reading was
+    /// recalled ([`readings`]): parsed only if it is to be built.
+    read: Read,
+    reading: readings::Reading,
+    /// [`readings::key`] of the file.
+    read_key: String,
     slug: String,
     synth: Arc<dyn Synthesizer>,
     /// [`built::source_key`] of all this: the script is written only when
     /// the package was not already built from the same.
     source_key: String,
     took: Duration,
+}
+
+enum Read {
+    Parsed(leaflet::Source),
+    Recalled(Vec<u8>),
+}
+
+impl Prepared {
+    /// The leaflet, parsed now if its reading was recalled.
+    fn source(&self, config: &Config) -> Result<std::borrow::Cow<'_, leaflet::Source>> {
+        match &self.read {
+            Read::Parsed(source) => Ok(std::borrow::Cow::Borrowed(source)),
+            Read::Recalled(bytes) => {
+                let lang = config.lang.as_ref().map(LangCode::as_str);
+                let (kind, leaflet) =
+                    leaflet::parse_file(&self.input, bytes, lang, config.input_format)?;
+                Ok(std::borrow::Cow::Owned(leaflet::Source {
+                    path: self.input.clone(),
+                    bytes: bytes.clone(),
+                    kind,
+                    leaflet,
+                }))
+            }
+        }
+    }
 }
 
 /// Build every input. Errors in one leaflet are recorded in its report entry;
@@ -117,7 +148,7 @@ pub fn run(config: &Config, cancel: &Cancel, observer: &dyn Observer) -> Result<
         chapters += prepared
             .iter()
             .filter_map(|(_, p)| p.as_ref().ok())
-            .map(|p| p.source.leaflet.chapters.len())
+            .map(|p| p.reading.chapters)
             .sum::<usize>();
         observer.started(total, chapters);
         let done: Vec<LeafletReport> = pool.install(|| {
@@ -167,9 +198,9 @@ fn slice(config: &Config, inputs: &[inputs::Input]) -> Vec<Slice> {
         .par_iter()
         .map(|input| match config.shard {
             Some(shard) if !shard.owns(&input.key) => Slice::Other(
-                leaflet::read_as(&input.path, lang, config.input_format)
+                read(config, &input.path, lang)
                     .ok()
-                    .map(|s| leaflet_slug(&s.leaflet, &input.path)),
+                    .map(|(_, reading, _)| leaflet_slug(&reading.title, &input.path)),
             ),
             _ => Slice::Mine,
         })
@@ -205,23 +236,54 @@ fn prepare(
 ) -> Result<Prepared> {
     let started = Instant::now();
     let lang = config.lang.as_ref().map(LangCode::as_str);
-    let source = leaflet::read_as(input, lang, config.input_format)?;
+    let (read, reading, read_key) = read(config, input, lang)?;
     // Taken as soon as the leaflet reads, as `slice` does for other shards'.
-    let slug = unique_slug(&leaflet_slug(&source.leaflet, input), slugs);
+    let slug = unique_slug(&leaflet_slug(&reading.title, input), slugs);
     let voice = match &config.voice {
         Some(name) => name.clone(),
-        None => synth::voice_for_language(&source.leaflet.language, voices.voices_dir())?,
+        None => synth::voice_for_language(&reading.language, voices.voices_dir())?,
     };
     let synth = voices.get(&voice)?;
-    let source_key = built::source_key(&source, &slug, &synth.id(), config);
+    let bytes = match &read {
+        Read::Parsed(source) => &source.bytes,
+        Read::Recalled(bytes) => bytes,
+    };
+    let source_key = built::source_key(bytes, reading.kind, &slug, &synth.id(), config);
     Ok(Prepared {
         input: input.to_path_buf(),
-        source,
+        read,
+        reading,
+        read_key,
         slug,
         synth,
         source_key,
         took: started.elapsed(),
     })
+}
+
+/// Read the leaflet file at `input`: its reading recalled by its bytes when
+/// the output folder keeps one ([`readings`]), else the file parsed.
+fn read(
+    config: &Config,
+    input: &Path,
+    lang: Option<&str>,
+) -> Result<(Read, readings::Reading, String)> {
+    let bytes = leaflet::read_file(input)?;
+    let key = readings::key(&bytes, lang, config.input_format);
+    if !config.force {
+        if let Some(reading) = readings::recall(&config.out, &key) {
+            return Ok((Read::Recalled(bytes), reading, key));
+        }
+    }
+    let (kind, leaflet) = leaflet::parse_file(input, &bytes, lang, config.input_format)?;
+    let reading = readings::Reading::of(kind, &leaflet);
+    let source = leaflet::Source {
+        path: input.to_path_buf(),
+        bytes,
+        kind,
+        leaflet,
+    };
+    Ok((Read::Parsed(source), reading, key))
 }
 
 /// What one successful leaflet build produced.
@@ -294,9 +356,11 @@ impl Job<'_> {
     fn finish(&self, p: &Prepared) -> Result<Built> {
         let _own = self.own_leaflet(&p.slug)?;
         if let Some(done) = self.up_to_date(p) {
+            self.keep_reading(p)?;
             return Ok(done);
         }
-        let mut script = script::write(&p.source.leaflet, &self.config.script);
+        let source = p.source(self.config)?;
+        let mut script = script::write(&source.leaflet, &self.config.script);
         self.observer
             .leaflet_started(&p.slug, script.chapters.len());
         let synth = p.synth.as_ref();
@@ -341,7 +405,17 @@ impl Job<'_> {
         }
         let audio: Vec<ChapterAudio> = audio.into_iter().flatten().collect();
         self.observer.leaflet_done(&p.slug);
-        self.package_leaflet(p, &script, &audio)
+        let built = self.package_leaflet(p, &source, &script, &audio)?;
+        self.keep_reading(p)?;
+        Ok(built)
+    }
+
+    /// Keep what `p`'s file read as, for the next build to recall.
+    fn keep_reading(&self, p: &Prepared) -> Result<()> {
+        match p.read {
+            Read::Parsed(_) => readings::keep(&self.config.out, &p.read_key, &p.reading),
+            Read::Recalled(_) => Ok(()),
+        }
     }
 
     /// A shard's hold on one leaflet: its lock, and what a killed run of
@@ -367,7 +441,7 @@ impl Job<'_> {
         let (chapters, audio_s) =
             built::up_to_date(&built::path(&config.out, &p.slug), &dir, &p.source_key)?;
         Some(Built {
-            warnings: p.source.leaflet.warnings.clone(),
+            warnings: p.reading.warnings.clone(),
             slug: p.slug.clone(),
             dir,
             chapters,
@@ -466,6 +540,7 @@ impl Job<'_> {
     fn package_leaflet(
         &self,
         p: &Prepared,
+        source: &leaflet::Source,
         script: &Script,
         audio: &[ChapterAudio],
     ) -> Result<Built> {
@@ -480,7 +555,7 @@ impl Job<'_> {
             .collect::<Result<_>>()?;
         self.cancel.check()?;
         let mut book = make_book(
-            &p.source,
+            source,
             script,
             &p.slug,
             p.synth.as_ref(),
@@ -492,7 +567,7 @@ impl Job<'_> {
         book.date = build_date(previous.as_ref(), &book.source_sha256);
         let synthesized = audio.iter().filter(|a| a.made).count();
         let built = Built {
-            warnings: p.source.leaflet.warnings.clone(),
+            warnings: p.reading.warnings.clone(),
             slug: p.slug.clone(),
             dir: target.clone(),
             chapters: book.chapters.len(),
@@ -672,8 +747,8 @@ pub fn chapter_file_name(index: usize, title: &str, format: AudioFormat) -> Stri
 }
 
 /// The leaflet's folder name: from its title, else from the file name.
-pub fn leaflet_slug(leaflet: &Leaflet, input: &Path) -> String {
-    let from_title = slugify(&leaflet.title, 60);
+pub fn leaflet_slug(title: &str, input: &Path) -> String {
+    let from_title = slugify(title, 60);
     if !from_title.is_empty() {
         return from_title;
     }

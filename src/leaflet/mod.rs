@@ -135,6 +135,19 @@ pub fn read(path: &Path, lang: Option<&str>) -> Result<Source> {
 /// Read a leaflet with the reader for `kind`, or for what the bytes say it
 /// is when `kind` is `None` (`--input-format` gives it).
 pub fn read_as(path: &Path, lang: Option<&str>, kind: Option<Kind>) -> Result<Source> {
+    let bytes = read_file(path)?;
+    let (kind, leaflet) = parse_file(path, &bytes, lang, kind)?;
+    Ok(Source {
+        path: path.to_path_buf(),
+        bytes,
+        kind,
+        leaflet,
+    })
+}
+
+/// The bytes of the leaflet file at `path`, refused (with a message naming
+/// it) when it is a folder or larger than any leaflet.
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
     let rerr = |source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -153,8 +166,18 @@ pub fn read_as(path: &Path, lang: Option<&str>, kind: Option<Kind>) -> Result<So
             limit: MAX_BYTES,
         });
     }
-    let bytes = std::fs::read(path).map_err(rerr)?;
-    let (kind, leaflet) = read_bytes(path, &bytes, lang, kind)?;
+    std::fs::read(path).map_err(rerr)
+}
+
+/// Parse a leaflet file's `bytes` as [`read_as`] does, with the same
+/// checks: the reader it was given to, and the leaflet.
+pub fn parse_file(
+    path: &Path,
+    bytes: &[u8],
+    lang: Option<&str>,
+    kind: Option<Kind>,
+) -> Result<(Kind, Leaflet)> {
+    let (kind, leaflet) = read_bytes(path, bytes, lang, kind)?;
     if leaflet.chapters.len() > MAX_CHAPTERS {
         return Err(Error::TooManyChapters {
             path: path.to_path_buf(),
@@ -170,12 +193,7 @@ pub fn read_as(path: &Path, lang: Option<&str>, kind: Option<Kind>) -> Result<So
             });
         }
     }
-    Ok(Source {
-        path: path.to_path_buf(),
-        bytes,
-        kind,
-        leaflet,
-    })
+    Ok((kind, leaflet))
 }
 
 /// Read a leaflet's bytes (`path` names it in messages and gives the

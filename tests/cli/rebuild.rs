@@ -99,6 +99,54 @@ fn nothing_changed_narrates_nothing_and_writes_the_same_bytes() {
     assert_eq!(snapshot(&out), before, "and the voice says the same");
 }
 
+/// A rebuild knows an unchanged leaflet by what it read as last time,
+/// without parsing it; when the package must be written again anyway, the
+/// leaflet is parsed then, and the package is the same.
+#[test]
+fn a_rebuild_recalls_the_reading_and_parses_the_leaflet_only_to_build_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = copy_example(dir.path());
+    let out = dir.path().join("out");
+    build(&[&input], &out, &[]);
+    let before = snapshot(&out);
+    let readings = out.join(".audio-leaflet/read");
+    let kept: Vec<PathBuf> = std::fs::read_dir(&readings)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(kept.len(), 1, "one reading kept: {kept:?}");
+    let reading: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&kept[0]).unwrap()).unwrap();
+    assert_eq!(reading["chapters"], 6);
+    assert_eq!(reading["language"], "en");
+
+    // A file of the package removed by hand: the leaflet recalled is
+    // parsed, and the package written again is the same.
+    std::fs::remove_file(out.join(PACKAGE).join("manifest.json")).unwrap();
+    let again = build(&[&input], &out, &[]);
+    assert_eq!((again[0].synthesized, again[0].reused), (0, 6));
+    assert_eq!(snapshot(&out), before);
+
+    // A damaged reading is passed over (the leaflet is parsed) and mended.
+    std::fs::write(&kept[0], b"{\"kind\": ").unwrap();
+    let third = build(&[&input], &out, &[]);
+    assert_eq!((third[0].synthesized, third[0].reused), (0, 6));
+    assert_eq!(snapshot(&out), before);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&std::fs::read(&kept[0]).unwrap()).unwrap(),
+        reading
+    );
+
+    // An edited leaflet is read afresh: a second reading beside the first.
+    edit(
+        &input,
+        "move your fingers often",
+        "move your fingers gently and often",
+    );
+    build(&[&input], &out, &[]);
+    assert_eq!(std::fs::read_dir(&readings).unwrap().count(), 2);
+}
+
 #[test]
 fn one_chapter_edited_narrates_only_that_chapter() {
     let dir = tempfile::tempdir().unwrap();
