@@ -270,10 +270,10 @@ fn read(
 ) -> Result<(Read, readings::Reading, String)> {
     let bytes = leaflet::read_file(input)?;
     let key = readings::key(&bytes, lang, config.input_format);
-    if !config.force {
-        if let Some(reading) = readings::recall(&config.out, &key) {
-            return Ok((Read::Recalled(bytes), reading, key));
-        }
+    if !config.force
+        && let Some(reading) = readings::recall(&config.out, &key)
+    {
+        return Ok((Read::Recalled(bytes), reading, key));
     }
     let (kind, leaflet) = leaflet::parse_file(input, &bytes, lang, config.input_format)?;
     let reading = readings::Reading::of(kind, &leaflet);
