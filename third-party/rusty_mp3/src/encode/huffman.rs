@@ -178,14 +178,24 @@ fn pair_emit_packed(codes: &[u32; 256], t: &PairTable, x: i32, y: i32, w: &mut B
     }
 }
 
-/// [`quad_emit`] in one write: the codeword and its sign bits.
+/// [`quad_emit`] in one write: the codeword and its sign bits. The two
+/// count1 tables' codes by quad index, `code << 5 | len`, are built once.
 #[inline]
 fn quad_emit_packed(q: &QuadTable, v: i32, w: i32, x: i32, y: i32, wr: &mut BitWriter) {
-    let (code, len) = q
-        .book
-        .code_len(quad_index(v, w, x, y))
-        .expect("quad index 0..15");
-    let (mut bits, mut n) = (u32::from(code), u32::from(len));
+    static CODES: std::sync::OnceLock<[[u32; 16]; 2]> = std::sync::OnceLock::new();
+    let codes = CODES.get_or_init(|| {
+        let mut codes = [[0u32; 16]; 2];
+        for (table, q) in [&QUAD_A, &QUAD_B].into_iter().enumerate() {
+            for (idx, packed) in codes[table].iter_mut().enumerate() {
+                let (code, len) = q.book.code_len(idx).expect("quad index 0..15");
+                *packed = u32::from(code) << 5 | u32::from(len);
+            }
+        }
+        codes
+    });
+    let table = usize::from(!std::ptr::eq(q, &QUAD_A));
+    let packed = codes[table][quad_index(v, w, x, y) & 15];
+    let (mut bits, mut n) = (packed >> 5, packed & 31);
     for c in [v, w, x, y] {
         if c != 0 {
             bits = bits << 1 | u32::from(c < 0);
@@ -551,25 +561,17 @@ pub fn encode(quant: &QuantizedGranule, header: &FrameHeader, writer: &mut BitWr
     let (r1, r2) = region_bounds(gi, sfb, bv2);
     let codes = pair_codes();
 
-    // big_values: pairs, table chosen per region.
+    // big_values: pairs, table chosen per region. audio-leaflet patch: a
+    // loop per region with its table fixed, rather than choosing the table
+    // again for every pair (the same pairs, with the same tables).
     let mut i = 0;
-    while i + 1 < bv2 {
-        let t = if i < r1 {
-            gi.table_select[0]
-        } else if i < r2 {
-            gi.table_select[1]
-        } else {
-            gi.table_select[2]
-        } as usize;
-        let t = t.min(PAIR_TABLES.len() - 1);
-        pair_emit_packed(
-            &codes[t],
-            PAIR_TABLES[t],
-            coeffs[i],
-            coeffs[i + 1],
-            writer,
-        );
-        i += 2;
+    for (region, end) in [(0, r1), (1, r2), (2, usize::MAX)] {
+        let t = (gi.table_select[region] as usize).min(PAIR_TABLES.len() - 1);
+        let (table, codes) = (PAIR_TABLES[t], &codes[t]);
+        while i + 1 < bv2 && i < end {
+            pair_emit_packed(codes, table, coeffs[i], coeffs[i + 1], writer);
+            i += 2;
+        }
     }
 
     // count1: quads up to rzero (the decoder stops at the part2_3 budget, which the
