@@ -224,6 +224,7 @@ fn audio_frames(bytes: &[u8]) -> Option<Vec<&[u8]>> {
 /// `None` when a chapter's length or stream does not allow this (the caller
 /// then encodes the samples instead).
 pub fn splice<'a>(parts: &[(&'a [u8], u64)], sample_rate: u32) -> Option<Spliced<'a>> {
+    use rayon::prelude::*;
     use rusty_mp3::encode::lametag;
     let spf = frame_samples(sample_rate);
     let (last, rest) = parts.split_last()?;
@@ -231,7 +232,10 @@ pub fn splice<'a>(parts: &[(&'a [u8], u64)], sample_rate: u32) -> Option<Spliced
         return None;
     }
     let mut kept: Vec<&'a [u8]> = Vec::new();
+    // Where each chapter's frames start in `kept`.
+    let mut starts: Vec<usize> = Vec::with_capacity(parts.len());
     for (i, &(bytes, samples)) in parts.iter().enumerate() {
+        starts.push(kept.len());
         let stream = frames(bytes)?;
         if stream.samples != samples || stream.sample_rate != sample_rate || stream.channels != 1 {
             return None;
@@ -259,8 +263,24 @@ pub fn splice<'a>(parts: &[(&'a [u8], u64)], sample_rate: u32) -> Option<Spliced
     }
     let mut stats = lametag::TagStats::new(tag_header.frame_size());
     for f in &kept {
-        stats.add_frame(f);
+        stats.add_frame_counted(f);
     }
+    // The music CRC runs over every byte of the stream (4.8 MB for the
+    // reference leaflet): each chapter's frames on the pool, then the
+    // chapters' CRCs combined in order, the CRC of the whole.
+    starts.push(kept.len());
+    let crcs: Vec<(u16, u64)> = starts
+        .par_windows(2)
+        .map(|w| {
+            kept[w[0]..w[1]].iter().fold((0u16, 0u64), |(crc, len), f| {
+                (lametag::crc16(crc, f), len + f.len() as u64)
+            })
+        })
+        .collect();
+    let crc = crcs.iter().fold(0u16, |crc, &(part, len)| {
+        lametag::crc16_combine(crc, part, len)
+    });
+    stats.set_music_crc(crc);
     let info = lametag::TagInfo {
         vbr: false,
         delay,

@@ -128,6 +128,35 @@ pub fn crc16(mut crc: u16, data: &[u8]) -> u16 {
     crc
 }
 
+/// audio-leaflet patch: the [`crc16`] of `a` followed by `b`, from the CRC
+/// of each (each started from 0) and the length of `b`. The CRC is linear:
+/// going on from `crc_a` through `b` is going on from `crc_a` through as
+/// many zero bytes, xor the CRC of `b` from 0; the zero bytes are a 16 x 16
+/// matrix over GF(2), raised to the power `len_b` by squaring. So the CRC
+/// of a long stream can be worked out in pieces, side by side.
+#[must_use]
+pub fn crc16_combine(crc_a: u16, crc_b: u16, len_b: u64) -> u16 {
+    // A matrix as its 16 columns: the image of each bit of the register.
+    type Matrix = [u16; 16];
+    fn apply(m: &Matrix, v: u16) -> u16 {
+        (0..16).filter(|&i| v >> i & 1 == 1).fold(0, |acc, i| acc ^ m[i])
+    }
+    fn times(a: &Matrix, b: &Matrix) -> Matrix {
+        std::array::from_fn(|j| apply(a, b[j]))
+    }
+    let mut zero_byte: Matrix = std::array::from_fn(|i| crc16(1 << i, &[0]));
+    let mut shifted = crc_a;
+    let mut n = len_b;
+    while n > 0 {
+        if n & 1 == 1 {
+            shifted = apply(&zero_byte, shifted);
+        }
+        zero_byte = times(&zero_byte, &zero_byte);
+        n >>= 1;
+    }
+    shifted ^ crc_b
+}
+
 /// `CRC16_TABLES[k][i]`: the CRC of byte `i` followed by `k` zero bytes.
 static CRC16_TABLES: [[u16; 256]; 8] = crc16_tables();
 
@@ -192,9 +221,16 @@ impl TagStats {
 
     /// Account one audio frame, in stream order.
     pub fn add_frame(&mut self, frame: &[u8]) {
+        self.music_crc = crc16(self.music_crc, frame);
+        self.add_frame_counted(frame);
+    }
+
+    /// audio-leaflet patch: [`add_frame`](Self::add_frame) for a caller
+    /// that works out the music CRC of the frames itself (see
+    /// [`crc16_combine`]) and gives it with [`set_music_crc`](Self::set_music_crc).
+    pub fn add_frame_counted(&mut self, frame: &[u8]) {
         self.frames = self.frames.saturating_add(1);
         self.bytes += frame.len() as u64;
-        self.music_crc = crc16(self.music_crc, frame);
         self.seen += 1;
         if self.seen == self.want {
             self.seen = 0;
@@ -206,6 +242,12 @@ impl TagStats {
                 self.want *= 2;
             }
         }
+    }
+
+    /// audio-leaflet patch: the music CRC of the frames accounted, when the
+    /// caller worked it out ([`add_frame_counted`](Self::add_frame_counted)).
+    pub fn set_music_crc(&mut self, crc: u16) {
+        self.music_crc = crc;
     }
 
     /// Audio frames accounted so far.
@@ -526,5 +568,29 @@ mod tests {
         let toc = s.toc();
         assert!(toc.windows(2).all(|w| w[0] <= w[1]));
         assert!(toc[50] >= 120 && toc[50] <= 136, "toc[50] = {}", toc[50]);
+    }
+
+    /// audio-leaflet patch: combining the CRCs of two pieces gives the CRC
+    /// of the whole, for pieces of every length up to 40 and some long ones.
+    #[test]
+    fn crc16_combine_is_the_crc_of_the_whole() {
+        let mut st = 0x1357_9BDFu32;
+        let data: Vec<u8> = (0..70_000)
+            .map(|_| {
+                st = st.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (st >> 24) as u8
+            })
+            .collect();
+        for cut in (0..40).chain([1_000, 4_097, 65_536]) {
+            for end in [cut, cut + 1, cut + 40, 70_000] {
+                let (a, b) = (&data[..cut], &data[cut..end]);
+                let whole = crc16(0, &data[..end]);
+                assert_eq!(
+                    crc16_combine(crc16(0, a), crc16(0, b), b.len() as u64),
+                    whole,
+                    "cut {cut}, end {end}"
+                );
+            }
+        }
     }
 }
