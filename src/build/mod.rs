@@ -244,11 +244,7 @@ fn prepare(
         None => synth::voice_for_language(&reading.language, voices.voices_dir())?,
     };
     let synth = voices.get(&voice)?;
-    let bytes = match &read {
-        Read::Parsed(source) => &source.bytes,
-        Read::Recalled(bytes) => bytes,
-    };
-    let source_key = built::source_key(bytes, reading.kind, &slug, &synth.id(), config);
+    let source_key = built::source_key(&read_key, reading.kind, &slug, &synth.id(), config);
     Ok(Prepared {
         input: input.to_path_buf(),
         read,
