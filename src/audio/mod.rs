@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::fsutil;
 
-pub use pcm::{Pcm, Span, Speech};
+pub use pcm::{Pcm, Span, Speech, silence_len};
 
 /// Samples handed to the WAV writer at a time (its sample writer holds a
 /// buffer of that many).

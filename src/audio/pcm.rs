@@ -15,9 +15,14 @@ impl Pcm {
 
     /// Append `ms` milliseconds of silence.
     pub fn push_silence(&mut self, ms: u32) {
-        let n = (self.sample_rate as u64 * ms as u64 / 1000) as usize;
+        let n = silence_len(self.sample_rate, ms);
         self.samples.resize(self.samples.len() + n, 0);
     }
+}
+
+/// Samples in `ms` milliseconds at `rate`, as [`Pcm::push_silence`] adds.
+pub fn silence_len(rate: u32, ms: u32) -> usize {
+    (rate as u64 * ms as u64 / 1000) as usize
 }
 
 /// Where something is in a run of samples: `start..end`, in samples.

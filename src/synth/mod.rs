@@ -72,24 +72,34 @@ pub trait Synthesizer: Send + Sync {
 pub fn join_utterances(
     units: &[Unit],
     sample_rate: u32,
+    speak: impl FnMut(usize, &Unit) -> Result<Vec<i16>>,
+) -> Result<Speech> {
+    join_into(units, sample_rate, Vec::new(), speak)
+}
+
+/// [`join_utterances`] into `samples` (empty, with whatever capacity).
+fn join_into(
+    units: &[Unit],
+    sample_rate: u32,
+    samples: Vec<i16>,
     mut speak: impl FnMut(usize, &Unit) -> Result<Vec<i16>>,
 ) -> Result<Speech> {
     let mut speech = Speech {
         pcm: Pcm {
-            samples: Vec::new(),
+            samples,
             sample_rate,
         },
         marks: Vec::with_capacity(units.len()),
     };
     for (i, u) in units.iter().enumerate() {
         let start = speech.pcm.samples.len() as u64;
-        speech.pcm.samples.extend(speak(i, u)?);
+        speech.pcm.samples.extend_from_slice(&speak(i, u)?);
         let end = speech.pcm.samples.len() as u64;
         speech.marks.push(Span { start, end });
         speech.pcm.push_silence(u.pause_after_ms);
     }
-    // The buffer grew by doubling: give back what it did not fill before
-    // the chapter is mastered beside it.
+    // A buffer grown by doubling gives back what it did not fill before the
+    // chapter is mastered beside it (nothing to give when it was sized).
     speech.pcm.samples.shrink_to_fit();
     Ok(speech)
 }
@@ -105,8 +115,15 @@ pub fn join_utterances_parallel(
 ) -> Result<Speech> {
     use rayon::prelude::*;
     let spoken: Vec<Vec<i16>> = units.par_iter().map(speak).collect::<Result<_>>()?;
+    // The chapter's length is known now: one buffer of that size, rather
+    // than one grown by doubling (fresh pages at each step) and then shrunk.
+    let len = spoken.iter().map(Vec::len).sum::<usize>()
+        + units
+            .iter()
+            .map(|u| crate::audio::silence_len(sample_rate, u.pause_after_ms))
+            .sum::<usize>();
     let mut spoken = spoken.into_iter();
-    join_utterances(units, sample_rate, |_, _| {
+    join_into(units, sample_rate, Vec::with_capacity(len), |_, _| {
         Ok(spoken.next().expect("one piece of speech per unit"))
     })
 }
