@@ -178,12 +178,12 @@ fn pair_emit_packed(codes: &[u32; 256], t: &PairTable, x: i32, y: i32, w: &mut B
     }
 }
 
-/// [`quad_emit`] in one write: the codeword and its sign bits. The two
-/// count1 tables' codes by quad index, `code << 5 | len`, are built once.
-#[inline]
-fn quad_emit_packed(q: &QuadTable, v: i32, w: i32, x: i32, y: i32, wr: &mut BitWriter) {
+/// audio-leaflet patch: the two count1 tables' codes by quad index,
+/// `code << 5 | len` (A, then B), built once; read by the table choice and
+/// the emitter alike.
+fn quad_codes() -> &'static [[u32; 16]; 2] {
     static CODES: std::sync::OnceLock<[[u32; 16]; 2]> = std::sync::OnceLock::new();
-    let codes = CODES.get_or_init(|| {
+    CODES.get_or_init(|| {
         let mut codes = [[0u32; 16]; 2];
         for (table, q) in [&QUAD_A, &QUAD_B].into_iter().enumerate() {
             for (idx, packed) in codes[table].iter_mut().enumerate() {
@@ -192,9 +192,14 @@ fn quad_emit_packed(q: &QuadTable, v: i32, w: i32, x: i32, y: i32, wr: &mut BitW
             }
         }
         codes
-    });
-    let table = usize::from(!std::ptr::eq(q, &QUAD_A));
-    let packed = codes[table][quad_index(v, w, x, y) & 15];
+    })
+}
+
+/// [`quad_emit`] in one write: the codeword and its sign bits, with table B
+/// when `table_b`, else A.
+#[inline]
+fn quad_emit_packed(table_b: bool, v: i32, w: i32, x: i32, y: i32, wr: &mut BitWriter) {
+    let packed = quad_codes()[usize::from(table_b)][quad_index(v, w, x, y) & 15];
     let (mut bits, mut n) = (packed >> 5, packed & 31);
     for c in [v, w, x, y] {
         if c != 0 {
@@ -298,8 +303,8 @@ fn pair_lanes() -> &'static PairLanes {
             lane: [NO_LANE; 32],
             max: [0; 32],
         };
-        // Each distinct code's 16 x 16 lengths (clamped to the table's dim),
-        // with 0x7FFF where the table has no code.
+        // Each distinct code's 16 x 16 lengths, clamped to the table's dim
+        // as `pair_codes` has them.
         let mut codes: Vec<[u16; 256]> = Vec::new();
         for (i, t) in PAIR_TABLES.iter().enumerate() {
             out.max[i] = pair_table_max(t);
@@ -310,17 +315,11 @@ fn pair_lanes() -> &'static PairLanes {
                 t.linbits == 0 || u32::from(t.dim) == ESCAPE_FROM + 1,
                 "pair table {i} has linbits but is not 16 x 16"
             );
-            let dim = t.dim as usize;
-            let maxc = dim - 1;
-            let mut lens = [0x7FFFu16; 256];
-            for a in 0..16 {
-                for b in 0..16 {
-                    if let Some((_, len)) = t.book.code_len(a.min(maxc) * dim + b.min(maxc)) {
-                        assert!(len < 200, "a code length that could overflow a lane");
-                        lens[a * 16 + b] = u16::from(len);
-                    }
-                }
-            }
+            let lens: [u16; 256] = std::array::from_fn(|cell| {
+                let len = pair_codes()[i][cell] & 31;
+                assert!(len < 200, "a code length that could overflow a lane");
+                len as u16
+            });
             let lane = match codes.iter().position(|c| *c == lens) {
                 Some(lane) => lane,
                 None => {
@@ -401,25 +400,16 @@ fn best_pair_table(coeffs: &[i32; GRANULE_LINES], lo: usize, hi: usize) -> (u8, 
 /// and that table's bit cost.
 ///
 /// audio-leaflet patch: the two tables' code lengths by quad index come from
-/// arrays built once, and the sign bits (one per non-zero line, the same for
+/// [`quad_codes`], and the sign bits (one per non-zero line, the same for
 /// both) are counted from the index; the sums are `quad_bits`' own.
 fn best_quad_table(coeffs: &[i32; GRANULE_LINES], lo: usize, hi: usize) -> (bool, usize) {
-    static LENS: std::sync::OnceLock<[[u8; 16]; 2]> = std::sync::OnceLock::new();
-    let lens = LENS.get_or_init(|| {
-        let mut lens = [[0u8; 16]; 2];
-        for (table, q) in [&QUAD_A, &QUAD_B].into_iter().enumerate() {
-            for (idx, len) in lens[table].iter_mut().enumerate() {
-                *len = q.book.code_len(idx).expect("quad index 0..15").1;
-            }
-        }
-        lens
-    });
+    let codes = quad_codes();
     let (mut a, mut b, mut signs) = (0usize, 0usize, 0usize);
     if lo < hi {
         for q in coeffs[lo..hi].chunks_exact(4) {
             let idx = quad_index(q[0], q[1], q[2], q[3]);
-            a += usize::from(lens[0][idx & 15]);
-            b += usize::from(lens[1][idx & 15]);
+            a += (codes[0][idx & 15] & 31) as usize;
+            b += (codes[1][idx & 15] & 31) as usize;
             signs += q.iter().filter(|&&c| c != 0).count();
         }
     }
@@ -576,15 +566,10 @@ pub fn encode(quant: &QuantizedGranule, header: &FrameHeader, writer: &mut BitWr
 
     // count1: quads up to rzero (the decoder stops at the part2_3 budget, which the
     // caller sets from the returned length, so it reads exactly these).
-    let quad = if gi.count1table_select {
-        &QUAD_B
-    } else {
-        &QUAD_A
-    };
     let rzero = last_above(coeffs, 0).map_or(0, |x| x + 1).max(bv2);
     while i + 4 <= GRANULE_LINES && i < rzero {
         quad_emit_packed(
-            quad,
+            gi.count1table_select,
             coeffs[i],
             coeffs[i + 1],
             coeffs[i + 2],
@@ -870,13 +855,13 @@ mod tests {
             assert_eq!(fast.bit_len(), slow.bit_len(), "table {table}");
             assert_eq!(fast.finish(), slow.finish(), "table {table}");
         }
-        for q in [&QUAD_A, &QUAD_B] {
+        for (table_b, q) in [(false, &QUAD_A), (true, &QUAD_B)] {
             let mut fast = BitWriter::new();
             let mut slow = BitWriter::new();
             for m in 0..81 {
                 let c = |k: u32| (m / 3i32.pow(k)) % 3 - 1;
                 let (v, w, x, y) = (c(0), c(1), c(2), c(3));
-                quad_emit_packed(q, v, w, x, y, &mut fast);
+                quad_emit_packed(table_b, v, w, x, y, &mut fast);
                 quad_emit(q, v, w, x, y, &mut slow);
             }
             assert_eq!(fast.finish(), slow.finish());
@@ -915,7 +900,11 @@ mod tests {
         let mut st = 0x9E37_79B9u32;
         for trial in 0..3000 {
             let mut c = vec![0i32; [576, 575, 31, 33, 1, 0][trial % 6]];
-            let fill = if c.is_empty() { 0 } else { (st as usize) % c.len() };
+            let fill = if c.is_empty() {
+                0
+            } else {
+                (st as usize) % c.len()
+            };
             for v in c.iter_mut().take(fill) {
                 st = st.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
                 *v = [0, 0, 1, -1, 2, -3, 40][(st >> 24) as usize % 7];
