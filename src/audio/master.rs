@@ -154,19 +154,14 @@ fn aim(chapter: &Chapter, loudness: f64, ceiling: f64, rate: u32) -> f64 {
             .map(|&(from, to)| {
                 let body = &chapter.body[from..to];
                 let mut lost = 0.0f64;
-                limit(
-                    body,
-                    ceiling,
-                    gain_db,
-                    rate,
-                    |k, env| {
-                        if env < 1.0 {
-                            let e = f64::from(env);
-                            lost += f64::from(body[k]).powi(2) * (1.0 - e * e);
-                        }
-                    },
-                    |_| {},
-                );
+                limit(body, ceiling, gain_db, rate, |step| {
+                    if let Step::One(k, env) = step
+                        && env < 1.0
+                    {
+                        let e = f64::from(env);
+                        lost += f64::from(body[k]).powi(2) * (1.0 - e * e);
+                    }
+                });
                 lost
             })
             .collect();
@@ -232,22 +227,10 @@ impl<'a> Chapter<'a> {
             rest = after;
         }
         parts.into_par_iter().for_each(|(body, out)| {
-            let scaled = |s: i16, env: f32| to_sample(s as f32 / 32768.0 * (gain * env) * 32768.0);
-            let out = std::cell::RefCell::new(out);
-            limit(
-                body,
-                ceiling,
-                gain_db,
-                rate,
-                |k, env| out.borrow_mut()[k] = scaled(body[k], env),
-                // At full gain a run is the same sum with env = 1, in a
-                // loop of its own that the compiler can vectorise.
-                |run| {
-                    for (o, &s) in out.borrow_mut()[run.clone()].iter_mut().zip(&body[run]) {
-                        *o = scaled(s, 1.0);
-                    }
-                },
-            );
+            limit(body, ceiling, gain_db, rate, |step| match step {
+                Step::One(k, env) => out[k] = scaled(body[k], gain, env),
+                Step::AtRest(run) => scaled_run(&mut out[run.clone()], &body[run], gain),
+            });
         });
         out
     }
@@ -406,7 +389,7 @@ fn next_at_least(samples: &[i16], from: usize, threshold: u16) -> Option<usize> 
 
 /// The gain envelope that keeps every sample of `samples`, raised by
 /// `gain_db`, under `ceiling` (a look-ahead limiter with 5 ms attack and
-/// 50 ms release): `each(k, env)` is told, in order, the factor sample `k`
+/// 50 ms release): `each` is told, in order, the factor each sample
 /// is multiplied by on top of the gain. Where the raised signal would pass
 /// the ceiling, the envelope dips smoothly around that moment, so loudness
 /// stays near the target while no peak clips.
@@ -425,16 +408,9 @@ fn next_at_least(samples: &[i16], from: usize, threshold: u16) -> Option<usize> 
 /// The samples are taken to follow silence at least `attack` long (the
 /// lead-in), which the ramp of a peak at the start reaches into.
 ///
-/// A run of samples at full gain where the limiter is at rest is told to
-/// `rest_run` instead, as a range, in its place in the order.
-fn limit(
-    samples: &[i16],
-    ceiling: f64,
-    gain_db: f64,
-    rate: u32,
-    mut each: impl FnMut(usize, f32),
-    mut rest_run: impl FnMut(std::ops::Range<usize>),
-) {
+/// A run of samples at full gain where the limiter is at rest is told as
+/// one [`Step::AtRest`], in its place in the order.
+fn limit(samples: &[i16], ceiling: f64, gain_db: f64, rate: u32, mut each: impl FnMut(Step)) {
     let gain = db_to_amp(gain_db) as f32;
     let ceiling = ceiling as f32;
     let attack = (rate as usize * 5 / 1000).max(1);
@@ -468,7 +444,7 @@ fn limit(
             let resume = (next + 1).saturating_sub(attack).max(v);
             let run = v.max(lead) - lead..resume.max(lead) - lead;
             if !run.is_empty() {
-                rest_run(run);
+                each(Step::AtRest(run));
             }
             if resume > v {
                 v = resume;
@@ -502,10 +478,33 @@ fn limit(
             (env + step).min(target)
         };
         if let Some(k) = v.checked_sub(lead) {
-            each(k, env);
+            each(Step::One(k, env));
         }
         v += 1;
     }
+}
+
+/// Sample `s` raised by `gain` and the limiter's factor `env`, rounded.
+#[inline]
+fn scaled(s: i16, gain: f32, env: f32) -> i16 {
+    to_sample(s as f32 / 32768.0 * (gain * env) * 32768.0)
+}
+
+/// [`scaled`] at full gain (`env` 1) over a run, in a loop of its own that
+/// the compiler vectorises.
+#[inline(never)]
+fn scaled_run(out: &mut [i16], body: &[i16], gain: f32) {
+    for (o, &s) in out.iter_mut().zip(body) {
+        *o = scaled(s, gain, 1.0);
+    }
+}
+
+/// What [`limit`] tells of the samples, in order.
+enum Step {
+    /// Sample `k` is multiplied by this factor on top of the gain.
+    One(usize, f32),
+    /// These samples are at full gain (factor 1), the limiter at rest.
+    AtRest(std::ops::Range<usize>),
 }
 
 /// The limiter's window of needs: `(index, need)` with needs rising from
