@@ -55,30 +55,47 @@ pub fn source_key(
     synth: &SynthId,
     config: &Config,
 ) -> String {
-    let mut h = Sha256::new();
-    let mut part = |bytes: &[u8]| {
-        h.update((bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    };
-    part(program().as_bytes());
+    let mut h = ProgramHash::new();
     // The file's bytes, by their hash with the reader's options and the
     // program (`readings::key`), so a rebuild hashes the file once.
-    part(read_key.as_bytes());
-    part(format!("{kind:?}").as_bytes());
-    part(slug.as_bytes());
-    part(format!("{synth:?}").as_bytes());
-    part(
+    h.part(read_key.as_bytes());
+    h.part(format!("{kind:?}").as_bytes());
+    h.part(slug.as_bytes());
+    h.part(format!("{synth:?}").as_bytes());
+    h.part(
         format!(
             "{:?} {:?} {:?} {:?} {:?}",
             config.lang, config.input_format, config.rate_wpm, config.audio, config.script.pauses
         )
         .as_bytes(),
     );
-    part(config.script.lexicon.fingerprint().as_bytes());
+    h.part(config.script.lexicon.fingerprint().as_bytes());
     for f in &config.formats {
-        part(f.name().as_bytes());
+        h.part(f.name().as_bytes());
     }
-    super::hex(&h.finalize())
+    h.finish()
+}
+
+/// A SHA-256 of the program ([`program`]) and of parts given after it,
+/// each with its length so that no two lists of parts run together: the
+/// build keys here and in `readings`.
+pub(super) struct ProgramHash(Sha256);
+
+impl ProgramHash {
+    pub(super) fn new() -> ProgramHash {
+        let mut h = ProgramHash(Sha256::new());
+        h.part(program().as_bytes());
+        h
+    }
+
+    pub(super) fn part(&mut self, bytes: &[u8]) {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    pub(super) fn finish(self) -> String {
+        super::hex(&self.0.finalize())
+    }
 }
 
 /// When the package in `dir` was built from `key` (its record at `path`
@@ -166,7 +183,7 @@ pub fn forget(path: &Path) -> Result<()> {
 
 /// The program that builds: its version, and the executable's size and time
 /// (a rebuilt program, even at the same version, may write other bytes).
-pub(super) fn program() -> String {
+fn program() -> String {
     let exe = std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))

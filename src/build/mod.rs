@@ -76,14 +76,8 @@ impl Prepared {
             Read::Parsed(source) => Ok(std::borrow::Cow::Borrowed(source)),
             Read::Recalled(bytes) => {
                 let lang = config.lang.as_ref().map(LangCode::as_str);
-                let (kind, leaflet) =
-                    leaflet::parse_file(&self.input, bytes, lang, config.input_format)?;
-                Ok(std::borrow::Cow::Owned(leaflet::Source {
-                    path: self.input.clone(),
-                    bytes: bytes.clone(),
-                    kind,
-                    leaflet,
-                }))
+                leaflet::parse_file(&self.input, bytes.clone(), lang, config.input_format)
+                    .map(std::borrow::Cow::Owned)
             }
         }
     }
@@ -271,14 +265,8 @@ fn read(
     {
         return Ok((Read::Recalled(bytes), reading, key));
     }
-    let (kind, leaflet) = leaflet::parse_file(input, &bytes, lang, config.input_format)?;
-    let reading = readings::Reading::of(kind, &leaflet);
-    let source = leaflet::Source {
-        path: input.to_path_buf(),
-        bytes,
-        kind,
-        leaflet,
-    };
+    let source = leaflet::parse_file(input, bytes, lang, config.input_format)?;
+    let reading = readings::Reading::of(source.kind, &source.leaflet);
     Ok((Read::Parsed(source), reading, key))
 }
 

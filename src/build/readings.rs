@@ -13,12 +13,10 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-
 use crate::error::Result;
 use crate::fsutil;
 use crate::leaflet::{Kind, Leaflet};
+use serde::{Deserialize, Serialize};
 
 /// The readings' folder, inside the output folder's working folder.
 const READINGS_DIR: &str = ".audio-leaflet/read";
@@ -48,15 +46,10 @@ impl Reading {
 /// The key of reading `bytes` with `lang` and `kind` (`--lang`,
 /// `--input-format`) by this program.
 pub fn key(bytes: &[u8], lang: Option<&str>, kind: Option<Kind>) -> String {
-    let mut h = Sha256::new();
-    let mut part = |bytes: &[u8]| {
-        h.update((bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    };
-    part(super::built::program().as_bytes());
-    part(bytes);
-    part(format!("{lang:?} {kind:?}").as_bytes());
-    super::hex(&h.finalize())
+    let mut h = super::built::ProgramHash::new();
+    h.part(bytes);
+    h.part(format!("{lang:?} {kind:?}").as_bytes());
+    h.finish()
 }
 
 fn path(out: &Path, key: &str) -> PathBuf {

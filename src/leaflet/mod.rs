@@ -135,14 +135,7 @@ pub fn read(path: &Path, lang: Option<&str>) -> Result<Source> {
 /// Read a leaflet with the reader for `kind`, or for what the bytes say it
 /// is when `kind` is `None` (`--input-format` gives it).
 pub fn read_as(path: &Path, lang: Option<&str>, kind: Option<Kind>) -> Result<Source> {
-    let bytes = read_file(path)?;
-    let (kind, leaflet) = parse_file(path, &bytes, lang, kind)?;
-    Ok(Source {
-        path: path.to_path_buf(),
-        bytes,
-        kind,
-        leaflet,
-    })
+    parse_file(path, read_file(path)?, lang, kind)
 }
 
 /// The bytes of the leaflet file at `path`, refused (with a message naming
@@ -169,15 +162,15 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(rerr)
 }
 
-/// Parse a leaflet file's `bytes` as [`read_as`] does, with the same
-/// checks: the reader it was given to, and the leaflet.
+/// Parse the `bytes` of the leaflet file at `path` as [`read_as`] does,
+/// with the same checks.
 pub fn parse_file(
     path: &Path,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     lang: Option<&str>,
     kind: Option<Kind>,
-) -> Result<(Kind, Leaflet)> {
-    let (kind, leaflet) = read_bytes(path, bytes, lang, kind)?;
+) -> Result<Source> {
+    let (kind, leaflet) = read_bytes(path, &bytes, lang, kind)?;
     if leaflet.chapters.len() > MAX_CHAPTERS {
         return Err(Error::TooManyChapters {
             path: path.to_path_buf(),
@@ -193,7 +186,12 @@ pub fn parse_file(
             });
         }
     }
-    Ok((kind, leaflet))
+    Ok(Source {
+        path: path.to_path_buf(),
+        bytes,
+        kind,
+        leaflet,
+    })
 }
 
 /// Read a leaflet's bytes (`path` names it in messages and gives the
