@@ -7,7 +7,7 @@
 //! bytes, the options that steer the reader and the program, so the same
 //! key always means the same reading: a file, program or option that
 //! changed misses it and is parsed. It is written once its leaflet is
-//! built, through a temporary file renamed into place, so shards sharing
+//! built, through a temporary file (in the cache folder) renamed into place, so shards sharing
 //! the folder may write the same reading at once. A rebuild that finds its
 //! package out of date parses the file anyway, to write the script.
 
@@ -72,9 +72,19 @@ pub fn keep(out: &Path, key: &str, reading: &Reading) -> Result<()> {
     if let Some(dir) = path.parent() {
         fsutil::create_dir_all(dir)?;
     }
-    fsutil::write_atomic(&path, |w| {
-        serde_json::to_writer(&mut *w, reading).map_err(std::io::Error::other)
-    })
+    // The temporary file is made in the cache folder, where a writer killed
+    // before its rename leaves the only litter a build may leave, which no
+    // lookup reads and `clean` removes; then renamed into place.
+    let cache = out.join(super::cache::CACHE_DIR);
+    fsutil::create_dir_all(&cache)?;
+    let mut tmp = fsutil::temp_beside(&cache.join("reading"), ".json")?;
+    serde_json::to_writer(std::io::BufWriter::new(tmp.as_file_mut()), reading).map_err(|e| {
+        crate::error::Error::Write {
+            path: path.clone(),
+            source: std::io::Error::other(e),
+        }
+    })?;
+    fsutil::persist(tmp, &path)
 }
 
 #[cfg(test)]
