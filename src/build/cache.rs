@@ -15,7 +15,7 @@
 //! it narrated keeps that one and writes nothing. A killed writer leaves at
 //! most a `.tmp-` file, which no lookup reads and `clean` removes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -103,6 +103,11 @@ pub struct Cache {
     /// in memory, rather than reading its WAV back when it is packaged.
     mp3: bool,
     in_flight: Mutex<HashMap<String, Slot>>,
+    /// With `--force`: the entries whose MP3 this build encoded, which
+    /// [`Cache::audio`] takes as they are rather than encoding them again.
+    /// (Without `--force` the file itself is looked at, and nothing is kept
+    /// here, so a long batch holds nothing per chapter.)
+    encoded_now: Mutex<HashSet<String>>,
 }
 
 impl Cache {
@@ -117,6 +122,7 @@ impl Cache {
             force,
             mp3: false,
             in_flight: Mutex::new(HashMap::new()),
+            encoded_now: Mutex::new(HashSet::new()),
         })
     }
 
@@ -148,7 +154,8 @@ impl Cache {
             audio::mp3::file_frames(p)
                 .is_some_and(|s| s.samples == entry.samples && s.sample_rate == entry.sample_rate)
         };
-        if !self.force && whole(&path) {
+        let trusted = !self.force || self.encoded_now.lock().expect("cache lock").contains(key);
+        if trusted && whole(&path) {
             return Ok(path);
         }
         let wav = self.wav_path(key);
@@ -235,7 +242,14 @@ impl Cache {
                     audio::mp3::encode(&m.pcm.samples, m.pcm.sample_rate).map_err(|why| {
                         Error::Other(format!("cannot write `{}`: {why}", path.display()))
                     })?;
-                fsutil::write_bytes_atomic(&path, &bytes)
+                fsutil::write_bytes_atomic(&path, &bytes)?;
+                if self.force {
+                    self.encoded_now
+                        .lock()
+                        .expect("cache lock")
+                        .insert(key.to_string());
+                }
+                Ok(())
             },
         );
         wav?;
@@ -312,5 +326,47 @@ mod tests {
         };
         let json = serde_json::to_string(&flite).unwrap();
         assert!(!json.contains("model_sha256"), "{json}");
+    }
+
+    /// A tone of `seconds` as mastering would hand it over.
+    fn mastered(seconds: usize) -> master::Mastered {
+        let rate = 16_000;
+        let samples = (0..rate as usize * seconds)
+            .map(|i| ((i as f64 * 0.05).sin() * 8000.0) as i16)
+            .collect();
+        master::Mastered {
+            pcm: audio::Pcm {
+                samples,
+                sample_rate: rate,
+            },
+            marks: vec![Span { start: 0, end: 100 }],
+            loudness_lufs: -16.0,
+            true_peak_dbtp: -1.0,
+        }
+    }
+
+    fn inode(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).unwrap().ino()
+    }
+
+    #[test]
+    fn a_forced_build_encodes_each_mp3_once() {
+        let out = tempfile::tempdir().unwrap();
+        let cache = Cache::open(out.path(), true, true).unwrap().with_mp3(true);
+        let (entry, made) = cache.get_or_make("k1", || Ok(mastered(2))).unwrap();
+        assert!(made);
+        let stored = cache.mp3_path("k1");
+        let before = inode(&stored);
+        // Packaging asks for the MP3: the one just encoded is taken as it is
+        // (an encoding again would be written to a new file, renamed over it).
+        let got = cache.audio("k1", &entry, AudioFormat::Mp3).unwrap();
+        assert_eq!(got, stored);
+        assert_eq!(inode(&got), before, "the MP3 was encoded a second time");
+
+        // An MP3 left by an earlier build is not trusted under --force.
+        let again = Cache::open(out.path(), true, true).unwrap().with_mp3(true);
+        let got = again.audio("k1", &entry, AudioFormat::Mp3).unwrap();
+        assert_ne!(inode(&got), before, "an old MP3 was kept under --force");
     }
 }
