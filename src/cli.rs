@@ -43,7 +43,8 @@ pub enum Command {
     Voices(VoicesArgs),
     /// Check that built packages are complete and consistent (build does this itself).
     Check(CheckArgs),
-    /// Remove saved chapter audio that no package in the output folder uses any more.
+    /// Remove saved chapter audio, and kept readings of leaflet files, that no package in the
+    /// output folder uses any more.
     Clean(CleanArgs),
     /// Start the web app for staff: upload leaflets, check their chapters and words,
     /// build, listen and download, in a browser.
@@ -557,10 +558,12 @@ fn run_say(args: SayArgs) -> Result<i32> {
 }
 
 fn run_clean(args: CleanArgs) -> Result<i32> {
-    let (entries, bytes) = build::clean(&args.out, &build::Bars::new())?;
+    let done = build::clean(&args.out, &build::Bars::new())?;
     emit(&format!(
-        "removed {entries} unused chapter recording(s), {:.1} MB, from `{}`\n",
-        bytes as f64 / 1e6,
+        "removed {} unused chapter recording(s) and {} unused leaflet reading(s), {:.1} MB, from `{}`\n",
+        done.recordings,
+        done.readings,
+        done.bytes as f64 / 1e6,
         args.out.display()
     ))?;
     Ok(0)

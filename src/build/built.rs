@@ -41,6 +41,11 @@ pub struct Record {
     chapters: usize,
     #[serde(default)]
     audio_s: f64,
+    /// The key of the reading of the file it was built from
+    /// ([`super::readings`]), which `clean` keeps (empty in records of
+    /// earlier versions).
+    #[serde(default)]
+    reading: String,
 }
 
 /// A SHA-256 of everything a package is made from that is known once the
@@ -114,7 +119,7 @@ fn read(path: &Path) -> Option<Record> {
 impl Record {
     /// The record a package built now from `book` would have (its files
     /// are listed when it is saved).
-    pub fn new(book: &Book, config: &Config, source: &str) -> Record {
+    pub fn new(book: &Book, config: &Config, source: &str, reading: &str) -> Record {
         let mut h = Sha256::new();
         // The book's every field, chapter paths and passages included: its
         // debug form is all of it, and the same book prints the same.
@@ -130,6 +135,7 @@ impl Record {
             source: source.to_string(),
             chapters: book.chapters.len(),
             audio_s: book.total_s(),
+            reading: reading.to_string(),
         }
     }
 
@@ -143,7 +149,7 @@ impl Record {
             return false;
         };
         let same = saved.inputs == self.inputs && saved.untouched(dir);
-        if same && saved.source != self.source {
+        if same && (saved.source != self.source || saved.reading != self.reading) {
             // Only a faster next rebuild depends on this: a failure to
             // write it leaves the package as good as it is.
             let _ = self.clone().save(path, dir);
@@ -168,6 +174,29 @@ impl Record {
         let json = serde_json::to_vec(&self).expect("a record serialises");
         fsutil::write_bytes_atomic(path, &json)
     }
+}
+
+/// The readings that the records of the packages now in `out` were built
+/// from: what `clean` keeps of the working folder's readings. A record
+/// whose package folder is gone, or holds no manifest, keeps none.
+pub fn readings_in_use(out: &Path) -> std::collections::HashSet<String> {
+    let mut used = std::collections::HashSet::new();
+    let Ok(entries) = std::fs::read_dir(out.join(BUILT_DIR)) else {
+        return used;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(slug) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if !out.join(slug).join(crate::package::MANIFEST_FILE).is_file() {
+            continue;
+        }
+        if let Some(record) = read(&path).filter(|r| !r.reading.is_empty()) {
+            used.insert(record.reading);
+        }
+    }
+    used
 }
 
 /// Remove a package's record before its folder changes.

@@ -294,9 +294,20 @@ impl ChapterAudio {
     }
 }
 
-/// Remove cache entries that no package in `out` uses (`audio-leaflet
-/// clean`): how many entries and bytes were freed.
-pub fn clean(out: &Path, observer: &dyn Observer) -> Result<(usize, u64)> {
+/// What `audio-leaflet clean` removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cleaned {
+    /// Chapter recordings (cache entries) no package uses.
+    pub recordings: usize,
+    /// Readings of leaflet files no package was built from.
+    pub readings: usize,
+    /// Both together, in bytes.
+    pub bytes: u64,
+}
+
+/// Remove cache entries that no package in `out` uses, and the readings of
+/// leaflet files no package was built from (`audio-leaflet clean`).
+pub fn clean(out: &Path, observer: &dyn Observer) -> Result<Cleaned> {
     let _lock = lock::lock(out, &|| observer.waiting(out))?;
     stage::recover(out)?;
     let mut used = HashSet::new();
@@ -317,7 +328,13 @@ pub fn clean(out: &Path, observer: &dyn Observer) -> Result<(usize, u64)> {
         })?;
         used.extend(m.chapters.into_iter().map(|c| c.audio_key));
     }
-    cache::clean(out, &used)
+    let (recordings, audio_bytes) = cache::clean(out, &used)?;
+    let (readings, reading_bytes) = readings::clean(out, &built::readings_in_use(out))?;
+    Ok(Cleaned {
+        recordings,
+        readings,
+        bytes: audio_bytes + reading_bytes,
+    })
 }
 
 /// What the voice is told of a chapter: its utterances' text and pauses.
@@ -559,7 +576,7 @@ impl Job<'_> {
             reused: audio.len() - synthesized,
             audio_s: book.total_s(),
         };
-        let record = built::Record::new(&book, config, &p.source_key);
+        let record = built::Record::new(&book, config, &p.source_key, &p.read_key);
         let record_path = built::path(&config.out, &p.slug);
         if !config.force && record.matches(&record_path, &target) {
             return Ok(built);

@@ -222,11 +222,35 @@ fn a_removed_chapter_leaves_the_package_and_clean_frees_its_audio() {
     let o = bin().arg("clean").arg(&out).output().unwrap();
     assert!(o.status.success());
     let said = String::from_utf8(o.stdout).unwrap();
-    // The removed chapter, and the old opening that counted six sections.
-    assert!(said.starts_with("removed 2 unused"), "{said}");
+    // The removed chapter, and the old opening that counted six sections;
+    // and what the file read as before the edit.
+    assert!(
+        said.starts_with("removed 2 unused chapter recording(s) and 1 unused leaflet reading(s)"),
+        "{said}"
+    );
+    let readings = || {
+        std::fs::read_dir(out.join(".audio-leaflet/read"))
+            .unwrap()
+            .count()
+    };
+    assert_eq!(
+        readings(),
+        1,
+        "the reading of the file as it is now is kept"
+    );
     let ok = bin().arg("check").arg(&package).output().unwrap();
     assert!(ok.status.success(), "clean keeps what packages use");
     assert_eq!(build(&[&input], &out, &[])[0].synthesized, 0);
+
+    // A package removed by hand keeps nothing of its own.
+    std::fs::remove_dir_all(&package).unwrap();
+    let o = bin().arg("clean").arg(&out).output().unwrap();
+    let said = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        said.contains("recording(s) and 1 unused leaflet reading(s)"),
+        "{said}"
+    );
+    assert_eq!(readings(), 0);
 }
 
 #[test]
