@@ -9,7 +9,9 @@
 //! gating-block sums, and the mastering meters every chapter twice. This
 //! meter runs the two K-weighting filters as two biquads and keeps a running
 //! sum per 100 ms, about a quarter of the work, and agrees with the crate to
-//! a thousandth of a LU (`agrees_with_the_ebur128_crate`).
+//! a thousandth of a LU (`agrees_with_the_ebur128_crate`). With AVX2, a
+//! long piece is metered in up to four lanes at once, cut where pauses of
+//! digital silence let a lane start from nothing, with the same sums.
 
 /// The K-weighting filter's two stages (BS.1770-4, Table 1 and 2, for any
 /// sample rate by the bilinear transform, as libebur128 derives them): a
@@ -84,12 +86,25 @@ pub struct Meter {
     /// Samples of the current 100 ms, and their K-weighted sum of squares.
     filled: usize,
     sum: f64,
-    /// The last four 100 ms sums, the newest at `ring[(steps - 1) % 4]`.
-    ring: [f64; 4],
-    steps: usize,
-    /// Mean squares of the gating blocks above the absolute gate.
-    blocks: Vec<f64>,
+    /// The K-weighted sum of squares of every whole 100 ms so far.
+    steps: Vec<f64>,
+    /// How many samples of digital silence must come before a place where
+    /// [`Meter::add`] may start a lane ([`QUIET_STEPS`] steps); 0 when the
+    /// processor has no AVX2, and the meter keeps to one lane.
+    lane_cut: usize,
 }
+
+/// A long piece is metered in up to four lanes side by side, each from a
+/// place after this many steps (200 ms) of digital silence: by then both
+/// filters have rung down under the threshold at which [`Meter`] sets them
+/// to zero (the high-pass, the slower, in 155 ms after a loud 60 Hz tone
+/// at any rate), so a lane started there from zero computes what one lane
+/// would, bit for bit. Each lane's start is checked when the lane before
+/// it gets there. Speech has such pauses between paragraphs and items.
+const QUIET_STEPS: usize = 2;
+
+/// A piece shorter than this many steps per lane is metered in one lane.
+const LANE_MIN_STEPS: usize = 30;
 
 impl Meter {
     /// A meter for audio at `rate` samples a second (`None` under 10 Hz).
@@ -100,14 +115,27 @@ impl Meter {
             step,
             filled: 0,
             sum: 0.0,
-            ring: [0.0; 4],
-            steps: 0,
-            blocks: Vec::new(),
+            steps: Vec::new(),
+            lane_cut: if lanes::available() {
+                QUIET_STEPS * step
+            } else {
+                0
+            },
         })
     }
 
     /// Meter `samples`.
     pub fn add(&mut self, samples: &[i16]) {
+        // Lanes start on a step: finish the current one alone.
+        let head = ((self.step - self.filled) % self.step).min(samples.len());
+        self.add_in_one_lane(&samples[..head]);
+        let rest = &samples[head..];
+        if !self.add_in_lanes(rest) {
+            self.add_in_one_lane(rest);
+        }
+    }
+
+    fn add_in_one_lane(&mut self, samples: &[i16]) {
         let mut rest = samples;
         while !rest.is_empty() {
             let take = (self.step - self.filled).min(rest.len());
@@ -127,6 +155,88 @@ impl Meter {
         }
     }
 
+    /// Meter `samples`, which start on a step, in lanes side by side when
+    /// they are long enough and have the silences to start lanes in; false
+    /// (nothing metered) when not. The first lane carries on from the
+    /// meter's state; the others start from zero at a step after
+    /// [`QUIET_STEPS`] of digital silence. The lanes run together as far
+    /// as the shortest, the rest of them on together, and so on. A lane whose predecessor does not
+    /// arrive at its start with both filters at zero is metered again from
+    /// there in one lane, so the sums are always those of one lane.
+    fn add_in_lanes(&mut self, samples: &[i16]) -> bool {
+        if self.lane_cut == 0 || samples.len() < 2 * LANE_MIN_STEPS * self.step {
+            return false;
+        }
+        let starts = lane_starts(samples, self.step, self.lane_cut);
+        if starts.len() < 2 {
+            return false;
+        }
+        let ends: Vec<usize> = starts[1..].iter().copied().chain([samples.len()]).collect();
+        let pieces: Vec<&[i16]> = starts
+            .iter()
+            .zip(&ends)
+            .map(|(&from, &to)| &samples[from..to])
+            .collect();
+        let mut lanes: Vec<Meter> = (0..pieces.len())
+            .map(|k| {
+                let mut filters = self.filters;
+                if k > 0 {
+                    for f in &mut filters {
+                        f.z = [0.0; 4];
+                    }
+                }
+                Meter {
+                    filters,
+                    steps: Vec::new(),
+                    ..*self
+                }
+            })
+            .collect();
+        // All the lanes with a whole step left go on together, as far as
+        // the shortest of them; what is left of the longest goes on alone.
+        let mut done = vec![0; pieces.len()];
+        loop {
+            let left = |k: usize| (pieces[k].len() - done[k]) / self.step * self.step;
+            let going: Vec<usize> = (0..pieces.len()).filter(|&k| left(k) > 0).collect();
+            let Some(together) = going.iter().map(|&k| left(k)).min() else {
+                break;
+            };
+            if going.len() < 2 {
+                break;
+            }
+            let mut group: Vec<&mut Meter> = lanes
+                .iter_mut()
+                .enumerate()
+                .filter(|(k, _)| going.contains(k))
+                .map(|(_, lane)| lane)
+                .collect();
+            let parts: Vec<&[i16]> = going.iter().map(|&k| &pieces[k][done[k]..]).collect();
+            lanes::run_together(&mut group, &parts, together);
+            for &k in &going {
+                done[k] += together;
+            }
+        }
+        for ((lane, piece), done) in lanes.iter_mut().zip(&pieces).zip(done) {
+            lane.add_in_one_lane(&piece[done..]);
+        }
+        // A lane stands if the one before it ended with both filters at
+        // zero, as the lane started; from the first that does not, the
+        // samples are metered again in one lane.
+        let kept = (1..lanes.len())
+            .find(|&k| lanes[k - 1].filters.iter().any(|f| f.z != [0.0; 4]))
+            .unwrap_or(lanes.len());
+        for lane in lanes.into_iter().take(kept) {
+            self.steps.extend_from_slice(&lane.steps);
+            self.filters = lane.filters;
+            self.sum = lane.sum;
+            self.filled = lane.filled;
+        }
+        if kept < pieces.len() {
+            self.add_in_one_lane(&samples[starts[kept]..]);
+        }
+        true
+    }
+
     /// Meter `n` samples of digital silence. Once the filters have rung
     /// down, the silence costs nothing a sample.
     pub fn add_silence(&mut self, mut n: usize) {
@@ -142,46 +252,213 @@ impl Meter {
                 }
             } else {
                 let take = n.min(ZEROS.len());
-                self.add(&ZEROS[..take]);
+                self.add_in_one_lane(&ZEROS[..take]);
                 n -= take;
             }
         }
     }
 
     fn close_step(&mut self) {
-        self.ring[self.steps % 4] = self.sum;
-        self.steps += 1;
+        self.steps.push(self.sum);
         self.sum = 0.0;
         self.filled = 0;
-        // A filter state this small adds nothing measurable; zeroing it
-        // keeps the arithmetic out of subnormal numbers in long silences.
-        for f in &mut self.filters {
-            if f.quiet() {
-                f.z = [0.0; 4];
-            }
-        }
-        if self.steps >= 4 {
-            let energy = self.ring.iter().sum::<f64>() / (4 * self.step) as f64;
-            if energy >= absolute_gate() {
-                self.blocks.push(energy);
-            }
-        }
+        zero_if_quiet(&mut self.filters);
     }
 
     /// The integrated loudness in LUFS so far; `None` when no gating block
     /// passes the absolute gate (silence, or under 400 ms of sound).
     pub fn integrated(&self) -> Option<f64> {
-        if self.blocks.is_empty() {
+        // Each gating block is the last four steps, added in the order of
+        // a ring of four indexed by step number.
+        let blocks: Vec<f64> = (3..self.steps.len())
+            .map(|last| {
+                let mut ring = [0.0f64; 4];
+                for (i, &sum) in self.steps.iter().enumerate().take(last + 1).skip(last - 3) {
+                    ring[i % 4] = sum;
+                }
+                ring.iter().sum::<f64>() / (4 * self.step) as f64
+            })
+            .filter(|&energy| energy >= absolute_gate())
+            .collect();
+        if blocks.is_empty() {
             return None;
         }
-        let mean = self.blocks.iter().sum::<f64>() / self.blocks.len() as f64;
+        let mean = blocks.iter().sum::<f64>() / blocks.len() as f64;
         let relative = mean * 0.1;
-        let (sum, count) = self
-            .blocks
+        let (sum, count) = blocks
             .iter()
             .filter(|&&e| e >= relative)
             .fold((0.0, 0usize), |(s, c), &e| (s + e, c + 1));
         (count > 0).then(|| -0.691 + 10.0 * (sum / count as f64).log10())
+    }
+}
+
+/// A filter state this small adds nothing measurable; zeroing it keeps the
+/// arithmetic out of subnormal numbers in long silences (and lets a lane
+/// start from zero after one).
+fn zero_if_quiet(filters: &mut [Biquad; 2]) {
+    for f in filters {
+        if f.quiet() {
+            f.z = [0.0; 4];
+        }
+    }
+}
+
+/// Where lanes start in `samples` (which start on a step): 0, then up to
+/// three steps, each the first after `quiet` samples of digital silence
+/// from where an even share of what is left would end, and at least
+/// [`LANE_MIN_STEPS`] steps after the last.
+fn lane_starts(samples: &[i16], step: usize, quiet: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    for lanes_left in (2..=4).rev() {
+        let last = starts[starts.len() - 1];
+        let mut at = (last + (samples.len() - last) / lanes_left)
+            .max(last + LANE_MIN_STEPS * step)
+            .next_multiple_of(step);
+        while at + LANE_MIN_STEPS * step <= samples.len() {
+            if at >= quiet && samples[at - quiet..at].iter().rev().all(|&s| s == 0) {
+                starts.push(at);
+                break;
+            }
+            at += step;
+        }
+    }
+    starts
+}
+
+/// The meter's lanes side by side: four to a 256-bit register with AVX2,
+/// each doing what one lane does, operation for operation, so the sums are
+/// the same bits.
+mod lanes {
+    use super::Meter;
+
+    /// Whether this processor runs lanes side by side.
+    pub fn available() -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            std::arch::is_x86_feature_detected!("avx2")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    }
+
+    /// Meter the first `n` samples (whole steps) of each piece in its lane,
+    /// up to four lanes at once; each lane starts on a step.
+    #[allow(unsafe_code)]
+    pub fn run_together(lanes: &mut [&mut Meter], pieces: &[&[i16]], n: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if available() && lanes.len() <= 4 {
+            // SAFETY: `available` found AVX2 on this processor.
+            unsafe { avx2::run(lanes, pieces, n) };
+            return;
+        }
+        for (lane, piece) in lanes.iter_mut().zip(pieces) {
+            lane.add_in_one_lane(&piece[..n]);
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    mod avx2 {
+        use super::super::{Meter, zero_if_quiet};
+        use std::arch::x86_64::{
+            __m256d, _mm_cvtsd_f64, _mm_unpackhi_pd, _mm256_add_pd, _mm256_castpd256_pd128,
+            _mm256_extractf128_pd, _mm256_mul_pd, _mm256_set_pd, _mm256_set1_pd, _mm256_setzero_pd,
+            _mm256_sub_pd,
+        };
+
+        /// One filter's coefficients, in every lane.
+        struct Coefficients {
+            b: [__m256d; 3],
+            a: [__m256d; 2],
+        }
+
+        #[target_feature(enable = "avx2")]
+        fn lanes_of(v: __m256d) -> [f64; 4] {
+            let (low, high) = (_mm256_castpd256_pd128(v), _mm256_extractf128_pd::<1>(v));
+            [
+                _mm_cvtsd_f64(low),
+                _mm_cvtsd_f64(_mm_unpackhi_pd(low, low)),
+                _mm_cvtsd_f64(high),
+                _mm_cvtsd_f64(_mm_unpackhi_pd(high, high)),
+            ]
+        }
+
+        /// The filters' states, `[filter][x1, x2, y1, y2]`, lane by lane;
+        /// a lane past the last repeats it.
+        #[target_feature(enable = "avx2")]
+        fn load(lanes: &[&mut Meter]) -> [[__m256d; 4]; 2] {
+            let z = |k: usize, f: usize, i: usize| lanes[k.min(lanes.len() - 1)].filters[f].z[i];
+            std::array::from_fn(|f| {
+                std::array::from_fn(|i| {
+                    _mm256_set_pd(z(3, f, i), z(2, f, i), z(1, f, i), z(0, f, i))
+                })
+            })
+        }
+
+        #[target_feature(enable = "avx2")]
+        fn store(lanes: &mut [&mut Meter], state: &[[__m256d; 4]; 2]) {
+            for (f, filter) in state.iter().enumerate() {
+                for (i, &v) in filter.iter().enumerate() {
+                    for (lane, z) in lanes.iter_mut().zip(lanes_of(v)) {
+                        lane.filters[f].z[i] = z;
+                    }
+                }
+            }
+        }
+
+        /// [`super::super::Biquad::run`] in four lanes: the same products
+        /// and sums in the same order.
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        fn biquad(c: &Coefficients, z: &mut [__m256d; 4], x: __m256d) -> __m256d {
+            let [x1, x2, y1, y2] = *z;
+            let sum = _mm256_add_pd(_mm256_mul_pd(c.b[0], x), _mm256_mul_pd(c.b[1], x1));
+            let sum = _mm256_add_pd(sum, _mm256_mul_pd(c.b[2], x2));
+            let sum = _mm256_sub_pd(sum, _mm256_mul_pd(c.a[1], y2));
+            let y = _mm256_sub_pd(sum, _mm256_mul_pd(c.a[0], y1));
+            *z = [x, x1, y, y1];
+            y
+        }
+
+        /// See [`super::run_together`]; two to four lanes.
+        #[target_feature(enable = "avx2")]
+        pub fn run(lanes: &mut [&mut Meter], pieces: &[&[i16]], n: usize) {
+            let step = lanes[0].step;
+            let coefficients = |f: usize| {
+                let filter = &lanes[0].filters[f];
+                Coefficients {
+                    b: filter.b.map(|b| _mm256_set1_pd(b)),
+                    a: filter.a.map(|a| _mm256_set1_pd(a)),
+                }
+            };
+            let (shelf, high_pass) = (coefficients(0), coefficients(1));
+            let piece = |k: usize| &pieces[k.min(pieces.len() - 1)][..n];
+            let p = [piece(0), piece(1), piece(2), piece(3)];
+            let scale = _mm256_set1_pd(1.0 / 32768.0);
+            let mut state = load(lanes);
+            let steps = |k: usize| p[k].chunks_exact(step);
+            for (((s0, s1), s2), s3) in steps(0).zip(steps(1)).zip(steps(2)).zip(steps(3)) {
+                let mut sum = _mm256_setzero_pd();
+                for (((&x0, &x1), &x2), &x3) in s0.iter().zip(s1).zip(s2).zip(s3) {
+                    let x =
+                        _mm256_set_pd(f64::from(x3), f64::from(x2), f64::from(x1), f64::from(x0));
+                    // Exactly the one lane's division by 32768.
+                    let x = _mm256_mul_pd(x, scale);
+                    let [shelf_z, high_pass_z] = &mut state;
+                    let y = biquad(&high_pass, high_pass_z, biquad(&shelf, shelf_z, x));
+                    sum = _mm256_add_pd(sum, _mm256_mul_pd(y, y));
+                }
+                // The step closes in every lane, as Meter::close_step does.
+                store(lanes, &state);
+                for (lane, sum) in lanes.iter_mut().zip(lanes_of(sum)) {
+                    lane.steps.push(sum);
+                    zero_if_quiet(&mut lane.filters);
+                }
+                state = load(lanes);
+            }
+        }
     }
 }
 
@@ -223,6 +500,70 @@ mod tests {
                 (v * 32767.0).round().clamp(-32768.0, 32767.0) as i16
             })
             .collect()
+    }
+
+    /// Speech-like audio in runs of 1 to 5 seconds between pauses of
+    /// digital silence `pause` samples long, give or take a fifth.
+    fn with_pauses(rate: u32, seconds: usize, pause: usize, seed: u32) -> Vec<i16> {
+        let speech = speechlike(rate, seconds, seed);
+        let mut out = Vec::new();
+        let mut at = 0;
+        let mut state = seed;
+        while at < speech.len() {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let run = rate as usize * (1 + (state >> 28) as usize % 5);
+            out.extend_from_slice(&speech[at..(at + run).min(speech.len())]);
+            at += run;
+            out.extend(std::iter::repeat_n(
+                0,
+                pause * (4 + (state >> 8) as usize % 3) / 5,
+            ));
+        }
+        out
+    }
+
+    /// Each 100 ms sum, and the loudness, from `samples` metered the way
+    /// mastering feeds a chapter, with lanes after `lane_cut` samples of
+    /// silence (0: one lane).
+    fn metered(samples: &[i16], rate: u32, lane_cut: usize) -> (Vec<u64>, Option<f64>) {
+        let mut meter = Meter::new(rate).unwrap();
+        meter.lane_cut = lane_cut;
+        meter.add_silence(777);
+        meter.add(&samples[..1_000]);
+        meter.add(&samples[1_000..]);
+        meter.add_silence(5_000);
+        let bits = meter.steps.iter().map(|s| s.to_bits()).collect();
+        (bits, meter.integrated())
+    }
+
+    #[test]
+    fn lanes_give_the_sums_of_one_lane() {
+        if !lanes::available() {
+            eprintln!("no lanes on this processor: nothing to compare");
+            return;
+        }
+        for (rate, seed) in [(16_000, 5), (22_050, 6), (24_000, 7)] {
+            let step = rate as usize / 10;
+            let samples = with_pauses(rate, 90, rate as usize / 2, seed);
+            // The pauses give lanes places to start.
+            assert!(lane_starts(&samples[1_000..], step, QUIET_STEPS * step).len() >= 3);
+            let one = metered(&samples, rate, 0);
+            assert_eq!(
+                metered(&samples, rate, QUIET_STEPS * step),
+                one,
+                "{rate} Hz"
+            );
+        }
+    }
+
+    /// Lanes started where the filters have not rung down (after 40 ms of
+    /// silence) are found out and metered again in one lane.
+    #[test]
+    fn a_lane_started_too_soon_is_metered_again() {
+        let rate = 16_000;
+        let samples = with_pauses(rate, 90, 640, 8);
+        assert!(lane_starts(&samples[1_000..], 1_600, 1).len() >= 3);
+        assert_eq!(metered(&samples, rate, 1), metered(&samples, rate, 0));
     }
 
     #[test]
