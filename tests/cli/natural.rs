@@ -35,32 +35,57 @@ fn chapter_wavs(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// The 16-bit samples of a WAV, hashed (the header aside).
-fn samples_hash(wav: &Path) -> String {
+/// A chapter's level over time: the samples' RMS in dBFS over each 250 ms
+/// (floored at -60 dB), and how many samples there are.
+fn envelope(wav: &Path) -> (usize, Vec<f64>) {
     let mut reader = hound::WavReader::open(wav).unwrap();
-    let samples: Vec<u8> = reader
+    let window = reader.spec().sample_rate as usize / 4;
+    let samples: Vec<f64> = reader
         .samples::<i16>()
-        .flat_map(|s| s.unwrap().to_le_bytes())
+        .map(|s| f64::from(s.unwrap()))
         .collect();
-    sha256_hex(&samples)[..16].to_string()
+    let levels = samples
+        .chunks_exact(window)
+        .map(|w| {
+            let mean_square = w.iter().map(|s| s * s).sum::<f64>() / window as f64;
+            (10.0 * (mean_square / 32768f64.powi(2)).log10()).max(-60.0)
+        })
+        .collect();
+    (samples.len(), levels)
 }
 
-/// Golden hashes were recorded on this project's machines (AMD x86-64 with
-/// AVX-512, VNNI and BF16); ONNX Runtime picks other kernels on other
-/// processors, where only determinism is checked.
-fn golden_applies() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let amd = std::fs::read_to_string("/proc/cpuinfo")
-            .is_ok_and(|info| info.contains("AuthenticAMD"));
-        amd && std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512vnni")
-            && std::arch::is_x86_feature_detected!("avx512bf16")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+/// Pearson's correlation of two level curves over their common length.
+fn correlation(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / n as f64;
+    let (ma, mb) = (mean(a), mean(b));
+    let cross: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let spread = |v: &[f64], m: f64| v.iter().map(|x| (x - m).powi(2)).sum::<f64>();
+    cross / (spread(a, ma) * spread(b, mb)).sqrt()
+}
+
+/// Whether a chapter sounds like a recording of the same voice reading the
+/// same text: its length within 1% and its level curve following the
+/// recorded one (correlation 0.9 or more). Exact samples vary with the
+/// processor (ONNX Runtime picks its kernels by what it finds, and two
+/// machines of this project's with the same AMD processor flags gave two
+/// different hashes), so only determinism is checked exactly; this check
+/// holds on any processor and still fails for another voice, another text
+/// or speech stretched by 2% (about 0.4, 0.2 and 0.7 on these recordings).
+fn assert_sounds_like(wav: &Path, recorded: (usize, &[f64]), what: &str) {
+    let (len, levels) = envelope(wav);
+    let (recorded_len, recorded_levels) = recorded;
+    let off = (len as f64 / recorded_len as f64 - 1.0).abs();
+    assert!(
+        off <= 0.01,
+        "{what}: {len} samples, recorded {recorded_len}"
+    );
+    let r = correlation(&levels, recorded_levels);
+    assert!(
+        r >= 0.9,
+        "{what}: the level follows the recording's at r = {r:.3}"
+    );
 }
 
 #[test]
@@ -101,10 +126,11 @@ fn heart_is_deterministic_across_runs_and_job_counts() {
     let (b, _) = build(&voices, two.path(), &["--voice", "heart", "--jobs", "2"]);
     assert_eq!(chapter_wavs(&a), chapter_wavs(&b));
     let m = manifest(&a);
-    let hash = samples_hash(&a.join(&m.chapters[1].file));
-    if golden_applies() {
-        assert_eq!(hash, HEART_GOLDEN, "heart's audio changed");
-    }
+    let chapter = a.join(&m.chapters[1].file);
+    assert_sounds_like(&chapter, (HEART_LEN, HEART_RECORDED), "heart");
+    // The check tells voices apart.
+    let (_, levels) = envelope(&chapter);
+    assert!(correlation(&levels, EMMA_RECORDED) < 0.9);
 }
 
 #[test]
@@ -128,14 +154,33 @@ fn bf_emma_builds_a_british_package_deterministically() {
     // The same chapter again, alone on one thread, is the same audio.
     let (b, _) = build(&voices, two.path(), &["--voice", "bf_emma", "--jobs", "1"]);
     assert_eq!(chapter_wavs(&a), chapter_wavs(&b));
-    let hash = samples_hash(&a.join(&m.chapters[1].file));
-    if golden_applies() {
-        assert_eq!(hash, EMMA_GOLDEN, "bf_emma's audio changed");
-    }
+    let chapter = a.join(&m.chapters[1].file);
+    assert_sounds_like(&chapter, (EMMA_LEN, EMMA_RECORDED), "bf_emma");
+    let (_, levels) = envelope(&chapter);
+    assert!(correlation(&levels, HEART_RECORDED) < 0.9);
 }
 
-const HEART_GOLDEN: &str = "469c2563ea34098e";
-const EMMA_GOLDEN: &str = "7ec5be755ee15985";
+/// Chapter 2 of the fixture as recorded ([`envelope`]) with heart and with
+/// bf_emma, on an AMD EPYC (Zen 4) with AVX-512.
+const HEART_LEN: usize = 501120;
+const HEART_RECORDED: &[f64] = &[
+    -60.0, -60.0, -13.9, -17.8, -22.2, -43.0, -60.0, -60.0, -60.0, -60.0, -17.5, -15.9, -16.2,
+    -17.3, -16.3, -19.2, -21.5, -29.1, -60.0, -16.0, -13.3, -15.0, -20.1, -23.7, -26.8, -58.9,
+    -16.9, -13.7, -16.9, -20.2, -21.3, -26.0, -20.1, -14.2, -19.9, -17.2, -20.4, -29.0, -60.0,
+    -16.0, -16.3, -17.5, -25.2, -32.1, -29.6, -11.8, -14.6, -16.0, -17.5, -22.9, -28.0, -27.5,
+    -13.7, -14.6, -14.4, -19.6, -22.1, -17.3, -15.3, -16.9, -17.0, -16.9, -17.4, -20.7, -19.1,
+    -20.3, -17.4, -18.5, -21.9, -18.6, -17.5, -19.0, -20.8, -19.0, -20.5, -23.0, -20.1, -20.8,
+    -27.2, -30.6, -60.0, -60.0, -60.0,
+];
+const EMMA_LEN: usize = 463104;
+const EMMA_RECORDED: &[f64] = &[
+    -60.0, -60.0, -13.5, -16.0, -15.9, -24.4, -60.0, -60.0, -60.0, -60.0, -60.0, -42.5, -12.5,
+    -16.3, -18.1, -15.1, -18.4, -15.6, -25.9, -17.8, -14.4, -20.9, -19.5, -27.5, -23.9, -12.9,
+    -16.1, -21.6, -19.9, -60.0, -60.0, -13.9, -21.0, -16.6, -16.1, -16.9, -18.8, -21.1, -23.4,
+    -18.6, -15.6, -18.5, -17.6, -17.9, -27.0, -60.0, -19.2, -15.2, -13.8, -16.2, -21.3, -23.3,
+    -16.2, -18.1, -17.3, -19.1, -20.9, -18.1, -23.2, -19.6, -21.8, -25.0, -30.8, -18.7, -17.8,
+    -21.8, -26.9, -18.4, -25.1, -21.2, -20.4, -20.8, -27.5, -38.0, -60.0, -60.0, -60.0,
+];
 
 #[test]
 fn a_voice_that_is_not_installed_is_refused_with_the_command_that_installs_it() {
