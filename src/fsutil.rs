@@ -130,6 +130,33 @@ pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Remove the files in `dir` whose key is not in `used` (`audio-leaflet
+/// clean`). `key_of` gives a file name's key; a name without one is left
+/// alone. Returns how many of the files removed `counted` names, and the
+/// bytes of all of them; a missing folder has nothing to remove.
+pub fn remove_unused(
+    dir: &Path,
+    used: &std::collections::HashSet<String>,
+    key_of: impl Fn(&str) -> Option<&str>,
+    counted: impl Fn(&str) -> bool,
+) -> Result<(usize, u64)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok((0, 0));
+    };
+    let (mut count, mut bytes) = (0, 0);
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if key_of(&name).is_none_or(|key| used.contains(key)) {
+            continue;
+        }
+        bytes += entry.metadata().map_or(0, |m| m.len());
+        let path = entry.path();
+        std::fs::remove_file(&path).map_err(|source| Error::Write { path, source })?;
+        count += usize::from(counted(&name));
+    }
+    Ok((count, bytes))
+}
+
 /// Temporary files are private to their owner; outputs are for sharing.
 #[cfg(unix)]
 fn readable_by_all(file: &std::fs::File) -> std::io::Result<()> {

@@ -270,25 +270,14 @@ impl Cache {
 /// Remove cache entries that no package in `out` uses. Returns how many
 /// entries and bytes were freed.
 pub fn clean(out: &Path, used: &std::collections::HashSet<String>) -> Result<(usize, u64)> {
-    let dir = out.join(CACHE_DIR);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Ok((0, 0));
-    };
-    let (mut count, mut bytes) = (0, 0);
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let key = name.split('.').next().unwrap_or("");
-        if used.contains(key) {
-            continue;
-        }
-        bytes += entry.metadata().map_or(0, |m| m.len());
-        std::fs::remove_file(&path).map_err(|source| Error::Write { path, source })?;
-        if name.ends_with(".wav") {
-            count += 1;
-        }
-    }
-    Ok((count, bytes))
+    // An entry is its KEY.wav, KEY.mp3 and KEY.json (a temporary file's
+    // key is empty, so it goes too); it counts once, by its WAV.
+    fsutil::remove_unused(
+        &out.join(CACHE_DIR),
+        used,
+        |name| name.split('.').next(),
+        |name| name.ends_with(".wav"),
+    )
 }
 
 #[cfg(test)]

@@ -66,25 +66,7 @@ pub fn recall(out: &Path, key: &str) -> Option<Reading> {
 /// clean`): how many there were, and their bytes.
 pub fn clean(out: &Path, used: &std::collections::HashSet<String>) -> Result<(usize, u64)> {
     let dir = out.join(READINGS_DIR);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Ok((0, 0));
-    };
-    let (mut count, mut bytes) = (0, 0);
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(key) = name.strip_suffix(".json") else {
-            continue;
-        };
-        if used.contains(key) {
-            continue;
-        }
-        bytes += entry.metadata().map_or(0, |m| m.len());
-        std::fs::remove_file(&path)
-            .map_err(|source| crate::error::Error::Write { path, source })?;
-        count += 1;
-    }
-    Ok((count, bytes))
+    fsutil::remove_unused(&dir, used, |name| name.strip_suffix(".json"), |_| true)
 }
 
 /// Keep `reading` under `key`, unless it is kept already (a damaged one
