@@ -607,9 +607,9 @@ pub(crate) fn unclipped(coeffs: &[i32]) -> bool {
 /// audio-leaflet patch: where the rate search looks next: the gain at which
 /// the line through the last probe (`at`, as gain and bits) meets the
 /// budget, rounded up. Its slope, the bits a gain step takes away, comes
-/// from the probe before (`before`) when that one counted a different
-/// number of bits at another gain, else from the bits themselves (6% of
-/// them a step; one bit at least).
+/// from the probe before (`before`) when the bits of the two fall as the
+/// gain rises, else from the bits themselves (6.5% of the bits or of the
+/// budget, whichever is more, a step; one bit at least).
 fn aim_gain(at: (i32, usize), before: Option<(i32, usize)>, budget: usize) -> i32 {
     let (gain, bits) = (at.0, at.1 as f64);
     let slope = match before {
