@@ -390,28 +390,42 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         on_interrupt.cancel();
         synth::onnx::stop_all();
     });
-    let report = if args.quiet {
-        build::run(&config, &cancel, &build::Silent)?
-    } else {
-        build::run(&config, &cancel, &build::Bars::new())?
+    // Each leaflet's line is printed as its part of the batch is done, and
+    // only what is asked for is kept: every entry for `--report json`, else
+    // the failures (said again at the end when the lines were not shown).
+    let bars = (!args.quiet).then(build::Bars::new);
+    let observer: &dyn build::Observer = match &bars {
+        Some(bars) => bars,
+        None => &build::Silent,
     };
-    match args.report {
-        Some(ReportFormat::Json) => emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?,
-        None if !args.quiet => eprint!("{}", report.human()),
-        None => {}
+    let json = matches!(args.report, Some(ReportFormat::Json));
+    let mut report = build::Report::default();
+    let mut failures = Vec::new();
+    let mut built = 0usize;
+    build::run_each(&config, &cancel, observer, &mut |l| {
+        built += 1;
+        if let (Some(bars), false) = (&bars, json) {
+            bars.say(&l.human());
+        }
+        if !l.ok {
+            failures.push(l.error.clone().unwrap_or_else(|| "failed".into()));
+        }
+        if json {
+            report.leaflets.push(l);
+        }
+    })?;
+    if json {
+        emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
     }
-    if let Some(shard) = config
-        .shard
-        .filter(|_| report.leaflets.is_empty() && !args.quiet)
-    {
+    if let Some(shard) = config.shard.filter(|_| built == 0 && !args.quiet) {
         eprintln!("shard {shard}: none of the leaflets named falls in this slice; nothing to do");
     }
-    if !report.all_ok() && (args.quiet || args.report.is_some()) {
-        for l in report.leaflets.iter().filter(|l| !l.ok) {
-            eprintln!("error: {}", l.error.as_deref().unwrap_or("failed"));
+    if args.quiet || json {
+        for error in &failures {
+            eprintln!("error: {error}");
         }
     }
-    Ok(if report.all_ok() { 0 } else { 1 })
+    Ok(if failures.is_empty() { 0 } else { 1 })
 }
 
 /// Read a leaflet, telling staff what was odd about it.

@@ -87,6 +87,21 @@ impl Prepared {
 /// only a problem that stops everything (a bad option, a locked or unwritable
 /// output folder, Ctrl-C) is an `Err`.
 pub fn run(config: &Config, cancel: &Cancel, observer: &dyn Observer) -> Result<Report> {
+    let mut leaflets = Vec::new();
+    run_each(config, cancel, observer, &mut |l| leaflets.push(l))?;
+    Ok(Report { leaflets })
+}
+
+/// [`run`], handing each leaflet's report to `each` as soon as the window
+/// of the batch it was built in is done, in the batch's order, and keeping
+/// none: a batch of any length then holds the reports of one window, and
+/// the caller keeps what it needs (a count, the failures).
+pub fn run_each(
+    config: &Config,
+    cancel: &Cancel,
+    observer: &dyn Observer,
+    each: &mut dyn FnMut(LeafletReport),
+) -> Result<()> {
     synth::onnx::resume();
     let mut voices = synth::Voices::new(voice_settings(
         &config.script,
@@ -102,28 +117,32 @@ pub fn run(config: &Config, cancel: &Cancel, observer: &dyn Observer) -> Result<
         .map_err(|e| Error::Other(format!("cannot start {} worker threads: {e}", config.jobs)))?;
     let inputs = inputs::expand(&config.inputs);
     let slices = pool.install(|| slice(config, &inputs));
-    let mut slugs = HashSet::new();
+    let mut slugs = Slugs::default();
     let total = slices.iter().filter(|s| matches!(s, Slice::Mine)).count();
     // Leaflets are read and scripted a window at a time, just ahead of
     // narration, so a batch holds a few leaflets' texts at once however
-    // many it has (slugs, kept for all, are a few bytes each). Slugs are
-    // given in the batch's order, other shards' leaflets included.
+    // many it has; what it keeps of every leaflet is its path and its
+    // slug's hash (the shard keys are dropped once the slices are made).
+    // Slugs are given in the batch's order, other shards' leaflets included.
     let window = config.jobs.max(1) * 4;
-    let mut leaflets: Vec<LeafletReport> = Vec::with_capacity(total);
     let mut job: Option<Job> = None;
     let mut _lock = None;
     let mut chapters = 0;
-    let all: Vec<(inputs::Input, Slice)> = inputs.into_iter().zip(slices).collect();
+    let all: Vec<(PathBuf, Slice)> = inputs
+        .into_iter()
+        .zip(slices)
+        .map(|(input, slice)| (input.path.into_boxed_path().into_path_buf(), slice))
+        .collect();
     for batch in all.chunks(window) {
         let mut prepared: Vec<(&PathBuf, Result<Prepared>)> = Vec::new();
         for (input, slice) in batch {
             match slice {
                 Slice::Mine => {
-                    let p = prepare(config, &input.path, &mut voices, &mut slugs);
-                    prepared.push((&input.path, p));
+                    let p = prepare(config, input, &mut voices, &mut slugs);
+                    prepared.push((input, p));
                 }
                 Slice::Other(Some(base)) => {
-                    unique_slug(base, &mut slugs);
+                    slugs.take(base);
                 }
                 Slice::Other(None) => {}
             }
@@ -161,14 +180,13 @@ pub fn run(config: &Config, cancel: &Cancel, observer: &dyn Observer) -> Result<
                 })
                 .collect()
         });
-        leaflets.extend(done);
+        done.into_iter().for_each(&mut *each);
         if cancel.check().is_err() {
             break;
         }
     }
     observer.finished();
-    cancel.check()?;
-    Ok(Report { leaflets })
+    cancel.check()
 }
 
 /// Whether an input is this process's to build (`--shard`), and if not, the
@@ -226,13 +244,13 @@ fn prepare(
     config: &Config,
     input: &Path,
     voices: &mut synth::Voices,
-    slugs: &mut HashSet<String>,
+    slugs: &mut Slugs,
 ) -> Result<Prepared> {
     let started = Instant::now();
     let lang = config.lang.as_ref().map(LangCode::as_str);
     let (read, reading, read_key) = read(config, input, lang)?;
     // Taken as soon as the leaflet reads, as `slice` does for other shards'.
-    let slug = unique_slug(&leaflet_slug(&reading.title, input), slugs);
+    let slug = slugs.take(&leaflet_slug(&reading.title, input));
     let voice = match &config.voice {
         Some(name) => name.clone(),
         None => synth::voice_for_language(&reading.language, voices.voices_dir())?,
@@ -764,14 +782,29 @@ pub fn leaflet_slug(title: &str, input: &Path) -> String {
 
 /// Two leaflets with the same title in one batch get `-2`, `-3`... in the
 /// batch's order, whichever shard builds them (see `slice`).
-fn unique_slug(base: &str, taken: &mut HashSet<String>) -> String {
-    let mut slug = base.to_string();
-    let mut n = 2;
-    while !taken.insert(slug.clone()) {
-        slug = format!("{base}-{n}");
-        n += 1;
+/// The slugs given so far in a batch, kept as 64-bit hashes (a batch of
+/// 100,000 leaflets holds under 2 MB of them). Two slugs with the same hash
+/// would only make the second take the next free number, the same in
+/// every shard, so the packages stay the same whichever way a batch is split.
+#[derive(Default)]
+struct Slugs(HashSet<u64>);
+
+impl Slugs {
+    /// `base`, or the first of `base-2`, `base-3`, ... not yet given.
+    fn take(&mut self, base: &str) -> String {
+        let mut slug = base.to_string();
+        let mut n = 2;
+        while !self.0.insert(Self::hash(&slug)) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        slug
     }
-    slug
+
+    fn hash(slug: &str) -> u64 {
+        let digest = Sha256::digest(slug.as_bytes());
+        u64::from_le_bytes(digest[..8].try_into().expect("a SHA-256 has 32 bytes"))
+    }
 }
 
 /// The manifest of the package a build replaces, if it has a readable one.
@@ -876,6 +909,16 @@ mod tests {
             .settle_listening_time(&fake, &script, &audio, 0, &premade)
             .unwrap();
         assert!(!again.made);
+    }
+
+    #[test]
+    fn slugs_are_given_once_each() {
+        let mut slugs = Slugs::default();
+        let given: Vec<String> = ["knee", "knee", "hip", "knee-2", "knee"]
+            .iter()
+            .map(|base| slugs.take(base))
+            .collect();
+        assert_eq!(given, ["knee", "knee-2", "hip", "knee-2-2", "knee-3"]);
     }
 
     #[test]

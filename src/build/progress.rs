@@ -63,6 +63,15 @@ impl Bars {
         }
     }
 
+    /// Print `text` (whole lines) on stderr, above the bars while they show.
+    pub fn say(&self, text: &str) {
+        if self.visible {
+            let _ = self.multi.println(text.trim_end_matches('\n'));
+        } else {
+            eprint!("{text}");
+        }
+    }
+
     fn bar(&self, slug: &str) -> Option<ProgressBar> {
         let bars = self.leaflets.lock().unwrap_or_else(|p| p.into_inner());
         bars.get(slug).cloned()

@@ -88,29 +88,34 @@ impl Report {
 
     /// One line per leaflet for people.
     pub fn human(&self) -> String {
+        self.leaflets.iter().map(LeafletReport::human).collect()
+    }
+}
+
+impl LeafletReport {
+    /// The leaflet's line for people, after a line for each warning.
+    pub fn human(&self) -> String {
         let mut out = String::new();
-        for l in &self.leaflets {
-            for w in &l.warnings {
-                out.push_str(&format!("warning: {w}\n"));
-            }
-            if l.ok {
-                out.push_str(&format!(
-                    "built {}: {} chapter{}, {} of audio in {:.1}s ({} narrated, {} reused) -> {}\n",
-                    l.input,
-                    l.chapters,
-                    if l.chapters == 1 { "" } else { "s" },
-                    clock::minutes(l.audio_s),
-                    l.elapsed_s,
-                    l.synthesized,
-                    l.reused,
-                    l.output.as_deref().unwrap_or("")
-                ));
-            } else {
-                out.push_str(&format!(
-                    "error: {}\n",
-                    l.error.as_deref().unwrap_or("failed")
-                ));
-            }
+        for w in &self.warnings {
+            out.push_str(&format!("warning: {w}\n"));
+        }
+        if self.ok {
+            out.push_str(&format!(
+                "built {}: {} chapter{}, {} of audio in {:.1}s ({} narrated, {} reused) -> {}\n",
+                self.input,
+                self.chapters,
+                if self.chapters == 1 { "" } else { "s" },
+                clock::minutes(self.audio_s),
+                self.elapsed_s,
+                self.synthesized,
+                self.reused,
+                self.output.as_deref().unwrap_or("")
+            ));
+        } else {
+            out.push_str(&format!(
+                "error: {}\n",
+                self.error.as_deref().unwrap_or("failed")
+            ));
         }
         out
     }

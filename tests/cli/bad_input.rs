@@ -169,6 +169,58 @@ fn a_bad_input_in_a_batch_does_not_stop_the_others() {
     assert!(out.join("carpal-tunnel-release/manifest.json").exists());
 }
 
+/// A batch's lines are printed as it goes, a window of leaflets at a time
+/// (four with one job), in the order of the inputs: each bad file's error
+/// with its name, then the good leaflet's line. With `--quiet` only the
+/// errors are printed, at the end.
+#[test]
+fn a_batch_prints_each_leaflet_in_order_and_quiet_keeps_the_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad: Vec<PathBuf> = rows().iter().map(|r| make(dir.path(), r)).collect();
+    assert!(bad.len() > 8, "the batch spans several windows");
+    let good = repo("examples/carpal-tunnel.txt");
+    for quiet in [false, true] {
+        let out = dir.path().join(format!("out-{quiet}"));
+        let mut cmd = bin();
+        cmd.arg("build")
+            .args(&bad)
+            .arg(&good)
+            .args(["--jobs", "1", "--out"])
+            .arg(&out)
+            .args(FAKE_VOICE);
+        if quiet {
+            cmd.arg("--quiet");
+        }
+        let o = cmd.output().unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let lines: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("error: ") || l.starts_with("built "))
+            .collect();
+        let errors = lines.iter().filter(|l| l.starts_with("error: ")).count();
+        assert_eq!(errors, bad.len(), "{stderr}");
+        for (line, path) in lines.iter().zip(&bad) {
+            assert!(
+                line.starts_with("error: ")
+                    && line.contains(path.file_name().unwrap().to_str().unwrap()),
+                "{line} should name {}",
+                path.display()
+            );
+        }
+        let last = lines.last().copied().unwrap_or_default();
+        if quiet {
+            assert_eq!(lines.len(), bad.len(), "{stderr}");
+        } else {
+            assert_eq!(lines.len(), bad.len() + 1, "{stderr}");
+            assert!(
+                last.starts_with("built ") && last.contains("carpal-tunnel"),
+                "{stderr}"
+            );
+        }
+    }
+}
+
 #[test]
 fn options_are_refused_before_any_work() {
     let dir = tempfile::tempdir().unwrap();
