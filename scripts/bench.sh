@@ -141,13 +141,28 @@ mem_batch=$(peak_kb "$bin" build "$batch" --out "$work/mem50" --quiet)
 mem_tiny50=""
 mem_tiny500=""
 if ! $quick && [ "${BENCH_SKIP_500:-0}" != 1 ]; then
+    # Each tiny leaflet says a six-digit reference, a different order of the
+    # digits 1 to 6 (there are 720), digit by digit, so all of them take the
+    # same time to say (22.5 to 23.2 s; the first 50, 22.7 to 23.1): the 500
+    # are not longer leaflets than the 50. (Numbers counting up, "for 7 days"
+    # to "for 377 days", made the 500's longest leaflet a tenth longer than
+    # the 50's, and its buffers with it.)
     for n in 50 500; do
-        tiny=$work/tiny$n
-        mkdir -p "$tiny"
-        for i in $(seq "$n"); do
-            printf 'Leaflet %s\n\nKeep the wound clean and dry for %s days.\n\nCall the clinic if it gets red or hot.\n' \
-                "$i" "$i" > "$tiny/leaflet-$i.txt"
-        done
+        mkdir -p "$work/tiny$n"
+        awk -v n="$n" -v dir="$work/tiny$n" 'BEGIN {
+            for (i = 0; i < n; i++) {
+                left = "123456"; k = i; code = ""
+                for (m = 6; m >= 1; m--) {
+                    f = 1; for (j = 2; j < m; j++) f *= j
+                    d = int(k / f); k = k % f
+                    code = code (code == "" ? "" : " ") substr(left, d + 1, 1)
+                    left = substr(left, 1, d) substr(left, d + 2)
+                }
+                file = sprintf("%s/leaflet-%d.txt", dir, i + 1)
+                printf "Leaflet %s\n\nKeep the wound clean and dry for a week. Your reference is %s.\n\nCall the clinic if it gets red or hot.\n", code, code > file
+                close(file)
+            }
+        }'
     done
     # The peak of a run moves by up to 3% from one run to the next, with how
     # the worker threads' allocations happen to overlap: each batch is built
