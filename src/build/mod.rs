@@ -367,8 +367,9 @@ pub fn units(chapter: &ChapterScript) -> Vec<Unit> {
         .collect()
 }
 
-/// Utterances spoken ahead of their chapter, by text.
-type Premade = std::sync::Mutex<std::collections::HashMap<String, synth::Pcm>>;
+/// Utterances spoken ahead of their chapter, by text; shared, not copied, by
+/// each try at the chapter.
+type Premade = std::sync::Mutex<std::collections::HashMap<String, Arc<synth::Pcm>>>;
 
 impl Job<'_> {
     /// Narrate (or find) every chapter of one leaflet and package it.
@@ -487,7 +488,7 @@ impl Job<'_> {
                 premade
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .insert(u.text.clone(), pcm);
+                    .insert(u.text.clone(), Arc::new(pcm));
                 Ok(())
             })
     }
@@ -638,13 +639,17 @@ fn narrate_using(
     premade: &Premade,
 ) -> Result<Mastered> {
     let units = units(chapter);
-    // Copies: a retry of the same chapter (another listening time) can use
-    // them again. Only this chapter's utterances are looked at.
-    let ready: std::collections::HashMap<&str, synth::Pcm> = {
+    // Shared, not copied, so that the chapter is joined and mastered beside
+    // one copy of its utterances, the one a retry (another listening time)
+    // uses again. Only this chapter's utterances are looked at.
+    let ready: std::collections::HashMap<&str, Arc<synth::Pcm>> = {
         let map = premade.lock().unwrap_or_else(|p| p.into_inner());
         units
             .iter()
-            .filter_map(|u| map.get(&u.text).map(|pcm| (u.text.as_str(), pcm.clone())))
+            .filter_map(|u| {
+                map.get(&u.text)
+                    .map(|pcm| (u.text.as_str(), Arc::clone(pcm)))
+            })
             .collect()
     };
     let speech = if ready.is_empty() || !synth.utterances_independent() {
