@@ -176,27 +176,13 @@ impl Record {
     }
 }
 
-/// The readings that the records of the packages now in `out` were built
-/// from: what `clean` keeps of the working folder's readings. A record
-/// whose package folder is gone, or holds no manifest, keeps none.
-pub fn readings_in_use(out: &Path) -> std::collections::HashSet<String> {
-    let mut used = std::collections::HashSet::new();
-    let Ok(entries) = std::fs::read_dir(out.join(BUILT_DIR)) else {
-        return used;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Some(slug) = path.file_stem().and_then(|s| s.to_str()) else {
-            continue;
-        };
-        if !out.join(slug).join(crate::package::MANIFEST_FILE).is_file() {
-            continue;
-        }
-        if let Some(record) = read(&path).filter(|r| !r.reading.is_empty()) {
-            used.insert(record.reading);
-        }
-    }
-    used
+/// The reading that the package `slug` in `out` was built from, as its
+/// record says (none for a record from before readings were kept): what
+/// `clean` keeps of the working folder's readings.
+pub fn reading_of(out: &Path, slug: &str) -> Option<String> {
+    read(&path(out, slug))
+        .map(|r| r.reading)
+        .filter(|r| !r.is_empty())
 }
 
 /// Remove a package's record before its folder changes.

@@ -328,7 +328,10 @@ pub struct Cleaned {
 pub fn clean(out: &Path, observer: &dyn Observer) -> Result<Cleaned> {
     let _lock = lock::lock(out, &|| observer.waiting(out))?;
     stage::recover(out)?;
+    // One walk over the packages: the recordings their manifests name, and
+    // the readings their records name.
     let mut used = HashSet::new();
+    let mut readings_used = HashSet::new();
     let entries = std::fs::read_dir(out).map_err(|source| Error::Read {
         path: out.to_path_buf(),
         source,
@@ -345,9 +348,16 @@ pub fn clean(out: &Path, observer: &dyn Observer) -> Result<Cleaned> {
             ))
         })?;
         used.extend(m.chapters.into_iter().map(|c| c.audio_key));
+        if let Some(reading) = entry
+            .file_name()
+            .to_str()
+            .and_then(|slug| built::reading_of(out, slug))
+        {
+            readings_used.insert(reading);
+        }
     }
     let (recordings, audio_bytes) = cache::clean(out, &used)?;
-    let (readings, reading_bytes) = readings::clean(out, &built::readings_in_use(out))?;
+    let (readings, reading_bytes) = readings::clean(out, &readings_used)?;
     Ok(Cleaned {
         recordings,
         readings,
