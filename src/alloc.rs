@@ -17,3 +17,18 @@ pub fn hand_back_large_buffers() {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
     }
 }
+
+/// Give the system back the free pages the allocator's heaps hold. Between
+/// the windows of a batch the worker threads' heaps are full of holes
+/// (a window's scripts, utterances and package files, freed), and glibc
+/// returns only the free space at a heap's top on its own: a long batch
+/// would hold a little more memory with every window.
+#[allow(unsafe_code)]
+pub fn give_back_free_pages() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` takes the allocator's locks itself and only
+    // releases pages that no allocation is using.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}

@@ -181,6 +181,7 @@ pub fn run_each(
                 .collect()
         });
         done.into_iter().for_each(&mut *each);
+        crate::alloc::give_back_free_pages();
         if cancel.check().is_err() {
             break;
         }
