@@ -796,12 +796,12 @@ pub fn leaflet_slug(title: &str, input: &Path) -> String {
     }
 }
 
-/// Two leaflets with the same title in one batch get `-2`, `-3`... in the
-/// batch's order, whichever shard builds them (see `slice`).
-/// The slugs given so far in a batch, kept as 64-bit hashes (a batch of
-/// 100,000 leaflets holds under 2 MB of them). Two slugs with the same hash
-/// would only make the second take the next free number, the same in
-/// every shard, so the packages stay the same whichever way a batch is split.
+/// The slugs given so far in a batch: two leaflets with the same title get
+/// `-2`, `-3`... in the batch's order, whichever shard builds them (see
+/// `slice`). Kept as 64-bit hashes (a batch of 100,000 leaflets holds under
+/// 2 MB of them); two slugs with the same hash would only make the second
+/// take the next free number, the same in every shard, so the packages stay
+/// the same whichever way a batch is split.
 #[derive(Default)]
 struct Slugs(HashSet<u64>);
 

@@ -85,11 +85,6 @@ impl Report {
     pub fn all_ok(&self) -> bool {
         self.leaflets.iter().all(|l| l.ok)
     }
-
-    /// One line per leaflet for people.
-    pub fn human(&self) -> String {
-        self.leaflets.iter().map(LeafletReport::human).collect()
-    }
 }
 
 impl LeafletReport {
