@@ -309,8 +309,13 @@ struct ChapterAudio {
 
 impl ChapterAudio {
     fn seconds(&self) -> f64 {
-        self.entry.samples as f64 / self.entry.sample_rate.max(1) as f64
+        seconds_of(self.entry.samples, self.entry.sample_rate)
     }
+}
+
+/// The length of `samples` samples at `rate`, in seconds.
+fn seconds_of(samples: u64, rate: u32) -> f64 {
+    samples as f64 / rate.max(1) as f64
 }
 
 /// What `audio-leaflet clean` removed.
@@ -411,28 +416,72 @@ impl Job<'_> {
                     Some(i) != announcing && self.cache.has(&self.chapter_key(synth, c))
                 });
         let premade = Premade::default();
-        let others: Vec<Result<Option<ChapterAudio>>> = script
-            .chapters
-            .par_iter()
-            .enumerate()
-            .map(|(i, chapter)| {
-                if Some(i) == announcing {
-                    if first_build {
-                        self.ahead_of_time(synth, chapter, &premade)?;
-                    }
-                    return Ok(None);
+        // The announcing chapter starts as soon as it can: once every other
+        // chapter is mastered (its length known) and its own utterances
+        // spoken ahead, while the last chapters' MP3s are still being
+        // encoded, rather than after all of that.
+        let lengths: Vec<std::sync::OnceLock<f64>> =
+            script.chapters.iter().map(|_| Default::default()).collect();
+        let waiting = std::sync::atomic::AtomicUsize::new(script.chapters.len());
+        let settled = std::sync::Mutex::new(None);
+        let mut audio: Vec<Option<ChapterAudio>> = rayon::scope(|scope| {
+            // Chapter `i` can be counted: its length is `seconds` (none for
+            // the announcing chapter, whose ahead-of-time work is done). The
+            // last to be counted starts the announcing chapter.
+            let counted = |i: usize, seconds: Option<f64>| {
+                let first = match seconds {
+                    Some(s) => lengths[i].set(s).is_ok(),
+                    None => true,
+                };
+                let Some(at) = announcing else { return };
+                if first && waiting.fetch_sub(1, std::sync::atomic::Ordering::AcqRel) == 1 {
+                    let (lengths, script, premade, settled) =
+                        (&lengths, &script, &premade, &settled);
+                    scope.spawn(move |_| {
+                        // In chapter order, as the lengths were always added.
+                        let others: f64 = lengths.iter().filter_map(|l| l.get()).sum();
+                        let done = self.settle_listening_time(synth, script, others, at, premade);
+                        if done.is_ok() {
+                            self.observer.chapter_done(&p.slug);
+                        }
+                        *settled.lock().unwrap_or_else(|p| p.into_inner()) = Some(done);
+                    });
                 }
-                let audio = self.chapter_audio(synth, chapter, &premade)?;
-                self.observer.chapter_done(&p.slug);
-                Ok(Some(audio))
-            })
-            .collect();
-        let mut audio: Vec<Option<ChapterAudio>> = others.into_iter().collect::<Result<_>>()?;
+            };
+            let others: Vec<Result<Option<ChapterAudio>>> = script
+                .chapters
+                .par_iter()
+                .enumerate()
+                .map(|(i, chapter)| {
+                    if Some(i) == announcing {
+                        if first_build {
+                            self.ahead_of_time(synth, chapter, &premade)?;
+                        }
+                        counted(i, None);
+                        return Ok(None);
+                    }
+                    let audio = self.chapter_audio(synth, chapter, &premade, &|m| {
+                        counted(
+                            i,
+                            Some(seconds_of(m.pcm.samples.len() as u64, m.pcm.sample_rate)),
+                        )
+                    })?;
+                    counted(i, Some(audio.seconds()));
+                    self.observer.chapter_done(&p.slug);
+                    Ok(Some(audio))
+                })
+                .collect();
+            others.into_iter().collect::<Result<_>>()
+        })?;
         if let Some(at) = announcing {
-            let (chapter, a) = self.settle_listening_time(synth, &script, &audio, at, &premade)?;
+            let done = settled.into_inner().unwrap_or_else(|p| p.into_inner());
+            let (chapter, a) = done.ok_or_else(|| {
+                Error::Other(
+                    "the announcing chapter was never started: report this as a bug".into(),
+                )
+            })??;
             script.chapters[at] = chapter;
             audio[at] = Some(a);
-            self.observer.chapter_done(&p.slug);
         }
         let audio: Vec<ChapterAudio> = audio.into_iter().flatten().collect();
         self.observer.leaflet_done(&p.slug);
@@ -515,17 +564,22 @@ impl Job<'_> {
         cache::key(&units(chapter), &synth.id(), &phones)
     }
 
+    /// The chapter's audio, from the cache or narrated now; `mastered` is
+    /// shown a narration as soon as it is mastered, before it is stored.
     fn chapter_audio(
         &self,
         synth: &dyn Synthesizer,
         chapter: &ChapterScript,
         premade: &Premade,
+        mastered: &dyn Fn(&Mastered),
     ) -> Result<ChapterAudio> {
         self.cancel.check()?;
         let key = self.chapter_key(synth, chapter);
         let (entry, made) = self.cache.get_or_make(&key, || {
             self.cancel.check()?;
-            narrate_using(synth, chapter, premade)
+            let m = narrate_using(synth, chapter, premade)?;
+            mastered(&m);
+            Ok(m)
         })?;
         Ok(ChapterAudio { key, entry, made })
     }
@@ -540,11 +594,10 @@ impl Job<'_> {
         &self,
         synth: &dyn Synthesizer,
         script: &Script,
-        audio: &[Option<ChapterAudio>],
+        others: f64,
         at: usize,
         premade: &Premade,
     ) -> Result<(ChapterScript, ChapterAudio)> {
-        let others: f64 = audio.iter().flatten().map(ChapterAudio::seconds).sum();
         let template = &script.chapters[at];
         let own_estimate = estimate_seconds(template, synth);
         let mut time = script::listening_time(others + own_estimate, &script.language);
@@ -552,7 +605,7 @@ impl Job<'_> {
         for _ in 0..4 {
             let mut chapter = template.clone();
             chapter.fill_listening_time(&time);
-            let mut a = self.chapter_audio(synth, &chapter, premade)?;
+            let mut a = self.chapter_audio(synth, &chapter, premade, &|_| {})?;
             made_any |= a.made;
             let said = script::listening_time(others + a.seconds(), &script.language);
             if said == time {
@@ -897,17 +950,13 @@ mod tests {
             .chapters
             .iter()
             .enumerate()
-            .map(|(i, c)| (i > 0).then(|| job.chapter_audio(&fake, c, &premade).unwrap()))
+            .map(|(i, c)| (i > 0).then(|| job.chapter_audio(&fake, c, &premade, &|_| {}).unwrap()))
             .collect();
+        let others: f64 = audio.iter().flatten().map(ChapterAudio::seconds).sum();
         let (chapter, first) = job
-            .settle_listening_time(&fake, &script, &audio, 0, &premade)
+            .settle_listening_time(&fake, &script, others, 0, &premade)
             .unwrap();
-        let total = first.seconds()
-            + audio
-                .iter()
-                .flatten()
-                .map(ChapterAudio::seconds)
-                .sum::<f64>();
+        let total = first.seconds() + others;
         let said = &chapter.utterances[1].text;
         let expected = script::listening_time(total, "en");
         assert!(said.contains(&expected), "{said} / {total}s");
@@ -922,7 +971,7 @@ mod tests {
         );
         // Asked again, everything comes from the cache.
         let (_, again) = job
-            .settle_listening_time(&fake, &script, &audio, 0, &premade)
+            .settle_listening_time(&fake, &script, others, 0, &premade)
             .unwrap();
         assert!(!again.made);
     }
