@@ -391,18 +391,20 @@ fn run_build(args: BuildArgs) -> Result<i32> {
         synth::onnx::stop_all();
     });
     // Each leaflet's line is printed as its part of the batch is done, and
-    // only what is asked for is kept: every entry for `--report json`, else
-    // the failures (said again at the end when the lines were not shown).
+    // only the failures are kept (said again at the end when the lines were
+    // not shown). `--report json` is written as the batch goes, by a thread
+    // of its own, an entry at a time.
     let bars = (!args.quiet).then(build::Bars::new);
     let observer: &dyn build::Observer = match &bars {
         Some(bars) => bars,
         None => &build::Silent,
     };
     let json = matches!(args.report, Some(ReportFormat::Json));
-    let mut report = build::Report::default();
+    let (entries, received) = std::sync::mpsc::channel();
+    let writer = json.then(|| std::thread::spawn(move || write_report(received)));
     let mut failures = Vec::new();
     let mut built = 0usize;
-    build::run_each(&config, &cancel, observer, &mut |l| {
+    let done = build::run_each(&config, &cancel, observer, &mut |l| {
         built += 1;
         if let (Some(bars), false) = (&bars, json) {
             bars.say(&l.human());
@@ -411,12 +413,18 @@ fn run_build(args: BuildArgs) -> Result<i32> {
             failures.push(l.error.clone().unwrap_or_else(|| "failed".into()));
         }
         if json {
-            report.leaflets.push(l);
+            // Only fails when the reader of the report has gone.
+            let _ = entries.send(l);
         }
-    })?;
-    if json {
-        emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+    });
+    // The report is closed, valid JSON, even when the batch stopped.
+    drop(entries);
+    if let Some(writer) = writer {
+        writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the report writer stopped"))??;
     }
+    done?;
     if let Some(shard) = config.shard.filter(|_| built == 0 && !args.quiet) {
         eprintln!("shard {shard}: none of the leaflets named falls in this slice; nothing to do");
     }
@@ -622,6 +630,21 @@ fn run_check(args: CheckArgs) -> Result<i32> {
 }
 
 /// Write to stdout; a reader that stops early (`| head`) is not a failure.
+/// `--report json`: the entries as they come, then the end of the report.
+fn write_report(entries: std::sync::mpsc::Receiver<build::LeafletReport>) -> Result<()> {
+    let stdout = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(stdout);
+    let report = build::StreamedReport { leaflets: entries };
+    let written = serde_json::to_writer_pretty(&mut out, &report)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        done => done.context("cannot write to standard output"),
+    }
+}
+
 fn emit(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     match stdout

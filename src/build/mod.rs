@@ -36,7 +36,7 @@ pub use cancel::Cancel;
 pub use config::{Config, LangCode, Request, TEAM_LEXICON, speech_options, voice_settings};
 pub use lock::{LEAFLET_LOCKS, LOCK_FILE};
 pub use progress::{Bars, Observer, Silent};
-pub use report::{LeafletReport, Report};
+pub use report::{LeafletReport, Report, StreamedReport};
 pub use shard::{Shard, slice_of};
 
 /// What every stage of one build shares.

@@ -87,6 +87,24 @@ impl Report {
     }
 }
 
+/// A [`Report`] serialised as its entries arrive: the same JSON, written
+/// while the batch goes on, so that a batch of any length holds none of
+/// them. Serialising it takes entries from `leaflets` until every sender is
+/// dropped.
+#[derive(Serialize)]
+#[serde(rename = "Report")]
+pub struct StreamedReport {
+    #[serde(serialize_with = "each_received")]
+    pub leaflets: std::sync::mpsc::Receiver<LeafletReport>,
+}
+
+fn each_received<S: serde::Serializer>(
+    entries: &std::sync::mpsc::Receiver<LeafletReport>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(entries.iter())
+}
+
 impl LeafletReport {
     /// The leaflet's line for people, after a line for each warning.
     pub fn human(&self) -> String {
@@ -113,5 +131,46 @@ impl LeafletReport {
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(n: usize) -> LeafletReport {
+        let input = Path::new("in").join(format!("leaflet-{n}.txt"));
+        if n.is_multiple_of(2) {
+            LeafletReport::failed(&input, &Error::Other("no text".into()), Duration::ZERO)
+        } else {
+            let built = Built {
+                slug: format!("leaflet-{n}"),
+                warnings: vec!["a warning".into()],
+                dir: Path::new("out").join(format!("leaflet-{n}")),
+                chapters: n,
+                synthesized: 1,
+                reused: n - 1,
+                audio_s: 61.25,
+            };
+            LeafletReport::ok(&input, built, Duration::from_millis(1500))
+        }
+    }
+
+    #[test]
+    fn the_streamed_report_is_the_whole_reports_json() {
+        for count in [0, 1, 4] {
+            let whole = Report {
+                leaflets: (0..count).map(entry).collect(),
+            };
+            let (send, leaflets) = std::sync::mpsc::channel();
+            let streamed = StreamedReport { leaflets };
+            (0..count).for_each(|n| send.send(entry(n)).unwrap());
+            drop(send);
+            assert_eq!(
+                serde_json::to_string_pretty(&streamed).unwrap(),
+                serde_json::to_string_pretty(&whole).unwrap(),
+                "{count} entries"
+            );
+        }
     }
 }
