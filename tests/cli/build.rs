@@ -240,3 +240,77 @@ fn mp3_chapters_are_sample_exact_and_the_joined_file_lists_its_chapters() {
         "leaflet.mp3 is the chapters end to end"
     );
 }
+
+/// The opening announces how long the whole recording lasts, and the
+/// announcing chapter is narrated while the last of the others are still
+/// being encoded: with two jobs, on the first build and on a rebuild whose
+/// edit makes the recording a minute longer, the time said is the time the
+/// package takes.
+#[test]
+fn the_announced_listening_time_is_the_packages_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("leaflet.txt");
+    let out = dir.path().join("out");
+    let text = std::fs::read_to_string(repo("examples/carpal-tunnel.txt")).unwrap();
+    let said = |times: &mut Vec<String>| {
+        let m = manifest(&out.join("carpal-tunnel-release"));
+        let expected = audio_leaflet::script::listening_time(m.total_duration_s, "en");
+        let announcement = m.chapters[0]
+            .utterances
+            .iter()
+            .map(|u| u.text.as_str())
+            .find(|t| t.contains(" lasts "))
+            .expect("the first chapter announces the listening time")
+            .to_string();
+        assert!(
+            announcement.contains(&format!("lasts {expected}.")),
+            "{announcement} / {}s",
+            m.total_duration_s
+        );
+        times.push(expected);
+    };
+    let mut times = Vec::new();
+    std::fs::write(&input, &text).unwrap();
+    let built = |jobs: &str| {
+        let output = bin()
+            .arg("build")
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .args(["--quiet", "--jobs", jobs])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    built("2");
+    said(&mut times);
+    // About seventy seconds more to say, in a section of its own.
+    let more: Vec<String> = (1..=8)
+        .map(|day| {
+            format!(
+                "On day {day} after the operation, move your fingers gently every hour \
+                 while you are awake, keep the bandage dry and rest the hand on a pillow."
+            )
+        })
+        .collect();
+    let edited = text.replacen(
+        "\nExample Hospital NHS Trust",
+        &format!(
+            "\nAfter the first week\n\n{}\n\nExample Hospital NHS Trust",
+            more.join(" ")
+        ),
+        1,
+    );
+    assert_ne!(edited, text, "the example still has its footer");
+    std::fs::write(&input, edited).unwrap();
+    built("2");
+    said(&mut times);
+    assert_ne!(
+        times[0], times[1],
+        "the edit changes the time said: {times:?}"
+    );
+}
