@@ -9,7 +9,11 @@
 #   reference leaflet;
 # - a full build of the reference leaflet with 1 and 2 jobs (best of 3), against
 #   the same chapter scripts narrated by the embedded voice on one thread with
-#   no mastering or packaging: the parallel speed-up and what the rest costs;
+#   no mastering or packaging (best of 3 too): the parallel speed-up and what
+#   the rest costs;
+#   with valgrind installed, the same in instructions (callgrind), which come out
+#   the same from run to run where seconds do not (BENCH_SKIP_INSTRUCTIONS=1
+#   skips them: about two minutes; --quick does not run them);
 # - Debian's `espeak-ng` speaking the same leaflet's whole text to one WAV
 #   (best of 3), as a yardstick for the 2-job build;
 # - a rebuild with nothing changed, and after one chapter was edited (against
@@ -72,8 +76,36 @@ chapters=$("$bin" chapters --json "$leaflet" | grep -c '"index"')
 
 full2=$(best "rm -rf $out" "$bin" build "$leaflet" --out "$out" --quiet --jobs 2)
 full1=$(best "rm -rf $out" "$bin" build "$leaflet" --out "$out" --quiet --jobs 1)
-narration=$(cargo bench --quiet --bench narrate -- "$leaflet")
+narration=$(cargo bench --quiet --bench narrate -- "$leaflet" --repeat 3)
 narrate=$(sed -n 's/^narrate_only_s=\([0-9.]*\).*/\1/p' <<<"$narration")
+# The same two in instructions (valgrind's callgrind), which, unlike seconds,
+# come out the same from one run to the next on these noisy machines.
+ins_full=""
+ins_bench=""
+ins_narrate=""
+if ! $quick && command -v valgrind > /dev/null && [ "${BENCH_SKIP_INSTRUCTIONS:-0}" != 1 ]; then
+    # refs [VALGRIND OPTION...] -- COMMAND...: the instructions it ran.
+    refs() {
+        local opts=()
+        while [ "$1" != "--" ]; do opts+=("$1"); shift; done
+        shift
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null "${opts[@]}" "$@" 2>&1 >/dev/null |
+            sed -n 's/.*refs: *\([0-9,]*\).*/\1/p' | tr -d , | tail -n 1
+    }
+    narrate_bin=$(cargo bench --bench narrate --no-run --message-format=json 2>/dev/null |
+        python3 -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == "narrate":
+        print(m["executable"])')
+    rm -rf "$out"
+    ins_full=$(refs -- "$bin" build "$leaflet" --out "$out" --quiet --jobs 1)
+    # The narration bench reads and scripts the leaflet as the build does:
+    # what the build runs beyond the whole bench is mastering and packaging.
+    # The narration itself is what the bench's `narrate` function runs.
+    ins_bench=$(refs -- "$narrate_bin" "$leaflet" --repeat 1)
+    ins_narrate=$(refs --toggle-collect='narrate::narrate' -- "$narrate_bin" "$leaflet" --repeat 1)
+fi
 espeak=""
 if command -v espeak-ng > /dev/null; then
     espeak=$(best "true" espeak-ng -f "$leaflet" -w "$work/espeak.wav")
@@ -191,6 +223,12 @@ printf '%-52s %11ss\n' "narration only, 1 thread, no mastering/packaging" "$narr
 printf '%-52s %11sx  >= 1.8x\n' "speed-up with 2 jobs (1 job / 2 jobs)" "$(ratio "$full1" "$full2")"
 printf '%-52s %11sx\n' "1-job build / narration only (overhead)" "$(ratio "$full1" "$narrate")"
 printf '%-52s %11sx  <= 0.25x\n' "mastering+packaging (1 job - narration) / narration" "$(ratio "$mp" "$narrate")"
+if [ -n "$ins_full" ] && [ -n "$ins_bench" ] && [ -n "$ins_narrate" ]; then
+    printf '%-52s %10.2f G\n' "instructions: full build, 1 job" "$(awk -v a="$ins_full" 'BEGIN { print a / 1e9 }')"
+    printf '%-52s %10.2f G\n' "instructions: narration only" "$(awk -v a="$ins_narrate" 'BEGIN { print a / 1e9 }')"
+    printf '%-52s %11sx  <= 0.25x\n' "  mastering+packaging / narration, in instructions" \
+        "$(ratio "$((ins_full - ins_bench))" "$ins_narrate")"
+fi
 if [ -n "$espeak" ]; then
     printf '%-52s %11ss\n' "espeak-ng, whole text to one WAV" "$espeak"
     printf '%-52s %11sx  <= 0.8x\n' "full build, 2 jobs / espeak-ng" "$(ratio "$full2" "$espeak")"
