@@ -5,7 +5,10 @@
 //! each chapter: the best of `--repeat N` narrations (default 3), as the
 //! builds it is compared with are timed.
 //!
-//! Run: `cargo bench --bench narrate -- LEAFLET [--repeat N]`
+//! `--only 3,7` narrates those chapters only (for the instruction count of
+//! the chapters a rebuild narrates again).
+//!
+//! Run: `cargo bench --bench narrate -- LEAFLET [--repeat N] [--only LIST]`
 
 use std::time::Instant;
 
@@ -13,21 +16,34 @@ use audio_leaflet::{build, leaflet, script, synth};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let repeat: usize = args
-        .iter()
-        .position(|a| a == "--repeat")
-        .and_then(|i| args.get(i + 1))
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+    };
+    let repeat: usize = value("--repeat")
         .map(|n| n.parse().expect("--repeat takes a number"))
         .unwrap_or(3);
+    let only: Option<Vec<usize>> = value("--only").map(|list| {
+        list.split(',')
+            .map(|n| n.trim().parse().expect("--only takes chapter numbers"))
+            .collect()
+    });
     let path = args
         .iter()
         .enumerate()
-        .find(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--repeat"))
+        .find(|(i, a)| {
+            !a.starts_with("--")
+                && (*i == 0 || !["--repeat", "--only"].contains(&args[i - 1].as_str()))
+        })
         .map(|(_, a)| a.clone())
         .unwrap_or_else(|| "examples/carpal-tunnel.txt".into());
     let source = leaflet::read(std::path::Path::new(&path), None).expect("the leaflet reads");
     let options = script::Options::with_built_in_lexicon();
-    let script = script::write(&source.leaflet, &options);
+    let mut script = script::write(&source.leaflet, &options);
+    if let Some(only) = &only {
+        script.chapters.retain(|c| only.contains(&c.index));
+    }
     let settings = build::voice_settings(&options, None, std::path::Path::new("/nonexistent"));
     let voice = synth::open(synth::DEFAULT_VOICE, &settings).expect("the built-in voice opens");
     // One worker: the voice speaks a chapter's utterances on the rayon pool

@@ -7,17 +7,18 @@
 # Full mode, all in one run so the ratios compare like with like:
 # - reading: criterion's figures for `chapters` on a 1 MB leaflet and on the
 #   reference leaflet;
-# - a full build of the reference leaflet with 1 and 2 jobs (best of 3), against
+# - a full build of the reference leaflet with 1 and 2 jobs (best of 5), against
 #   the same chapter scripts narrated by the embedded voice on one thread with
-#   no mastering or packaging (best of 3 too): the parallel speed-up and what
+#   no mastering or packaging (best of 5 too): the parallel speed-up and what
 #   the rest costs;
 #   with valgrind installed, the same in instructions (callgrind), which come out
 #   the same from run to run where seconds do not (BENCH_SKIP_INSTRUCTIONS=1
 #   skips them: about two minutes; --quick does not run them);
 # - Debian's `espeak-ng` speaking the same leaflet's whole text to one WAV
-#   (best of 3), as a yardstick for the 2-job build;
+#   (best of 5), as a yardstick for the 2-job build;
 # - a rebuild with nothing changed, and after one chapter was edited (against
-#   1.5/chapters of the full build plus that chapter's narration);
+#   1.5/chapters of the full build plus that chapter's narration; with valgrind,
+#   in instructions too);
 # - peak memory (/usr/bin/time) of one leaflet (the most demanding of the shared
 #   leaflets, each built alone) and of a batch of 50 (copies of them with small
 #   edits); and of batches of 50 and 500 tiny leaflets (a few sentences each, so
@@ -51,7 +52,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # Seconds a command takes, best of $runs, after `prepare` (run untimed) each time.
-runs=3
+runs=5
 $quick && runs=1
 best() {
     local prepare=$1; shift
@@ -76,7 +77,7 @@ chapters=$("$bin" chapters --json "$leaflet" | grep -c '"index"')
 
 full2=$(best "rm -rf $out" "$bin" build "$leaflet" --out "$out" --quiet --jobs 2)
 full1=$(best "rm -rf $out" "$bin" build "$leaflet" --out "$out" --quiet --jobs 1)
-narration=$(cargo bench --quiet --bench narrate -- "$leaflet" --repeat 3)
+narration=$(cargo bench --quiet --bench narrate -- "$leaflet" --repeat "$runs")
 narrate=$(sed -n 's/^narrate_only_s=\([0-9.]*\).*/\1/p' <<<"$narration")
 # The same two in instructions (valgrind's callgrind), which, unlike seconds,
 # come out the same from one run to the next on these noisy machines.
@@ -143,6 +144,28 @@ for i in $renarrated; do
     one_narrate=$(awk -v a="$one_narrate" -v b="${s:-0}" 'BEGIN { print a + b }')
 done
 one_target=$(awk -v f="$full2" -v n="$chapters" -v c="$one_narrate" 'BEGIN { printf "%.3f", 1.5 / n * f + c }')
+# The same in instructions: one more edit, its rebuild counted, against
+# 1.5/chapters of the 1-job build's count plus the narration of the chapters
+# it narrated again.
+ins_edit=""
+ins_edit_target=""
+if [ -n "$ins_full" ]; then
+    manifest > "$work/before.json"
+    edit_one
+    ins_edit=$(refs -- "$bin" build "$leaflet" --out "$out" --quiet)
+    manifest > "$work/after.json"
+    again=$(python3 - "$work/before.json" "$work/after.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+keys = {c["audio_key"] for c in a["chapters"]}
+print(",".join(str(c["index"]) for c in b["chapters"] if c["audio_key"] not in keys))
+PY
+)
+    if [ -n "$again" ]; then
+        again_narrate=$(refs --toggle-collect='narrate::narrate' -- "$narrate_bin" "$leaflet" --repeat 1 --only "$again")
+        ins_edit_target=$(awk -v f="$ins_full" -v n="$chapters" -v c="$again_narrate" 'BEGIN { printf "%.0f", 1.5 / n * f + c }')
+    fi
+fi
 
 # One leaflet: the most demanding of those the batch is made of, each built
 # alone (the peak follows the longest chapter, not the leaflet's length).
@@ -240,6 +263,10 @@ printf '%-52s %11sx  <= 0.02x\n' "  / full build (2 jobs)" "$(ratio "$noop" "$fu
 printf '%-52s %11ss  <= %ss\n' "rebuild, one chapter edited" "$one" "$one_target"
 printf '%-52s %12s\n' "  (chapters narrated again: $renarrated; their narration ${one_narrate}s)" ""
 printf '%-52s %11sx  <= 1.0x\n' "  / (1.5/chapters x full + their narration)" "$(ratio "$one" "$one_target")"
+if [ -n "$ins_edit_target" ]; then
+    printf '%-52s %10.2f G\n' "instructions: rebuild, one chapter edited" "$(awk -v a="$ins_edit" 'BEGIN { print a / 1e9 }')"
+    printf '%-52s %11sx  <= 1.0x\n' "  / (1.5/chapters x 1-job full + their narration)" "$(ratio "$ins_edit" "$ins_edit_target")"
+fi
 printf '%-52s %9s KB\n' "peak memory, one leaflet (largest: $one_name)" "$mem_one"
 printf '%-52s %9s KB\n' "peak memory, batch of $count leaflets" "$mem_batch"
 printf '%-52s %11sx  <= 1.3x\n' "  batch / one" "$(ratio "$mem_batch" "$mem_one")"
