@@ -4,7 +4,7 @@ use std::path::Path;
 
 use audio_leaflet::package::Manifest;
 
-use crate::util::{bin, repo};
+use crate::util::{NO_VOICES, bin, build_with_voices, repo};
 
 fn build(out: &Path, extra: &[&str]) -> serde_json::Value {
     let output = bin()
@@ -271,22 +271,8 @@ fn the_announced_listening_time_is_the_packages_length() {
     };
     let mut times = Vec::new();
     std::fs::write(&input, &text).unwrap();
-    let built = |jobs: &str| {
-        let output = bin()
-            .arg("build")
-            .arg(&input)
-            .arg("--out")
-            .arg(&out)
-            .args(["--quiet", "--jobs", jobs])
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    };
-    built("2");
+    let built = || build_with_voices(&input, &out, &["--jobs", "2"], Path::new(NO_VOICES));
+    built();
     said(&mut times);
     // About seventy seconds more to say, in a section of its own.
     let more: Vec<String> = (1..=8)
@@ -307,7 +293,7 @@ fn the_announced_listening_time_is_the_packages_length() {
     );
     assert_ne!(edited, text, "the example still has its footer");
     std::fs::write(&input, edited).unwrap();
-    built("2");
+    built();
     said(&mut times);
     assert_ne!(
         times[0], times[1],
