@@ -629,28 +629,27 @@ fn run_check(args: CheckArgs) -> Result<i32> {
     Ok(if bad { 1 } else { 0 })
 }
 
-/// Write to stdout; a reader that stops early (`| head`) is not a failure.
 /// `--report json`: the entries as they come, then the end of the report.
 fn write_report(entries: std::sync::mpsc::Receiver<build::LeafletReport>) -> Result<()> {
-    let stdout = std::io::stdout().lock();
-    let mut out = std::io::BufWriter::new(stdout);
-    let report = build::StreamedReport { leaflets: entries };
-    let written = serde_json::to_writer_pretty(&mut out, &report)
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.write_all(b"\n"))
-        .and_then(|()| out.flush());
-    match written {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        done => done.context("cannot write to standard output"),
-    }
+    to_stdout(|stdout| {
+        let mut out = std::io::BufWriter::new(stdout);
+        let report = build::StreamedReport { leaflets: entries };
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        out.write_all(b"\n")?;
+        out.flush()
+    })
 }
 
 fn emit(text: &str) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    to_stdout(|stdout| {
+        stdout.write_all(text.as_bytes())?;
+        stdout.flush()
+    })
+}
+
+/// Write to stdout; a reader that stops early (`| head`) is not a failure.
+fn to_stdout(write: impl FnOnce(&mut std::io::StdoutLock) -> std::io::Result<()>) -> Result<()> {
+    match write(&mut std::io::stdout().lock()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         done => done.context("cannot write to standard output"),
     }
