@@ -11,8 +11,8 @@
 #   the same chapter scripts narrated by the embedded voice on one thread with
 #   no mastering or packaging (best of 5 too): the parallel speed-up and what
 #   the rest costs;
-#   with valgrind installed, the same in instructions (callgrind), which come out
-#   the same from run to run where seconds do not (BENCH_SKIP_INSTRUCTIONS=1
+#   with valgrind installed, the same in instructions (callgrind), which move
+#   by under 2% from run to run where seconds move by a third (BENCH_SKIP_INSTRUCTIONS=1
 #   skips them: about two minutes; --quick does not run them);
 # - Debian's `espeak-ng` speaking the same leaflet's whole text to one WAV
 #   (best of 5), as a yardstick for the 2-job build;
@@ -79,8 +79,9 @@ full2=$(best "rm -rf $out" "$bin" build "$leaflet" --out "$out" --quiet --jobs 2
 full1=$(best "rm -rf $out" "$bin" build "$leaflet" --out "$out" --quiet --jobs 1)
 narration=$(cargo bench --quiet --bench narrate -- "$leaflet" --repeat "$runs")
 narrate=$(sed -n 's/^narrate_only_s=\([0-9.]*\).*/\1/p' <<<"$narration")
-# The same two in instructions (valgrind's callgrind), which, unlike seconds,
-# come out the same from one run to the next on these noisy machines.
+# The same two in instructions (valgrind's callgrind), which move by under 2%
+# from one run to the next on these noisy machines, where seconds move by a
+# third.
 ins_full=""
 ins_bench=""
 ins_narrate=""
@@ -127,17 +128,21 @@ marker = text.find(". ", len(text) // 2)
 open(path, "w", encoding="utf-8").write(text[:marker] + f" (edit {n})" + text[marker:])
 PY
 }
-one=$(best "manifest > $work/before.json; edit_one" "$bin" build "$leaflet" --out "$out" --quiet)
-# The chapters the last edit made narrate again (the edited one, and the
-# first when its announced listening time changed), and their narration.
-manifest > "$work/after.json"
-renarrated=$(python3 - "$work/before.json" "$work/after.json" <<'PY'
+# The chapters an edit made narrate again (the edited one, and the first
+# when its announced listening time changed), from the manifests before and
+# after, joined with SEP.
+renarrated() {
+    python3 - "$work/before.json" "$work/after.json" "$1" <<'PY'
 import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:])
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
 keys = {c["audio_key"] for c in a["chapters"]}
-print(" ".join(str(c["index"]) for c in b["chapters"] if c["audio_key"] not in keys))
+print(sys.argv[3].join(str(c["index"]) for c in b["chapters"] if c["audio_key"] not in keys))
 PY
-)
+}
+one=$(best "manifest > $work/before.json; edit_one" "$bin" build "$leaflet" --out "$out" --quiet)
+# Those of the last edit, and their narration.
+manifest > "$work/after.json"
+renarrated=$(renarrated " ")
 one_narrate=0
 for i in $renarrated; do
     s=$(sed -n "s/^chapter_s=$i:\([0-9.]*\)$/\1/p" <<<"$narration")
@@ -154,13 +159,7 @@ if [ -n "$ins_full" ]; then
     edit_one
     ins_edit=$(refs -- "$bin" build "$leaflet" --out "$out" --quiet)
     manifest > "$work/after.json"
-    again=$(python3 - "$work/before.json" "$work/after.json" <<'PY'
-import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:])
-keys = {c["audio_key"] for c in a["chapters"]}
-print(",".join(str(c["index"]) for c in b["chapters"] if c["audio_key"] not in keys))
-PY
-)
+    again=$(renarrated ",")
     if [ -n "$again" ]; then
         again_narrate=$(refs --toggle-collect='narrate::narrate' -- "$narrate_bin" "$leaflet" --repeat 1 --only "$again")
         ins_edit_target=$(awk -v f="$ins_full" -v n="$chapters" -v c="$again_narrate" 'BEGIN { printf "%.0f", 1.5 / n * f + c }')

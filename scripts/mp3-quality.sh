@@ -12,7 +12,7 @@
 # Prints the score of every chapter in both forms and the mean of each; the
 # tool's own README says differences under about 0.2 are noise.
 #
-# Needs ffmpeg (apt-get install ffmpeg) and a release build (cargo build --release).
+# Needs ffmpeg (apt-get install ffmpeg); builds the release binary first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 leaflet=${1:-../shared/leaflets/osseointegration.txt}
@@ -21,8 +21,8 @@ shift || true
 mos=../shared/tools/mos.py
 [ -f "$mos" ] || { echo "mp3-quality: $mos is missing" >&2; exit 2; }
 command -v ffmpeg > /dev/null || { echo "mp3-quality: needs ffmpeg (apt-get install ffmpeg)" >&2; exit 2; }
+cargo build --release --quiet
 bin=${CARGO_TARGET_DIR:-target}/release/audio-leaflet
-[ -x "$bin" ] || cargo build --release --quiet
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
