@@ -96,14 +96,14 @@ fn alternation<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
 }
 
 /// Replace every match of `re` in `text` with `f(captures)`.
-fn sub(re: &Regex, text: &str, f: impl FnMut(&Captures) -> String) -> String {
+fn sub(re: &Regex, text: &str, f: impl FnMut(&Captures<str>) -> String) -> String {
     match re.try_replacen(text, 0, f) {
         Ok(s) => s.into_owned(),
         Err(_) => text.to_string(),
     }
 }
 
-fn group<'t>(c: &Captures<'t>, i: usize) -> &'t str {
+fn group<'t>(c: &Captures<'t, str>, i: usize) -> &'t str {
     c.get(i).map_or("", |m| m.as_str())
 }
 
@@ -249,7 +249,7 @@ impl Normalizer {
         Some(s)
     }
 
-    fn time(&self, c: &Captures, text: &str) -> Option<String> {
+    fn time(&self, c: &Captures<str>, text: &str) -> Option<String> {
         let m = c.get(0)?;
         let h = int(group(c, 1))?;
         let mi = int(group(c, 2))?;
@@ -311,7 +311,7 @@ impl Normalizer {
 
     /// `text` with times, dates, units, abbreviations and symbols in words.
     pub fn normalize(&self, text: &str) -> String {
-        let whole = |c: &Captures| group(c, 0).to_string();
+        let whole = |c: &Captures<str>| group(c, 0).to_string();
         let mut text = self.ws.replace_all(text, " ").trim().to_string();
         if text.is_empty() {
             return text;
