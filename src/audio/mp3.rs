@@ -363,15 +363,22 @@ pub fn frames(bytes: &[u8]) -> Option<Stream> {
     })
 }
 
-/// [`frames`] of an MP3 file, reading only its start (any ID3v2 tag and
-/// the first frames), not the whole stream: what a rebuild asks of every
-/// cached chapter. `None` when the file cannot be read or has no Info tag.
+/// [`frames`] of an MP3 file, reading only its start ([`read_head`]), not
+/// the whole stream: what a rebuild asks of every cached chapter. `None`
+/// when the file cannot be read or has no Info tag.
 pub fn file_frames(path: &std::path::Path) -> Option<Stream> {
-    use std::io::Read;
     let mut file = std::fs::File::open(path).ok()?;
-    let mut head = [0u8; 10];
-    file.read_exact(&mut head).ok()?;
-    let tag = if head.starts_with(b"ID3") {
+    frames(&read_head(&mut file).ok()?)
+}
+
+/// The start of an MP3 stream from `reader`: any ID3v2 tag whole, then
+/// enough for the first frames, which is all [`frames`] and an ID3 reader
+/// look at. What follows is left unread.
+pub fn read_head(reader: &mut impl std::io::Read) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(4096);
+    reader.by_ref().take(10).read_to_end(&mut head)?;
+    let tag = if head.starts_with(b"ID3") && head.len() == 10 {
         let size = head[6..10]
             .iter()
             .fold(0u64, |n, &b| (n << 7) | u64::from(b & 0x7F));
@@ -381,9 +388,8 @@ pub fn file_frames(path: &std::path::Path) -> Option<Stream> {
     };
     // The Info frame is at most 1,441 bytes (320 kb/s at 32 kHz), and the
     // first frame starts within 64 bytes of the tag's end.
-    let mut bytes = head.to_vec();
-    file.take(tag + 4096).read_to_end(&mut bytes).ok()?;
-    frames(&bytes)
+    reader.take(tag + 4096).read_to_end(&mut head)?;
+    Ok(head)
 }
 
 /// Where the first frame starts: after an ID3v2 tag, if there is one.

@@ -16,9 +16,8 @@
 //! do not compress. Every entry carries the book's date, so the same book
 //! gives the same bytes.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::io::{self, Cursor, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 use roxmltree::Document;
@@ -586,14 +585,19 @@ const SLACK_S: f64 = 0.002;
 /// text that is there and playing its chapter's audio in order, within it,
 /// for the duration it states; the durations adding up to the total.
 fn check_epub(c: &mut Checker, m: &Manifest) {
-    let bytes = match std::fs::read(c.dir.join(EPUB_FILE)) {
-        Ok(b) => b,
+    let opened = std::fs::File::open(c.dir.join(EPUB_FILE)).and_then(|mut f| {
+        let mut start = Vec::new();
+        (&mut f).take(64).read_to_end(&mut start)?;
+        Ok((start, f))
+    });
+    let (start, file) = match opened {
+        Ok(o) => o,
         Err(e) => return c.problem(EPUB_FILE, format!("cannot be read ({e})")),
     };
-    if let Err(why) = check_mimetype(&bytes) {
+    if let Err(why) = check_mimetype(&start) {
         c.problem(EPUB_FILE, why);
     }
-    let book = match Epub3::read(&bytes) {
+    let book = match Epub3::read(io::BufReader::with_capacity(64 * 1024, file)) {
         Ok((book, unread)) => {
             for why in unread {
                 c.problem(EPUB_FILE, why);
@@ -633,9 +637,11 @@ fn check_mimetype(bytes: &[u8]) -> std::result::Result<(), String> {
     }
 }
 
-/// An EPUB's entries by name, read out of the zip for the check.
-struct Epub3<'a> {
-    entries: HashMap<String, Cow<'a, [u8]>>,
+/// An EPUB's entries by name, read out of the zip for the check: each
+/// whole, but an MP3 only as far as its tags ([`mp3::read_head`]), which is
+/// all the check reads of it.
+struct Epub3 {
+    entries: HashMap<String, Vec<u8>>,
 }
 
 /// One `item` of the package document, its `href` resolved to an entry name.
@@ -646,13 +652,12 @@ struct Item {
     overlay: Option<String>,
 }
 
-impl<'a> Epub3<'a> {
-    /// The entries of the EPUB `bytes`, and what could not be read. A
-    /// stored entry (the audio) is its bytes in place, once its CRC is
-    /// checked, rather than a copy; a deflated one is inflated.
-    fn read(bytes: &'a [u8]) -> std::result::Result<(Epub3<'a>, Vec<String>), String> {
-        let mut zip =
-            ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("is not a zip file ({e})"))?;
+impl Epub3 {
+    /// The entries of the EPUB read from `zip`, and what could not be read.
+    /// Every entry is read to its end, so the zip reader checks each one's
+    /// CRC, the audio's included.
+    fn read(zip: impl Read + io::Seek) -> std::result::Result<(Epub3, Vec<String>), String> {
+        let mut zip = ZipArchive::new(zip).map_err(|e| format!("is not a zip file ({e})"))?;
         let mut entries = HashMap::new();
         let mut unread = Vec::new();
         for i in 0..zip.len() {
@@ -660,28 +665,20 @@ impl<'a> Epub3<'a> {
                 unread.push(format!("entry {i} cannot be read"));
                 continue;
             };
-            let data = if entry.compression() == CompressionMethod::Stored {
-                let start = usize::try_from(entry.data_start()).unwrap_or(usize::MAX);
-                let len = usize::try_from(entry.size()).unwrap_or(usize::MAX);
-                match bytes.get(start..start.saturating_add(len)) {
-                    Some(data) if crc32fast::hash(data) == entry.crc32() => Cow::Borrowed(data),
-                    _ => {
-                        unread.push(format!(
-                            "{} cannot be read (its CRC is wrong)",
-                            entry.name()
-                        ));
-                        continue;
-                    }
-                }
+            let name = entry.name().to_string();
+            let data = if name.ends_with(".mp3") {
+                mp3::read_head(&mut entry)
+                    .and_then(|head| io::copy(&mut entry, &mut io::sink()).map(|_| head))
             } else {
                 let mut data = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0));
-                if entry.read_to_end(&mut data).is_err() {
-                    unread.push(format!("{} cannot be read", entry.name()));
-                    continue;
-                }
-                Cow::Owned(data)
+                entry.read_to_end(&mut data).map(|_| data)
             };
-            entries.insert(entry.name().to_string(), data);
+            match data {
+                Ok(data) => {
+                    entries.insert(name, data);
+                }
+                Err(e) => unread.push(format!("{name} cannot be read ({e})")),
+            }
         }
         Ok((Epub3 { entries }, unread))
     }
@@ -955,6 +952,7 @@ mod tests {
     use crate::audio::{Pcm, Span};
     use crate::package::{BookChapter, Passage};
     use crate::script::Role;
+    use std::io::Cursor;
 
     const RATE: u32 = 16_000;
 
@@ -1036,15 +1034,46 @@ mod tests {
             .into_inner()
     }
 
-    fn entries(bytes: &[u8]) -> Epub3<'static> {
-        let (book, unread) = Epub3::read(bytes).unwrap();
+    fn entries(bytes: &[u8]) -> Epub3 {
+        let (book, unread) = Epub3::read(Cursor::new(bytes)).unwrap();
         assert_eq!(unread, Vec::<String>::new());
-        let entries = book
-            .entries
-            .into_iter()
-            .map(|(name, data)| (name, Cow::Owned(data.into_owned())))
-            .collect();
-        Epub3 { entries }
+        book
+    }
+
+    /// One entry of the EPUB `bytes`, all of it (the check keeps only an
+    /// MP3's start).
+    fn whole_entry(bytes: &[u8], name: &str) -> Vec<u8> {
+        let mut zip = ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut data = Vec::new();
+        zip.by_name(name).unwrap().read_to_end(&mut data).unwrap();
+        data
+    }
+
+    #[test]
+    fn the_check_reads_every_entry_to_its_end_and_finds_damaged_audio() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = book(dir.path(), AudioFormat::Mp3, CHAPTERS);
+        let mut bytes = epub(&b);
+        let sound = entries(&bytes);
+        // Only the start of an MP3 is kept...
+        let mp3 = whole_entry(&bytes, "EPUB/audio/01-c.mp3");
+        let kept = &sound.entries["EPUB/audio/01-c.mp3"];
+        assert!(kept.len() < mp3.len() && mp3.starts_with(kept));
+        // ...but all of it is read: a byte changed near its end is found.
+        let at = {
+            let zip = ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+            let entry = zip.index_for_name("EPUB/audio/01-c.mp3").unwrap();
+            let mut zip = zip;
+            let e = zip.by_index_raw(entry).unwrap();
+            (e.data_start() + e.compressed_size() - 10) as usize
+        };
+        bytes[at] ^= 0x55;
+        let (_, unread) = Epub3::read(Cursor::new(&bytes[..])).unwrap();
+        assert_eq!(unread.len(), 1, "{unread:?}");
+        assert!(
+            unread[0].starts_with("EPUB/audio/01-c.mp3 cannot be read"),
+            "{unread:?}"
+        );
     }
 
     fn text(book: &Epub3, name: &str) -> String {
@@ -1085,7 +1114,7 @@ mod tests {
         }
         // The package's own MP3s, byte for byte.
         let first = std::fs::read(dir.path().join("01-c.mp3")).unwrap();
-        assert_eq!(entries(&bytes).entries["EPUB/audio/01-c.mp3"], first);
+        assert_eq!(whole_entry(&bytes, "EPUB/audio/01-c.mp3"), first);
     }
 
     #[test]
@@ -1129,7 +1158,7 @@ mod tests {
         std::fs::remove_file(&again.chapters[0].pcm).unwrap();
         again.chapters[1].audio_key = "new".into();
         let mp3s = chapter_mp3s(&again, &earlier).unwrap();
-        let old_mp3 = entries(&first).entries["EPUB/audio/01-c.mp3"].to_vec();
+        let old_mp3 = whole_entry(&first, "EPUB/audio/01-c.mp3");
         assert_eq!(mp3s[0], Mp3::Bytes(old_mp3));
         // An old MP3 of another length is not taken.
         again.chapters[0].samples += 1;
@@ -1258,7 +1287,7 @@ mod tests {
             let text = text(&book, name);
             assert!(text.contains(from), "{from} in {name}");
             book.entries
-                .insert(name.into(), text.replacen(from, to, 1).into_bytes().into());
+                .insert(name.into(), text.replacen(from, to, 1).into_bytes());
             problems(&book, &m).join("\n")
         };
         let said = edited(OPF, ">00:00:01.500<", ">00:00:01.600<");
