@@ -388,8 +388,18 @@ impl Mp3Encode {
     ) -> Result<Vec<u8>> {
         // B7 (streaming, reservoir-free): the frame's whole region is its own budget.
         let frame_budget = bitstream::region_capacity(header) * 8;
+        // audio-leaflet patch: here, at MPEG-2 and 2.5 in CBR with the default
+        // slack shaping, nothing reads the psychoacoustic model: its thresholds
+        // are set to "never over" for those versions (`analyze_frame`), the
+        // slack loop stops before it would read them (`shaping_allowed`), the
+        // short blocks are not shaped either, and the perceptual entropy only
+        // sets reservoir budgets, which this path does not have. So it is not
+        // run.
+        let with_psy = header.version == crate::header::MpegVersion::V1
+            || quality.is_some()
+            || !quantize::shape_slack();
         let (fheader, side, main_data, _pe) =
-            self.encode_frame_raw(header, channels, quality, |_pe| frame_budget);
+            self.encode_frame_raw(header, channels, quality, with_psy, |_pe| frame_budget);
         Ok(bitstream::format(
             &fheader,
             &side,
@@ -409,7 +419,7 @@ impl Mp3Encode {
     ) {
         let base = bitstream::region_capacity(header) * 8;
         let (bank, pe_avg) = (self.resv_bank, self.resv_pe_avg);
-        let (fheader, side, main_data, pe) = self.encode_frame_raw(header, channels, None, |pe| {
+        let (fheader, side, main_data, pe) = self.encode_frame_raw(header, channels, None, true, |pe| {
             reservoir_budget(pe, pe_avg, base, bank, gain)
         });
         // Bank what this frame left unspent (bounded by the 511-byte back-reference).
@@ -447,14 +457,18 @@ impl Mp3Encode {
     /// budget chosen by `budget_fn(frame_pe)` — the seam that lets B7 pass a flat
     /// per-region budget and 3R1 pass a reservoir-weighted one. Returns the (possibly
     /// M/S) header, side info, raw main data, and the frame's total perceptual entropy.
+    /// audio-leaflet patch: without `with_psy` the psychoacoustic model is not run
+    /// (its result left empty: no thresholds, no entropy), for callers that read
+    /// neither.
     fn encode_frame_raw<C: AsRef<[f32]>>(
         &mut self,
         header: &FrameHeader,
         channels: &[C],
         quality: Option<f32>,
+        with_psy: bool,
         budget_fn: impl FnOnce(f32) -> usize,
     ) -> (FrameHeader, SideInfo, Vec<u8>, f32) {
-        let fa = self.analyze_frame(header, channels);
+        let fa = self.analyze_frame(header, channels, with_psy);
         let budget = budget_fn(fa.frame_pe);
         let (fheader, side, main_data) = Self::quantize_frame(&fa, budget, quality);
         // audio-leaflet patch: the last granule's gains seed the next frame's
@@ -512,6 +526,7 @@ impl Mp3Encode {
         &mut self,
         header: &FrameHeader,
         channels: &[C],
+        with_psy: bool,
     ) -> FrameAnalysis {
         let nch = header.channel_mode.channels();
         let granules = header.version.granules();
@@ -605,9 +620,19 @@ impl Mp3Encode {
             for ch in 0..nch {
                 // Psymodel on the CODED domain (M/S or L/R): stateless and frame-local,
                 // so it follows the mode without the lapped-overlap constraint.
-                let mut psy = prof::time(&prof::PSY, || {
-                    psychoacoustic::analyze(&coded[ch][gr * GRANULE_LINES..], fheader.sample_rate)
-                });
+                let mut psy = if with_psy {
+                    prof::time(&prof::PSY, || {
+                        psychoacoustic::analyze(
+                            &coded[ch][gr * GRANULE_LINES..],
+                            fheader.sample_rate,
+                        )
+                    })
+                } else {
+                    psychoacoustic::PsyResult {
+                        block_type: bt,
+                        ..Default::default()
+                    }
+                };
                 if !matches!(fheader.version, crate::header::MpegVersion::V1) {
                     psy.thresholds = [f32::MAX; crate::frame::SFB_LONG];
                 }
@@ -764,7 +789,7 @@ impl Mp3Encode {
         // Pass 1: analyse every frame (advances state once), collect the PE distribution.
         let analyses: Vec<FrameAnalysis> = frames
             .iter()
-            .map(|(h, ch)| self.analyze_frame(h, ch))
+            .map(|(h, ch)| self.analyze_frame(h, ch, true))
             .collect();
         let pe_mean = if analyses.is_empty() {
             1.0
@@ -815,6 +840,86 @@ mod profile_tests {
             original: true,
             emphasis: 0,
         }
+    }
+
+    /// audio-leaflet patch: at the MPEG-2 and 2.5 rates, a frame encoded without
+    /// the psychoacoustic model (what `encode_frame` does there) is the same
+    /// bytes as one encoded with it, through silence, quiet and loud noise,
+    /// tones and sudden onsets, mono and stereo. (These versions' one-granule
+    /// frames are never block-switched, so every granule is long.)
+    #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "end-to-end / exhaustive: too slow to interpret under Miri (> 5 min)"
+    )]
+    fn the_model_changes_nothing_where_it_is_skipped() {
+        for (rate, kbps) in [(8_000, 32), (16_000, 48), (22_050, 64), (24_000, 64)] {
+            for channels in [1u16, 2] {
+                let header = crate::encoder_header(rate, channels, kbps).unwrap();
+                assert_ne!(header.version, MpegVersion::V1);
+                let spf = header.version.samples_per_frame();
+                let (mut with, mut without) = (Mp3Encode::new(), Mp3Encode::new());
+                let budget = bitstream::region_capacity(&header) * 8;
+                let mut s = 0x2545_F491u32;
+                for f in 0..60usize {
+                    let pcm: Vec<Vec<f32>> = (0..channels as usize)
+                        .map(|ch| {
+                            (0..spf)
+                                .map(|i| {
+                                    s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                                    let noise = (s >> 8) as f32 / (1u32 << 24) as f32 - 0.5;
+                                    let t = (f * spf + i) as f32 / rate as f32;
+                                    let tone =
+                                        (t * (220.0 + 110.0 * ch as f32) * std::f32::consts::TAU)
+                                            .sin();
+                                    // Silence, then a sudden loud burst half-way
+                                    // through every fifth frame.
+                                    let level = match f % 5 {
+                                        0 => 0.0,
+                                        1 if i < spf / 2 => 0.0,
+                                        1 => 0.9,
+                                        2 => 0.3,
+                                        _ => 0.02,
+                                    };
+                                    level * (0.6 * noise + 0.4 * tone)
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    let a = with.encode_frame_raw(&header, &pcm, None, true, |_| budget);
+                    let b = without.encode_frame_raw(&header, &pcm, None, false, |_| budget);
+                    assert_eq!(
+                        format!("{:?}", a.0),
+                        format!("{:?}", b.0),
+                        "{rate} Hz, {channels} ch, frame {f}: header"
+                    );
+                    assert_eq!(a.2, b.2, "{rate} Hz, {channels} ch, frame {f}: main data");
+                    assert_eq!(
+                        format!("{:?}", a.1),
+                        format!("{:?}", b.1),
+                        "{rate} Hz, {channels} ch, frame {f}: side info"
+                    );
+                }
+            }
+        }
+        // At MPEG-1, where the model shapes the noise, the same comparison
+        // does see it: the check above is not blind.
+        let header = crate::encoder_header(44_100, 1, 128).unwrap();
+        let budget = bitstream::region_capacity(&header) * 8;
+        let (mut with, mut without) = (Mp3Encode::new(), Mp3Encode::new());
+        let differ = (0..20usize).any(|f| {
+            let pcm: Vec<f32> = (0..1152)
+                .map(|i| {
+                    let t = (f * 1152 + i) as f32 / 44_100.0;
+                    0.3 * (t * 440.0 * std::f32::consts::TAU).sin()
+                        + 0.05 * (t * 5_000.0 * std::f32::consts::TAU).sin()
+                })
+                .collect();
+            let a = with.encode_frame_raw(&header, &[&pcm], None, true, |_| budget);
+            let b = without.encode_frame_raw(&header, &[&pcm], None, false, |_| budget);
+            a.2 != b.2
+        });
+        assert!(differ, "at MPEG-1 the model changed no frame");
     }
 
     /// **3R1** — the reservoir path must emit a frame-aligned, sync-valid CBR stream

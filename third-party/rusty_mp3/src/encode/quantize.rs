@@ -1079,7 +1079,7 @@ fn shape_audible_only() -> bool {
 /// Which shaping strategy the CBR path uses. `slack` (the default) refines bands
 /// inside the rate loop's leftover bits at a fixed gain; `MP3_SHAPE=outer`
 /// restores the classic amplify-and-re-rate loop.
-fn shape_slack() -> bool {
+pub(crate) fn shape_slack() -> bool {
     static V: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *V.get_or_init(|| std::env::var("MP3_SHAPE").as_deref() != Ok("outer"))
 }
