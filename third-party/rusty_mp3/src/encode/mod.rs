@@ -581,7 +581,11 @@ impl Mp3Encode {
         // churn breaks MDCT time-domain aliasing cancellation across frames.
         // At most two granules a frame: fixed arrays, not two `Vec`s a frame.
         let mut attacks = [false; 2];
-        for (gr, attack) in attacks.iter_mut().enumerate().take(granules) {
+        // audio-leaflet patch: a one-granule frame (MPEG-2 and 2.5) is never
+        // block-switched (`decide_block_types_pair` reads attacks in pairs
+        // only), so its attacks are not looked for.
+        let looked_at = if granules == 2 { 2 } else { 0 };
+        for (gr, attack) in attacks.iter_mut().enumerate().take(looked_at) {
             *attack = (0..nch).any(|ch| {
                 let g = &raw[ch][gr * GRANULE_LINES..(gr + 1) * GRANULE_LINES];
                 psychoacoustic::detect_attack(g)
