@@ -336,14 +336,22 @@ pub fn measure_i16(pcm: &Pcm) -> Option<(f64, f64)> {
     (peak > 0.0).then(|| (loudness, 20.0 * peak.log10()))
 }
 
-/// Samples either side of a loud sample that the true-peak meter sees: its
-/// interpolation filter reaches a few samples, so this is ample.
-const PEAK_WINDOW: usize = 32;
+/// Samples either side of a loud sample that the true-peak meter sees: the
+/// `ebur128` interpolator makes each sample's four outputs from it and the
+/// eleven before it, so the outputs that a loud sample enters are the twelve
+/// from it on, and they read back eleven samples before it.
+const PEAK_WINDOW: usize = 12;
 
 /// The true peak (BS.1770, 4x oversampling, by the `ebur128` meter) of the
-/// loud moments only: the peak between samples can only pass the ceiling
-/// near samples within 6 dB of the loudest, and metering just those windows,
-/// separated by silence, costs a small part of metering the whole chapter.
+/// loud moments only. An output of the interpolator is at most 1.864 times
+/// the largest of the twelve samples it reads (its coefficients' largest sum
+/// of sizes), so only an output that reads a sample within 6 dB of the
+/// loudest can reach the loudest, which the true peak is at least. Each such
+/// sample is metered with [`PEAK_WINDOW`] samples on either side of it (a
+/// window reaches past the last loud sample in it, not the first), windows
+/// apart are separated by as many zeros, and every other output, which reads
+/// only quieter samples or those zeros, stays under the loudest sample: the
+/// result is the whole chapter's, for a small part of the work.
 fn true_peak(samples: &[i16], rate: u32) -> Option<f64> {
     let loudest = samples.iter().map(|s| s.unsigned_abs()).max()?;
     if loudest == 0 {
@@ -354,7 +362,12 @@ fn true_peak(samples: &[i16], rate: u32) -> Option<f64> {
     let mut end = 0usize;
     while let Some(i) = next_at_least(samples, end, threshold) {
         let start = i.saturating_sub(PEAK_WINDOW).max(end);
-        let stop = (i + PEAK_WINDOW).min(samples.len());
+        let mut stop = (i + PEAK_WINDOW).min(samples.len());
+        let mut last = i;
+        while let Some(j) = next_at_least(samples, last + 1, threshold).filter(|&j| j < stop) {
+            stop = (j + PEAK_WINDOW).min(samples.len());
+            last = j;
+        }
         if start > end || end == 0 {
             windows.extend(std::iter::repeat_n(0, PEAK_WINDOW));
         }
@@ -1023,6 +1036,41 @@ mod tests {
         let full = whole.true_peak(0).unwrap();
         let windowed = true_peak(&samples, rate as u32).unwrap();
         assert!((full - windowed).abs() < 1e-9, "{full} vs {windowed}");
+    }
+
+    /// Two loud samples close together, the second near the end of the
+    /// first one's window, then a run just under the loud level that swings
+    /// hard: the second's overshoot is only right if the window reaches past
+    /// it by the interpolator's length, not past the first.
+    #[test]
+    fn the_windowed_true_peak_reaches_past_the_last_loud_sample() {
+        let rate = 16_000u32;
+        // And a loud sample at the very end, the window cut short.
+        let mut short = vec![0i16; 20];
+        short[19] = 30_000;
+        short[17] = -14_000;
+        let mut whole = EbuR128::new(1, rate, Mode::TRUE_PEAK).unwrap();
+        whole.add_frames_i16(&short).unwrap();
+        assert_eq!(
+            whole.true_peak(0).unwrap(),
+            true_peak(&short, rate).unwrap()
+        );
+        for gap in [1usize, 5, 11, 12, 13, 20, 29, 30, 31, 40] {
+            let mut samples = vec![0i16; 4_000];
+            samples[1_000] = 30_000;
+            samples[1_000 + gap] = 30_000;
+            for k in 1..16 {
+                samples[1_000 + gap + k] = if k % 2 == 1 { -14_900 } else { 14_900 };
+            }
+            let mut whole = EbuR128::new(1, rate, Mode::TRUE_PEAK).unwrap();
+            whole.add_frames_i16(&samples).unwrap();
+            let full = whole.true_peak(0).unwrap();
+            let windowed = true_peak(&samples, rate).unwrap();
+            assert!(
+                (full - windowed).abs() < 1e-9,
+                "gap {gap}: {full} vs {windowed}"
+            );
+        }
     }
 
     #[test]
