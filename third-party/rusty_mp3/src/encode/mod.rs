@@ -391,10 +391,10 @@ impl Mp3Encode {
         // audio-leaflet patch: here, at MPEG-2 and 2.5 in CBR with the default
         // slack shaping, nothing reads the psychoacoustic model: its thresholds
         // are set to "never over" for those versions (`analyze_frame`), the
-        // slack loop stops before it would read them (`shaping_allowed`), the
-        // short blocks are not shaped either, and the perceptual entropy only
-        // sets reservoir budgets, which this path does not have. So it is not
-        // run.
+        // slack loop stops before it would read them (`shaping_allowed`), their
+        // one-granule frames are never block-switched (so no short block reads
+        // them either), and the perceptual entropy only sets reservoir budgets,
+        // which this path does not have. So it is not run.
         let with_psy = header.version == crate::header::MpegVersion::V1
             || quality.is_some()
             || !quantize::shape_slack();
