@@ -1045,7 +1045,7 @@ mod tests {
     #[test]
     fn the_windowed_true_peak_reaches_past_the_last_loud_sample() {
         let rate = 16_000u32;
-        // And a loud sample at the very end, the window cut short.
+        // First a loud sample at the very end, its window cut short.
         let mut short = vec![0i16; 20];
         short[19] = 30_000;
         short[17] = -14_000;

@@ -1061,10 +1061,9 @@ mod tests {
         assert!(kept.len() < mp3.len() && mp3.starts_with(kept));
         // ...but all of it is read: a byte changed near its end is found.
         let at = {
-            let zip = ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
-            let entry = zip.index_for_name("EPUB/audio/01-c.mp3").unwrap();
-            let mut zip = zip;
-            let e = zip.by_index_raw(entry).unwrap();
+            let mut zip = ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+            let index = zip.index_for_name("EPUB/audio/01-c.mp3").unwrap();
+            let e = zip.by_index_raw(index).unwrap();
             (e.data_start() + e.compressed_size() - 10) as usize
         };
         bytes[at] ^= 0x55;
