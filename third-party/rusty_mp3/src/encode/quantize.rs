@@ -134,15 +134,42 @@ pub fn xrpow(freq: &[f32; GRANULE_LINES]) -> [f64; GRANULE_LINES] {
             *pi = f64::from(f.abs()).powf(0.75); // the scalar `powf` oracle
         }
     } else {
-        for (pi, &f) in p.iter_mut().zip(freq.iter()) {
-            // x^0.75 = x^0.5 · x^0.25 = √(x·√x). 1 ULP vs powf, absorbed by the
-            // quantizer's integer rounding. `sqrt` is SSE2-baseline so this loop
-            // auto-vectorizes for free (see perf003 prune above).
-            let a = f64::from(f.abs());
-            *pi = (a * a.sqrt()).sqrt();
+        #[cfg(target_arch = "x86_64")]
+        if crate::decode::isa::use_simd() {
+            // SAFETY: `use_simd()` checked for AVX on this processor.
+            unsafe { xrpow_avx(freq, &mut p) };
+            return p;
         }
+        xrpow_sqrt(freq, &mut p);
     }
     p
+}
+
+/// x^0.75 = x^0.5 · x^0.25 = √(x·√x). 1 ULP vs powf, absorbed by the
+/// quantizer's integer rounding. Built for the x86-64 baseline this is
+/// `sqrtsd` line by line (see perf003 above).
+#[inline(always)]
+fn xrpow_sqrt(freq: &[f32; GRANULE_LINES], p: &mut [f64; GRANULE_LINES]) {
+    for (pi, &f) in p.iter_mut().zip(freq.iter()) {
+        let a = f64::from(f.abs());
+        *pi = (a * a.sqrt()).sqrt();
+    }
+}
+
+/// audio-leaflet patch: [`xrpow_sqrt`] compiled for AVX, where the same
+/// loop becomes `vsqrtpd` four lines at a time. IEEE square roots are
+/// correctly rounded in every lane, so the values are the scalar loop's, bit
+/// for bit (`xrpow_avx_is_the_scalar_loop`). At the MPEG-2 rates of speech,
+/// where the psychoacoustic model is skipped, the scalar loop was about a
+/// sixth of the encoder's time (two dependent square roots a line, every
+/// granule: 1.49 us a granule, 0.78 us built for AVX, timed alone).
+///
+/// # Safety
+/// AVX must be available.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn xrpow_avx(freq: &[f32; GRANULE_LINES], p: &mut [f64; GRANULE_LINES]) {
+    xrpow_sqrt(freq, p);
 }
 
 /// Whether to use the original `powf` path (the oracle). Read once — an env
@@ -1265,6 +1292,62 @@ mod c2_tests {
             copyright: false,
             original: true,
             emphasis: 0,
+        }
+    }
+
+    /// audio-leaflet patch: the AVX build of the `xrpow` loop gives the
+    /// scalar loop's values bit for bit, over random spectra and the values
+    /// at the edges (zeros of both signs, subnormals, the largest finite,
+    /// infinities and NaN, whose bits are compared, not their values).
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn xrpow_avx_is_the_scalar_loop() {
+        if !crate::decode::isa::use_simd() {
+            return;
+        }
+        let edges = [
+            0.0f32,
+            -0.0,
+            f32::MIN_POSITIVE,
+            f32::from_bits(1),
+            -f32::from_bits(0x007f_ffff),
+            1.0,
+            -1.0,
+            f32::MAX,
+            f32::MIN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NAN,
+        ];
+        let mut s = 0x1234_5678u32;
+        for trial in 0..200 {
+            let mut freq = [0f32; GRANULE_LINES];
+            for (i, f) in freq.iter_mut().enumerate() {
+                s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                // Magnitudes from 1e-6 to 1e4 (an MDCT line of 16-bit audio
+                // is within that), then the edge values spread through.
+                let m = 10f32.powf((s >> 8) as f32 / (1u32 << 24) as f32 * 10.0 - 6.0);
+                *f = if s & 1 == 0 { m } else { -m };
+                if (i + trial) % 37 == 0 {
+                    *f = edges[(i + trial) % edges.len()];
+                }
+            }
+            let mut scalar = [0f64; GRANULE_LINES];
+            xrpow_sqrt(&freq, &mut scalar);
+            let mut wide = [0f64; GRANULE_LINES];
+            // SAFETY: `use_simd()` said AVX is there.
+            unsafe { xrpow_avx(&freq, &mut wide) };
+            for i in 0..GRANULE_LINES {
+                assert_eq!(
+                    scalar[i].to_bits(),
+                    wide[i].to_bits(),
+                    "line {i} of trial {trial}: {} gives {} and {}",
+                    freq[i],
+                    scalar[i],
+                    wide[i]
+                );
+            }
+            assert_eq!(xrpow(&freq).map(f64::to_bits), wide.map(f64::to_bits));
         }
     }
 
