@@ -305,25 +305,54 @@ fn zero_if_quiet(filters: &mut [Biquad; 2]) {
 }
 
 /// Where lanes start in `samples` (which start on a step): 0, then up to
-/// three steps, each the first after `quiet` samples of digital silence
-/// from where an even share of what is left would end, and at least
-/// [`LANE_MIN_STEPS`] steps after the last.
+/// three steps, each after `quiet` samples of digital silence and at least
+/// [`LANE_MIN_STEPS`] steps from the start before it and from the end. The
+/// lanes run side by side, so the longest is what metering takes: the
+/// starts are those for the least length a lane may have (found by halving)
+/// with which lanes that each go as far as they may reach the end, four or
+/// fewer. Starting each lane at the first silence after an even share
+/// instead left the first lanes long, and a chapter whose pauses all came
+/// before those shares had one lane.
 fn lane_starts(samples: &[i16], step: usize, quiet: usize) -> Vec<usize> {
-    let mut starts = vec![0];
-    for lanes_left in (2..=4).rev() {
-        let last = starts[starts.len() - 1];
-        let mut at = (last + (samples.len() - last) / lanes_left)
-            .max(last + LANE_MIN_STEPS * step)
-            .next_multiple_of(step);
-        while at + LANE_MIN_STEPS * step <= samples.len() {
-            if at >= quiet && samples[at - quiet..at].iter().rev().all(|&s| s == 0) {
-                starts.push(at);
-                break;
+    let min = LANE_MIN_STEPS * step;
+    let len = samples.len();
+    let places: Vec<usize> = (min..=len.saturating_sub(min))
+        .step_by(step)
+        .filter(|&at| at >= quiet && samples[at - quiet..at].iter().rev().all(|&s| s == 0))
+        .collect();
+    if places.is_empty() {
+        return vec![0];
+    }
+    // The starts that keep every lane within `longest`, each lane going as
+    // far as it may; `None` when four lanes cannot.
+    let within = |longest: usize| -> Option<Vec<usize>> {
+        let mut starts = vec![0];
+        let mut at = 0;
+        while len - at > longest {
+            let next = places
+                .iter()
+                .rev()
+                .find(|&&p| p <= at + longest && p >= at + min)?;
+            if starts.len() == 4 {
+                return None;
             }
-            at += step;
+            starts.push(*next);
+            at = *next;
+        }
+        Some(starts)
+    };
+    // The shortest longest lane, in whole steps, by halving: a longer limit
+    // never needs more lanes.
+    let (mut low, mut high) = (len.div_ceil(4).div_ceil(step), len.div_ceil(step));
+    while low < high {
+        let mid = (low + high) / 2;
+        if within(mid * step).is_some() {
+            high = mid;
+        } else {
+            low = mid + 1;
         }
     }
-    starts
+    within(high * step).unwrap_or_else(|| vec![0])
 }
 
 /// The meter's lanes side by side: four to a 256-bit register with AVX2,
@@ -553,6 +582,42 @@ mod tests {
                 one,
                 "{rate} Hz"
             );
+        }
+    }
+
+    /// A minute whose only pauses come early (at 5 and 10 s) gets a second
+    /// lane from the later one, the split with the shortest longest lane;
+    /// lanes placed from even shares had no pause to start at and left it
+    /// one lane. On pauses spread at random, every start is a step after
+    /// enough silence, far enough from its neighbours and the end, and the
+    /// sums are one lane's.
+    #[test]
+    fn lanes_start_where_the_longest_lane_is_shortest() {
+        let rate = 16_000;
+        let step = rate as usize / 10;
+        let quiet = QUIET_STEPS * step;
+        // No digital silence but the two pauses.
+        let mut samples: Vec<i16> = speechlike(rate, 60, 11).iter().map(|&s| s | 1).collect();
+        for at in [5, 10] {
+            samples[at * rate as usize..][..rate as usize * 3 / 10].fill(0);
+        }
+        // The pause at 10 s runs to 10.3 s, the last step it covers whole.
+        assert_eq!(lane_starts(&samples, step, quiet), [0, 103 * step]);
+        for seed in 0..20 {
+            let samples = with_pauses(rate, 40 + seed as usize, rate as usize * 3 / 10, seed);
+            let starts = lane_starts(&samples, step, quiet);
+            assert!(starts.len() <= 4 && starts[0] == 0, "{starts:?}");
+            for pair in starts.windows(2) {
+                assert!(pair[1] >= pair[0] + LANE_MIN_STEPS * step, "{starts:?}");
+            }
+            for &at in &starts[1..] {
+                assert_eq!(at % step, 0);
+                assert!(at + LANE_MIN_STEPS * step <= samples.len());
+                assert!(samples[at - quiet..at].iter().all(|&s| s == 0));
+            }
+            if lanes::available() {
+                assert_eq!(metered(&samples, rate, quiet), metered(&samples, rate, 0));
+            }
         }
     }
 
