@@ -170,6 +170,77 @@ unsafe fn matrix_avx(mt: &[[f32; SUBBANDS]; 64], y: &[f32; 64]) -> [f32; SUBBAND
     s
 }
 
+/// audio-leaflet patch: [`matrix_avx`] for two passes at once. Each of the
+/// 32 outputs of a pass is a chain of 64 additions, each waiting on the one
+/// before, and four chains were all the AVX twin had in flight; the two
+/// passes' eight chains keep the adder busy. Every lane adds the same
+/// products in the same order as [`matrix_avx`], so both results are its
+/// bits (`matrix_pairs_match_scalar`).
+///
+/// # Safety
+/// AVX must be available.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn matrix2_avx(
+    mt: &[[f32; SUBBANDS]; 64],
+    ya: &[f32; 64],
+    yb: &[f32; 64],
+) -> ([f32; SUBBANDS], [f32; SUBBANDS]) {
+    use std::arch::x86_64::*;
+    let mut a = [_mm256_setzero_ps(); 4];
+    let mut b = [_mm256_setzero_ps(); 4];
+    for (i, row) in mt.iter().enumerate() {
+        let (xa, xb) = (_mm256_set1_ps(ya[i]), _mm256_set1_ps(yb[i]));
+        for v in 0..4 {
+            // SAFETY: `row` is `[f32; 32]`; `8 * v + 8 <= 32` for `v < 4`.
+            let r = unsafe { _mm256_loadu_ps(row.as_ptr().add(8 * v)) };
+            a[v] = _mm256_add_ps(a[v], _mm256_mul_ps(r, xa));
+            b[v] = _mm256_add_ps(b[v], _mm256_mul_ps(r, xb));
+        }
+    }
+    let (mut sa, mut sb) = ([0f32; SUBBANDS], [0f32; SUBBANDS]);
+    for v in 0..4 {
+        // SAFETY: `sa` and `sb` are `[f32; 32]`; `8 * v + 8 <= 32` for `v < 4`.
+        unsafe {
+            _mm256_storeu_ps(sa.as_mut_ptr().add(8 * v), a[v]);
+            _mm256_storeu_ps(sb.as_mut_ptr().add(8 * v), b[v]);
+        }
+    }
+    (sa, sb)
+}
+
+/// The matrix of every pass of a granule, on the SIMD path: on x86-64 two
+/// passes at a time ([`matrix2_avx`]), elsewhere one.
+///
+/// # Safety
+/// `simd_available()` must hold.
+unsafe fn matrix_passes_simd(
+    mt: &[[f32; SUBBANDS]; 64],
+    ys: &[[f32; 64]; SUBBAND_LINES],
+    out: &mut [[f32; SUBBAND_LINES]; SUBBANDS],
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        const _: () = assert!(SUBBAND_LINES % 2 == 0);
+        for v in (0..SUBBAND_LINES).step_by(2) {
+            // SAFETY: forwards this fn's contract.
+            let (a, b) = unsafe { matrix2_avx(mt, &ys[v], &ys[v + 1]) };
+            for k in 0..SUBBANDS {
+                out[k][v] = a[k];
+                out[k][v + 1] = b[k];
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    for (v, y) in ys.iter().enumerate() {
+        // SAFETY: forwards this fn's contract.
+        let s = unsafe { matrix_simd(mt, y) };
+        for k in 0..SUBBANDS {
+            out[k][v] = s[k];
+        }
+    }
+}
+
 /// NEON twin of [`fold_scalar`] (4 lanes, 16 accumulators; separate `vmulq` +
 /// `vaddq`, never `vfmaq`) -- bit-identical.
 ///
@@ -305,6 +376,10 @@ pub fn analyze(pcm: &[f32], fifo: &mut [f32; 512]) -> [[f32; SUBBAND_LINES]; SUB
     // and 512 is a multiple of 32, so every 32-long run below is contiguous and
     // never wraps mid-run. Byte-identical: same products, same order per output.
     let mut head = 0usize;
+    // audio-leaflet patch: on the SIMD path each pass's fold is kept and the
+    // matrices are done after the passes, two at a time (see
+    // `matrix_passes_simd`); the fold must still see the FIFO of its own pass.
+    let mut ys = [[0f32; 64]; SUBBAND_LINES];
     for v in 0..SUBBAND_LINES {
         // Shift up by 32 and push the 32 new samples in, newest at X[0]
         // (ISO: X[i]=X[i-32]; then X[31]..X[0] take this pass's samples in order).
@@ -317,15 +392,19 @@ pub fn analyze(pcm: &[f32], fifo: &mut [f32; 512]) -> [[f32; SUBBAND_LINES]; SUB
         }
 
         // Window + fold 512 → 64, then matrix 64 → 32.
-        let s = if simd {
+        if simd {
             // SAFETY: `simd` came from `use_simd()`; `head` is a multiple of 32.
-            unsafe { matrix_simd(mt, &fold_simd(c, fifo, head)) }
+            ys[v] = unsafe { fold_simd(c, fifo, head) };
         } else {
-            matrix_scalar(m, &fold_scalar(c, fifo, head))
-        };
-        for k in 0..SUBBANDS {
-            out[k][v] = s[k];
+            let s = matrix_scalar(m, &fold_scalar(c, fifo, head));
+            for k in 0..SUBBANDS {
+                out[k][v] = s[k];
+            }
         }
+    }
+    if simd {
+        // SAFETY: `simd` came from `use_simd()`.
+        unsafe { matrix_passes_simd(mt, &ys, &mut out) };
     }
     // Restore the canonical layout (`X[L]` at physical `L`) the caller's state is
     // defined in: 18 passes moved `head` by 576 ≡ 64 (mod 512), to 448.
@@ -442,6 +521,39 @@ mod tests {
             // SAFETY: gated on simd_available().
             let b = unsafe { matrix_simd(matrix_t(), &y) };
             assert_eq!(a, b, "matrix SIMD/scalar mismatch on trial {trial}");
+        }
+    }
+
+    /// audio-leaflet patch: the two-pass matrix gives each pass the scalar
+    /// oracle's bits, as the one-pass SIMD matrix does.
+    #[test]
+    fn matrix_pairs_match_scalar() {
+        if !crate::decode::isa::simd_available() {
+            eprintln!("no SIMD twin on this host - scalar path only, gate skipped");
+            return;
+        }
+        let mut r = rng(0x51ED_270B);
+        for trial in 0..64 {
+            let mut ys = [[0f32; 64]; SUBBAND_LINES];
+            for y in &mut ys {
+                for x in y.iter_mut() {
+                    // Wide magnitudes, so a changed order of additions shows.
+                    *x = r() * 10f32.powi((trial % 7) as i32 - 3);
+                }
+            }
+            let mut out = [[0f32; SUBBAND_LINES]; SUBBANDS];
+            // SAFETY: gated on simd_available().
+            unsafe { matrix_passes_simd(matrix_t(), &ys, &mut out) };
+            for (v, y) in ys.iter().enumerate() {
+                let want = matrix_scalar(matrix(), y);
+                for k in 0..SUBBANDS {
+                    assert_eq!(
+                        out[k][v].to_bits(),
+                        want[k].to_bits(),
+                        "pass {v}, subband {k}, trial {trial}"
+                    );
+                }
+            }
         }
     }
 
