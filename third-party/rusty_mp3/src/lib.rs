@@ -641,6 +641,17 @@ impl Mp3Encoder {
                 self.drain_frames();
             }
             let n = (spf - self.pcm[0].len()).min(samples - s);
+            if nch == 1 && in_ch == 1 {
+                // audio-leaflet patch: mono in, mono out, the samples in
+                // order: the same values as the loop below, which with the
+                // stride and channel unknown to the compiler read each
+                // sample on its own.
+                let dst = &mut self.pcm[0];
+                dst.reserve(spf.saturating_sub(dst.len()));
+                dst.extend((s..s + n).map(|k| sanitize_sample(get(k))));
+                s += n;
+                continue;
+            }
             // Deinterleave to per-channel f32; if the input has fewer channels
             // than the output, replicate the last one.
             for c in 0..nch {
