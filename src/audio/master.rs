@@ -741,7 +741,13 @@ mod tests {
                 })
                 .collect()
         };
-        for (n, amp) in [(0, 1), (1, 32767), (1000, 100), (1_600_000, 3000), (300_000, 32767)] {
+        for (n, amp) in [
+            (0, 1),
+            (1, 32767),
+            (1000, 100),
+            (1_600_000, 3000),
+            (300_000, 32767),
+        ] {
             let x = noise(n, amp);
             // Equal as numbers (the empty sum in `f64` is -0).
             assert_eq!(energy(&x), sum(&x), "{n} samples up to {amp}");
@@ -762,7 +768,9 @@ mod tests {
         }
         // Every sample value, then some odd lengths so the loop's tail runs.
         let every: Vec<i16> = (i16::MIN..=i16::MAX).collect();
-        let mut gains = vec![0.0f32, 1e-3, 0.5, 1.0, 1.0001, 1.5, 2.0, 3.981_072, 15.85, 1e3];
+        let mut gains = vec![
+            0.0f32, 1e-3, 0.5, 1.0, 1.0001, 1.5, 2.0, 3.981_072, 15.85, 1e3,
+        ];
         // 1.5 / 32768 steps: x.5 lands exactly on sample values.
         gains.extend((1..40).map(|k| 1.0 + k as f32 / 65536.0));
         for gain in gains {
