@@ -376,13 +376,9 @@ pub fn analyze(pcm: &[f32], fifo: &mut [f32; 512]) -> [[f32; SUBBAND_LINES]; SUB
     // and 512 is a multiple of 32, so every 32-long run below is contiguous and
     // never wraps mid-run. Byte-identical: same products, same order per output.
     let mut head = 0usize;
-    // audio-leaflet patch: on the SIMD path each pass's fold is kept and the
-    // matrices are done after the passes, two at a time (see
-    // `matrix_passes_simd`); the fold must still see the FIFO of its own pass.
-    let mut ys = [[0f32; 64]; SUBBAND_LINES];
-    for v in 0..SUBBAND_LINES {
-        // Shift up by 32 and push the 32 new samples in, newest at X[0]
-        // (ISO: X[i]=X[i-32]; then X[31]..X[0] take this pass's samples in order).
+    // Shift up by 32 and push the 32 new samples in, newest at X[0]
+    // (ISO: X[i]=X[i-32]; then X[31]..X[0] take this pass's samples in order).
+    let mut push = |v: usize, fifo: &mut [f32; 512]| {
         head = (head + 512 - 32) & 511;
         let new: &mut [f32; 32] = (&mut fifo[head..head + 32])
             .try_into()
@@ -390,21 +386,28 @@ pub fn analyze(pcm: &[f32], fifo: &mut [f32; 512]) -> [[f32; SUBBAND_LINES]; SUB
         for t in 0..32 {
             new[31 - t] = pcm[v * 32 + t];
         }
-
-        // Window + fold 512 → 64, then matrix 64 → 32.
-        if simd {
+        head
+    };
+    if simd {
+        // audio-leaflet patch: on the SIMD path each pass's fold is kept (in
+        // pass order, each seeing the FIFO of its own pass) and the matrices
+        // are done after the passes, two at a time (`matrix_passes_simd`).
+        let ys: [[f32; 64]; SUBBAND_LINES] = std::array::from_fn(|v| {
+            let head = push(v, fifo);
             // SAFETY: `simd` came from `use_simd()`; `head` is a multiple of 32.
-            ys[v] = unsafe { fold_simd(c, fifo, head) };
-        } else {
+            unsafe { fold_simd(c, fifo, head) }
+        });
+        // SAFETY: `simd` came from `use_simd()`.
+        unsafe { matrix_passes_simd(mt, &ys, &mut out) };
+    } else {
+        for v in 0..SUBBAND_LINES {
+            // Window + fold 512 → 64, then matrix 64 → 32.
+            let head = push(v, fifo);
             let s = matrix_scalar(m, &fold_scalar(c, fifo, head));
             for k in 0..SUBBANDS {
                 out[k][v] = s[k];
             }
         }
-    }
-    if simd {
-        // SAFETY: `simd` came from `use_simd()`.
-        unsafe { matrix_passes_simd(mt, &ys, &mut out) };
     }
     // Restore the canonical layout (`X[L]` at physical `L`) the caller's state is
     // defined in: 18 passes moved `head` by 576 ≡ 64 (mod 512), to 448.
