@@ -141,76 +141,48 @@ unsafe fn fold_avx(c: &[f32; 512], fifo: &[f32; 512], head: usize) -> [f32; 64] 
 /// AVX twin of [`matrix_scalar`] over the transposed matrix: `k` = lane, `i`
 /// ascending, separate mul + add -- bit-identical.
 ///
-/// # Safety
-/// AVX must be available.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-unsafe fn matrix_avx(mt: &[[f32; SUBBANDS]; 64], y: &[f32; 64]) -> [f32; SUBBANDS] {
-    use std::arch::x86_64::*;
-    // SAFETY: a register constant -- no memory access; the ISA is this fn's contract. Redundant from Rust 1.86 (safe target-feature calls), required at the crate's MSRV (1.85).
-    #[allow(unused_unsafe)]
-    let mut acc = [unsafe { _mm256_setzero_ps() }; 4];
-    for (i, row) in mt.iter().enumerate() {
-        // SAFETY: `row` is `[f32; 32]`; `8 * v + 8 <= 32` for `v < 4`.
-        unsafe {
-            let x = _mm256_set1_ps(y[i]);
-            for (v, a) in acc.iter_mut().enumerate() {
-                *a = _mm256_add_ps(
-                    *a,
-                    _mm256_mul_ps(_mm256_loadu_ps(row.as_ptr().add(8 * v)), x),
-                );
-            }
-        }
-    }
-    let mut s = [0f32; SUBBANDS];
-    for (v, a) in acc.iter().enumerate() {
-        // SAFETY: `s` is `[f32; 32]`; `8 * v + 8 <= 32` for `v < 4`.
-        unsafe { _mm256_storeu_ps(s.as_mut_ptr().add(8 * v), *a) };
-    }
-    s
-}
-
-/// audio-leaflet patch: [`matrix_avx`] for two passes at once. Each of the
-/// 32 outputs of a pass is a chain of 64 additions, each waiting on the one
-/// before, and four chains were all the AVX twin had in flight; the two
-/// passes' eight chains keep the adder busy. Every lane adds the same
-/// products in the same order as [`matrix_avx`], so both results are its
-/// bits (`matrix_pairs_match_scalar`).
+/// audio-leaflet patch: for `P` passes at once. Each of a pass's 32 outputs
+/// is a chain of 64 additions, each waiting on the one before, and one
+/// pass's four accumulators left the adder mostly idle; two passes' eight
+/// keep it busy. Every lane adds the same products in the same order
+/// whatever `P` is, so each pass gets the one-pass bits
+/// (`matrix_pairs_match_scalar`).
 ///
 /// # Safety
 /// AVX must be available.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
-unsafe fn matrix2_avx(
+unsafe fn matrix_avx<const P: usize>(
     mt: &[[f32; SUBBANDS]; 64],
-    ya: &[f32; 64],
-    yb: &[f32; 64],
-) -> ([f32; SUBBANDS], [f32; SUBBANDS]) {
+    ys: [&[f32; 64]; P],
+) -> [[f32; SUBBANDS]; P] {
     use std::arch::x86_64::*;
-    let mut a = [_mm256_setzero_ps(); 4];
-    let mut b = [_mm256_setzero_ps(); 4];
+    // SAFETY: a register constant -- no memory access; the ISA is this fn's contract. Redundant from Rust 1.86 (safe target-feature calls), required at the crate's MSRV (1.85).
+    #[allow(unused_unsafe)]
+    let mut acc = [[unsafe { _mm256_setzero_ps() }; 4]; P];
     for (i, row) in mt.iter().enumerate() {
-        let (xa, xb) = (_mm256_set1_ps(ya[i]), _mm256_set1_ps(yb[i]));
         for v in 0..4 {
             // SAFETY: `row` is `[f32; 32]`; `8 * v + 8 <= 32` for `v < 4`.
-            let r = unsafe { _mm256_loadu_ps(row.as_ptr().add(8 * v)) };
-            a[v] = _mm256_add_ps(a[v], _mm256_mul_ps(r, xa));
-            b[v] = _mm256_add_ps(b[v], _mm256_mul_ps(r, xb));
+            unsafe {
+                let r = _mm256_loadu_ps(row.as_ptr().add(8 * v));
+                for (a, y) in acc.iter_mut().zip(ys) {
+                    a[v] = _mm256_add_ps(a[v], _mm256_mul_ps(r, _mm256_set1_ps(y[i])));
+                }
+            }
         }
     }
-    let (mut sa, mut sb) = ([0f32; SUBBANDS], [0f32; SUBBANDS]);
-    for v in 0..4 {
-        // SAFETY: `sa` and `sb` are `[f32; 32]`; `8 * v + 8 <= 32` for `v < 4`.
-        unsafe {
-            _mm256_storeu_ps(sa.as_mut_ptr().add(8 * v), a[v]);
-            _mm256_storeu_ps(sb.as_mut_ptr().add(8 * v), b[v]);
+    let mut s = [[0f32; SUBBANDS]; P];
+    for (s, a) in s.iter_mut().zip(&acc) {
+        for (v, a) in a.iter().enumerate() {
+            // SAFETY: `s` is `[f32; 32]`; `8 * v + 8 <= 32` for `v < 4`.
+            unsafe { _mm256_storeu_ps(s.as_mut_ptr().add(8 * v), *a) };
         }
     }
-    (sa, sb)
+    s
 }
 
 /// The matrix of every pass of a granule, on the SIMD path: on x86-64 two
-/// passes at a time ([`matrix2_avx`]), elsewhere one.
+/// passes at a time ([`matrix_avx`]), elsewhere one.
 ///
 /// # Safety
 /// `simd_available()` must hold.
@@ -224,7 +196,7 @@ unsafe fn matrix_passes_simd(
         const _: () = assert!(SUBBAND_LINES % 2 == 0);
         for v in (0..SUBBAND_LINES).step_by(2) {
             // SAFETY: forwards this fn's contract.
-            let (a, b) = unsafe { matrix2_avx(mt, &ys[v], &ys[v + 1]) };
+            let [a, b] = unsafe { matrix_avx(mt, [&ys[v], &ys[v + 1]]) };
             for k in 0..SUBBANDS {
                 out[k][v] = a[k];
                 out[k][v + 1] = b[k];
@@ -334,7 +306,8 @@ unsafe fn matrix_simd(mt: &[[f32; SUBBANDS]; 64], y: &[f32; 64]) -> [f32; SUBBAN
     #[cfg(target_arch = "x86_64")]
     // SAFETY: forwards this fn's contract (the caller checked `simd_available()`).
     unsafe {
-        matrix_avx(mt, y)
+        let [s] = matrix_avx(mt, [y]);
+        s
     }
     #[cfg(target_arch = "aarch64")]
     // SAFETY: forwards this fn's contract (the caller checked `simd_available()`).
