@@ -377,7 +377,9 @@ fn true_peak(samples: &[i16], rate: u32) -> Option<f64> {
         let start = i.saturating_sub(PEAK_WINDOW).max(end);
         let mut stop = (i + PEAK_WINDOW).min(samples.len());
         let mut last = i;
-        while let Some(j) = next_at_least(samples, last + 1, threshold).filter(|&j| j < stop) {
+        // Only up to the window's end: past it, the next loud sample is the
+        // outer loop's to find.
+        while let Some(j) = next_at_least(&samples[..stop], last + 1, threshold) {
             stop = (j + PEAK_WINDOW).min(samples.len());
             last = j;
         }
