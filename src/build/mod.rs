@@ -138,7 +138,7 @@ pub fn run_each(
         for (input, slice) in batch {
             match slice {
                 Slice::Mine => {
-                    let p = prepare(config, input, &mut voices, &mut slugs);
+                    let p = prepare(config, &pool, input, &mut voices, &mut slugs);
                     prepared.push((input, p));
                 }
                 Slice::Other(Some(base)) => {
@@ -243,13 +243,16 @@ fn wants_mp3(config: &Config) -> bool {
 
 fn prepare(
     config: &Config,
+    pool: &rayon::ThreadPool,
     input: &Path,
     voices: &mut synth::Voices,
     slugs: &mut Slugs,
 ) -> Result<Prepared> {
     let started = Instant::now();
     let lang = config.lang.as_ref().map(LangCode::as_str);
-    let (read, reading, read_key) = read(config, input, lang)?;
+    // On the build's workers, which a leaflet read afresh shares with the
+    // compiling of its script's patterns (`read`).
+    let (read, reading, read_key) = pool.install(|| read(config, input, lang))?;
     // Taken as soon as the leaflet reads, as `slice` does for other shards'.
     let slug = slugs.take(&leaflet_slug(&reading.title, input));
     let voice = match &config.voice {
@@ -284,7 +287,14 @@ fn read(
     {
         return Ok((Read::Recalled(bytes), reading, key));
     }
-    let source = leaflet::parse_file(input, bytes, lang, config.input_format)?;
+    // Read afresh, the leaflet has changed since it was last built (or
+    // never was): its script is going to be written, and the patterns that
+    // takes compile on the other workers while this one reads.
+    let (source, ()) = rayon::join(
+        || leaflet::parse_file(input, bytes, lang, config.input_format),
+        || script::prepare(&config.script),
+    );
+    let source = source?;
     let reading = readings::Reading::of(source.kind, &source.leaflet);
     Ok((Read::Parsed(source), reading, key))
 }

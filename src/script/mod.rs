@@ -119,6 +119,15 @@ impl Options {
 
 /// Write the script for a leaflet. Each chapter opens with its title; the
 /// first opens with the announcement and the last ends with a closing.
+/// Compile the patterns [`write`] uses ([`normalize::prepare`]) before
+/// the leaflet's language is known: a build starts this while it is still
+/// reading a leaflet that changed. The patterns are the same in every
+/// language (only what they are replaced with differs), and any that this
+/// did not reach compile when they are first used, as before.
+pub fn prepare(options: &Options) {
+    normalize::prepare(Lang::En, &options.lexicon);
+}
+
 pub fn write(leaflet: &Leaflet, options: &Options) -> Script {
     let lang = Lang::from_code(&leaflet.language);
     normalize::prepare(lang, &options.lexicon);
