@@ -211,7 +211,7 @@ fn slice(config: &Config, inputs: &[inputs::Input]) -> Vec<Slice> {
         .par_iter()
         .map(|input| match config.shard {
             Some(shard) if !shard.owns(&input.key) => Slice::Other(
-                read(config, &input.path, lang)
+                read(config, &input.path, lang, Then::TitleOnly)
                     .ok()
                     .map(|(_, reading, _)| leaflet_slug(&reading.title, &input.path)),
             ),
@@ -252,7 +252,7 @@ fn prepare(
     let lang = config.lang.as_ref().map(LangCode::as_str);
     // On the build's workers, which a leaflet read afresh shares with the
     // compiling of its script's patterns (`read`).
-    let (read, reading, read_key) = pool.install(|| read(config, input, lang))?;
+    let (read, reading, read_key) = pool.install(|| read(config, input, lang, Then::Build))?;
     // Taken as soon as the leaflet reads, as `slice` does for other shards'.
     let slug = slugs.take(&leaflet_slug(&reading.title, input));
     let voice = match &config.voice {
@@ -275,10 +275,20 @@ fn prepare(
 
 /// Read the leaflet file at `input`: its reading recalled by its bytes when
 /// the output folder keeps one ([`readings`]), else the file parsed.
+/// What a leaflet is read for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Then {
+    /// Its title, for another shard's leaflet's slug.
+    TitleOnly,
+    /// This process builds it.
+    Build,
+}
+
 fn read(
     config: &Config,
     input: &Path,
     lang: Option<&str>,
+    then: Then,
 ) -> Result<(Read, readings::Reading, String)> {
     let bytes = leaflet::read_file(input)?;
     let key = readings::key(&bytes, lang, config.input_format);
@@ -287,12 +297,16 @@ fn read(
     {
         return Ok((Read::Recalled(bytes), reading, key));
     }
-    // Read afresh, the leaflet has changed since it was last built (or
-    // never was): its script is going to be written, and the patterns that
-    // takes compile on the other workers while this one reads.
+    // Read afresh, a leaflet to be built has changed since it was last
+    // built (or never was): its script is going to be written, and the
+    // patterns that takes compile on the other workers while this one reads.
     let (source, ()) = rayon::join(
         || leaflet::parse_file(input, bytes, lang, config.input_format),
-        || script::prepare(&config.script),
+        || {
+            if then == Then::Build {
+                script::prepare(&config.script);
+            }
+        },
     );
     let source = source?;
     let reading = readings::Reading::of(source.kind, &source.leaflet);
