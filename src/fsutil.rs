@@ -14,8 +14,10 @@ pub const IO_BUFFER: usize = 256 * 1024;
 ///
 /// The buffer is the thread's own and kept for its next copy: a package
 /// copies dozens of files, and a buffer this size made afresh for each
-/// comes from new pages (the allocator maps buffers over 256 KB anew,
-/// [`crate::alloc`]), 64 page faults a file.
+/// came from new pages, 64 page faults a file, when the allocator mapped
+/// every buffer of 256 KB or more anew. It maps them from
+/// [`crate::alloc::OWN_PAGES_FROM`] now, but the buffer kept is still one
+/// allocation a thread, not one a file.
 pub fn copy_file_into(path: &Path, to: &mut impl Write) -> std::io::Result<u64> {
     use std::io::Read;
     thread_local! {
