@@ -165,31 +165,74 @@ impl Synthesizer for Flite {
     }
 
     /// The engine is shared and each utterance is spoken on its own, so a
-    /// chapter's utterances are spoken in parallel (and their sentences:
-    /// [`speak`]).
+    /// chapter's sentences, those of all its utterances together, are
+    /// spoken in parallel ([`speak_all`]).
     fn synthesize_utterances(&self, units: &[super::Unit]) -> Result<super::Speech> {
         let engine = self.engine()?;
-        super::join_utterances_parallel(units, self.sample_rate, |u| Ok(speak(engine, &u.text)))
+        let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+        super::join_spoken(units, self.sample_rate, speak_all(engine, &texts))
     }
 }
 
-/// The samples of `text`, its sentences spoken in parallel on the current
-/// rayon pool. flite-rs speaks a text a sentence at a time, each from
-/// nothing (no state passes from one to the next), so the sentences as its
-/// own splitter finds them, spoken apart and put end to end, are the same
-/// samples as the whole: a paragraph of forty seconds no longer holds up a
-/// one-chapter rebuild while the other core waits.
+/// The samples of `text` ([`speak_all`]).
 fn speak(engine: &flite_rs::Engine, text: &str) -> Vec<i16> {
-    use rayon::prelude::*;
-    let sentences = sentences(text);
-    if sentences.len() < 2 {
-        return engine.synthesize(text).samples;
+    let mut pieces = speak_all(engine, &[text])
+        .pop()
+        .expect("one recording for one text");
+    if pieces.len() == 1 {
+        pieces.pop().unwrap_or_default()
+    } else {
+        pieces.concat()
     }
-    let spoken: Vec<Vec<i16>> = sentences
-        .par_iter()
-        .map(|s| engine.synthesize(s).samples)
+}
+
+/// The samples of each of `texts`, in pieces to be put end to end, their
+/// sentences spoken in parallel on the current rayon pool. flite-rs speaks
+/// a text a sentence at a time, each from nothing (no state passes from one
+/// to the next), so the sentences as its own splitter finds them, spoken
+/// apart and put end to end, are the same samples as the whole: a paragraph
+/// of forty seconds no longer holds up a one-chapter rebuild while the
+/// other core waits. The sentences of all the texts go in one list, handed
+/// out longest first, so that the last ones any worker starts are short
+/// (spoken text by text, the last paragraph of a chapter was left to one
+/// worker while the other waited). The pieces are not joined here: the
+/// chapter is made from them in one copy ([`super::join_spoken`]).
+fn speak_all(engine: &flite_rs::Engine, texts: &[&str]) -> Vec<Vec<Vec<i16>>> {
+    use rayon::prelude::*;
+    // Each text's pieces in order: its sentences, or the whole text when it
+    // has fewer than two.
+    let pieces: Vec<(usize, String)> = texts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, text)| {
+            let sentences = sentences(text);
+            if sentences.len() < 2 {
+                vec![(i, (*text).to_string())]
+            } else {
+                sentences.into_iter().map(|s| (i, s)).collect()
+            }
+        })
         .collect();
-    spoken.concat()
+    // Each worker takes the longest piece left when it is free (the
+    // bridge hands the pieces out in this order, one at a time).
+    let mut longest_first: Vec<usize> = (0..pieces.len()).collect();
+    longest_first.sort_by_key(|&k| std::cmp::Reverse(pieces[k].1.len()));
+    let mut spoken: Vec<(usize, Vec<i16>)> = longest_first
+        .into_iter()
+        .par_bridge()
+        .map(|k| (k, engine.synthesize(&pieces[k].1).samples))
+        .collect();
+    spoken.sort_unstable_by_key(|&(k, _)| k);
+    // Each text's pieces: they are consecutive.
+    let mut counts = vec![0usize; texts.len()];
+    for (text, _) in &pieces {
+        counts[*text] += 1;
+    }
+    let mut spoken = spoken.into_iter().map(|(_, samples)| samples);
+    counts
+        .into_iter()
+        .map(|count| spoken.by_ref().take(count).collect())
+        .collect()
 }
 
 /// `text` cut where flite-rs ends its sentences: each piece is its
@@ -237,6 +280,26 @@ mod tests {
                 engine.synthesize(text).samples,
                 "{text:?}"
             );
+        }
+    }
+
+    /// A chapter's texts spoken together, their sentences in one list and
+    /// in another order, come back each as the text spoken whole, in the
+    /// texts' order: long and short, one sentence and many, empty.
+    #[test]
+    fn texts_spoken_together_are_each_text_whole() {
+        let engine = flite_rs::Engine::new();
+        let texts = [
+            "Short.",
+            "Keep the wound clean and dry for a week after the operation. Call the clinic if it gets red. Rest.",
+            "",
+            "One sentence only",
+            "A. Bb bb. Ccc ccc ccc. Dddd dddd dddd dddd.",
+        ];
+        let together = speak_all(&engine, &texts);
+        assert_eq!(together.len(), texts.len());
+        for (text, pieces) in texts.iter().zip(&together) {
+            assert_eq!(pieces.concat(), engine.synthesize(text).samples, "{text:?}");
         }
     }
 }

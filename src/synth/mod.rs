@@ -74,15 +74,20 @@ pub fn join_utterances(
     sample_rate: u32,
     speak: impl FnMut(usize, &Unit) -> Result<Vec<i16>>,
 ) -> Result<Speech> {
-    join_into(units, sample_rate, Vec::new(), speak)
+    let mut speak = speak;
+    join_into(units, sample_rate, Vec::new(), |i, u, samples| {
+        samples.extend_from_slice(&speak(i, u)?);
+        Ok(())
+    })
 }
 
-/// [`join_utterances`] into `samples` (empty, with whatever capacity).
+/// [`join_utterances`] into `samples` (empty, with whatever capacity):
+/// `speak` adds unit `i`'s samples to the end of the chapter's.
 fn join_into(
     units: &[Unit],
     sample_rate: u32,
     samples: Vec<i16>,
-    mut speak: impl FnMut(usize, &Unit) -> Result<Vec<i16>>,
+    mut speak: impl FnMut(usize, &Unit, &mut Vec<i16>) -> Result<()>,
 ) -> Result<Speech> {
     let mut speech = Speech {
         pcm: Pcm {
@@ -93,7 +98,7 @@ fn join_into(
     };
     for (i, u) in units.iter().enumerate() {
         let start = speech.pcm.samples.len() as u64;
-        speech.pcm.samples.extend_from_slice(&speak(i, u)?);
+        speak(i, u, &mut speech.pcm.samples)?;
         let end = speech.pcm.samples.len() as u64;
         speech.marks.push(Span { start, end });
         speech.pcm.push_silence(u.pause_after_ms);
@@ -104,28 +109,31 @@ fn join_into(
     Ok(speech)
 }
 
-/// [`join_utterances`] with the units spoken in parallel on the current
-/// rayon pool (a chapter's sentences share the cores that a build with
-/// fewer chapters than workers, or a rebuild of one chapter, leaves idle),
-/// then joined in order: the same samples as speaking them one by one.
-pub fn join_utterances_parallel(
-    units: &[Unit],
-    sample_rate: u32,
-    speak: impl Fn(&Unit) -> Result<Vec<i16>> + Sync + Send,
-) -> Result<Speech> {
-    use rayon::prelude::*;
-    let spoken: Vec<Vec<i16>> = units.par_iter().map(speak).collect::<Result<_>>()?;
+/// [`join_utterances`] of units already spoken, `spoken[i]` the samples of
+/// `units[i]` in pieces to be put end to end (a voice that speaks a
+/// chapter's sentences in parallel, as the embedded one does, hands them
+/// over all at once, a piece a sentence): the same samples as speaking them
+/// one by one. The pieces are copied once, into the chapter.
+pub fn join_spoken(units: &[Unit], sample_rate: u32, spoken: Vec<Vec<Vec<i16>>>) -> Result<Speech> {
     // The chapter's length is known now: one buffer of that size, rather
     // than one grown by doubling (fresh pages at each step) and then shrunk.
-    let len = spoken.iter().map(Vec::len).sum::<usize>()
+    let len = spoken.iter().flatten().map(Vec::len).sum::<usize>()
         + units
             .iter()
             .map(|u| crate::audio::silence_len(sample_rate, u.pause_after_ms))
             .sum::<usize>();
     let mut spoken = spoken.into_iter();
-    join_into(units, sample_rate, Vec::with_capacity(len), |_, _| {
-        Ok(spoken.next().expect("one piece of speech per unit"))
-    })
+    join_into(
+        units,
+        sample_rate,
+        Vec::with_capacity(len),
+        |_, _, samples| {
+            for piece in spoken.next().expect("the speech of every unit") {
+                samples.extend_from_slice(&piece);
+            }
+            Ok(())
+        },
+    )
 }
 
 /// A voice that can be chosen with `--voice`. Owned strings, because the
