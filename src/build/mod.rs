@@ -273,8 +273,6 @@ fn prepare(
     })
 }
 
-/// Read the leaflet file at `input`: its reading recalled by its bytes when
-/// the output folder keeps one ([`readings`]), else the file parsed.
 /// What a leaflet is read for.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Then {
@@ -284,6 +282,8 @@ enum Then {
     Build,
 }
 
+/// Read the leaflet file at `input`: its reading recalled by its bytes when
+/// the output folder keeps one ([`readings`]), else the file parsed.
 fn read(
     config: &Config,
     input: &Path,

@@ -117,8 +117,6 @@ impl Options {
     }
 }
 
-/// Write the script for a leaflet. Each chapter opens with its title; the
-/// first opens with the announcement and the last ends with a closing.
 /// Compile the patterns [`write`] uses ([`normalize::prepare`]) before
 /// the leaflet's language is known: a build starts this while it is still
 /// reading a leaflet that changed. The patterns are the same in every
@@ -128,6 +126,8 @@ pub fn prepare(options: &Options) {
     normalize::prepare(Lang::En, &options.lexicon);
 }
 
+/// Write the script for a leaflet. Each chapter opens with its title; the
+/// first opens with the announcement and the last ends with a closing.
 pub fn write(leaflet: &Leaflet, options: &Options) -> Script {
     let lang = Lang::from_code(&leaflet.language);
     normalize::prepare(lang, &options.lexicon);

@@ -72,9 +72,8 @@ pub trait Synthesizer: Send + Sync {
 pub fn join_utterances(
     units: &[Unit],
     sample_rate: u32,
-    speak: impl FnMut(usize, &Unit) -> Result<Vec<i16>>,
+    mut speak: impl FnMut(usize, &Unit) -> Result<Vec<i16>>,
 ) -> Result<Speech> {
-    let mut speak = speak;
     join_into(units, sample_rate, Vec::new(), |i, u, samples| {
         samples.extend_from_slice(&speak(i, u)?);
         Ok(())
