@@ -264,13 +264,23 @@ impl Jobs {
                     q = self.wake.wait(q).unwrap_or_else(|p| p.into_inner());
                 }
             };
-            self.run(&job);
-            self.lock().running = None;
+            let (state, message) = self.run(&job);
+            // The job leaves the queue before its end is told, so a page that
+            // asks for the leaflet's status on hearing it is told the same.
+            let event = {
+                let mut q = self.lock();
+                let event = Self::event_in(&q, &job, state, message);
+                q.running = None;
+                event
+            };
+            self.send(event);
         }
     }
 
-    /// Build a job's leaflets, a group per voice and rate.
-    fn run(&self, job: &Job) {
+    /// Build a job's leaflets, a group per voice and rate; how the job ended
+    /// (built, or the first group's failure or the cancellation), for its
+    /// last event.
+    fn run(&self, job: &Job) -> (BuildState, String) {
         let mut groups: Vec<(VoiceAndRate, Vec<String>)> = Vec::new();
         for id in &job.ids {
             let Ok(record) = self.store.get(id) else {
@@ -284,12 +294,23 @@ impl Jobs {
             }
         }
         self.send(self.event(job, BuildState::Building, String::new()));
+        let mut ended = (BuildState::Built, String::new());
         for ((voice, rate), ids) in groups {
-            self.run_group(job, voice, rate, &ids);
+            let group = self.run_group(job, voice, rate, &ids);
+            if ended.0 == BuildState::Built {
+                ended = group;
+            }
         }
+        ended
     }
 
-    fn run_group(&self, job: &Job, voice: Option<String>, rate: Option<u32>, ids: &[String]) {
+    fn run_group(
+        &self,
+        job: &Job,
+        voice: Option<String>,
+        rate: Option<u32>,
+        ids: &[String],
+    ) -> (BuildState, String) {
         let records: Vec<_> = ids
             .iter()
             .filter_map(|id| self.store.get(id).ok())
@@ -347,7 +368,7 @@ impl Jobs {
                     };
                     let _ = self.set_state(&record.id, state, &error, slug);
                 }
-                self.send(self.event(job, BuildState::Built, String::new()));
+                (BuildState::Built, String::new())
             }
             Err(e) => {
                 let state = if job.cancel.is_cancelled() {
@@ -363,13 +384,16 @@ impl Jobs {
                 for id in ids {
                     let _ = self.set_state(id, state, &message, None);
                 }
-                self.send(self.event(job, state, message));
+                (state, message)
             }
         }
     }
 
     fn event(&self, job: &Job, state: BuildState, message: String) -> Event {
-        let q = self.lock();
+        Self::event_in(&self.lock(), job, state, message)
+    }
+
+    fn event_in(q: &Queue, job: &Job, state: BuildState, message: String) -> Event {
         let (done, total, eta_s) = match &q.running {
             Some(r) => (r.done, r.total, eta(r)),
             None => (0, 0, None),

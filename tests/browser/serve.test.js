@@ -203,3 +203,51 @@ test('the sign-in page and the error page pass axe too', { timeout: 60_000 }, as
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a page that missed the end of a build catches up when it connects', { timeout: 180_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'audio-leaflet-serve-'));
+  const own = await startServer(dir);
+  try {
+    // A leaflet long enough to be still building when the pages are made.
+    let text = '# Long leaflet\n\nThis leaflet explains the treatment.\n';
+    for (let i = 1; i <= 90; i += 1) {
+      text += `\n## Part ${i}\n\n${'Each paragraph says what happens next and who to call if you are worried. '.repeat(6)}\n`;
+    }
+    const form = new FormData();
+    form.append('files', new Blob([text]), 'long.md');
+    const saved = await (await fetch(`${own.url}api/leaflets`, { method: 'POST', body: form })).json();
+    const id = saved.saved[0].id;
+    const status = async () => (await (await fetch(`${own.url}api/leaflets`)).json())
+      .leaflets.find((l) => l.id === id).status;
+
+    // The pages' event connections are held back until the build has ended, so its last
+    // event reaches neither of them.
+    let release;
+    const ended = new Promise((resolve) => { release = resolve; });
+    const { page, context, errors } = await newPage();
+    await page.route('**/events', async (route) => { await ended; await route.continue(); });
+    assert.equal((await fetch(`${own.url}api/leaflets/${id}/build`, { method: 'POST' })).status, 202);
+    await page.goto(`${own.url}leaflets/${id}`);
+    assert.match(await page.locator('#build-status').getAttribute('data-state'), /^(building|queued)$/);
+    const list = await context.newPage();
+    await list.goto(own.url);
+    assert.match(await list.locator(`[data-status="${id}"]`).textContent(), /being built|waiting/);
+
+    let now = await status();
+    for (let t = 0; now === 'building' || now === 'queued'; t += 1) {
+      assert.ok(t < 1200, 'the build never ended');
+      await new Promise((r) => { setTimeout(r, 100); });
+      now = await status();
+    }
+    assert.equal(now, 'built');
+    release();
+    await page.locator('iframe.player').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('#build-status').textContent(), /built/);
+    await list.locator(`[data-status="${id}"]`).filter({ hasText: /^built$/ }).waitFor({ timeout: 30_000 });
+    await context.close();
+    assert.deepEqual(errors, [], 'the pages logged errors');
+  } finally {
+    own.child.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

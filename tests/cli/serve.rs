@@ -688,3 +688,47 @@ fn a_renamed_chapter_is_all_a_rebuild_narrates_again() {
     assert!(changed.contains(&3), "{changed:?}");
     assert!(changed.iter().all(|&i| i == 3 || i == 0), "{changed:?}");
 }
+
+/// The first event of `events` that is not about a build in progress.
+fn end_of_build(events: reqwest::blocking::Response) -> Value {
+    for line in BufReader::new(events).lines() {
+        let line = line.expect("the event stream stays open until the build ends");
+        let Some(data) = line.strip_prefix("data:") else {
+            continue;
+        };
+        let event: Value = serde_json::from_str(data.trim()).unwrap();
+        if event["state"] != "building" && event["state"] != "queued" {
+            return event;
+        }
+    }
+    panic!("the event stream ended before the build did")
+}
+
+#[test]
+fn a_builds_end_is_told_when_every_leaflet_in_it_is_built_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = start(&tmp.path().join("out"), &[]);
+    let (_, a) = server.upload("first.md", long_leaflet("First leaflet", 6));
+    let (_, b) = server.upload("second.md", long_leaflet("Second leaflet", 20));
+    let (a, b) = (
+        a["saved"][0]["id"].as_str().unwrap().to_string(),
+        b["saved"][0]["id"].as_str().unwrap().to_string(),
+    );
+    // Two speeds: one build, in two groups, the longer one second.
+    server.set_voice(&a, "fake", "");
+    server.set_voice(&b, "fake", "200");
+    let events = server.get("/events").send().unwrap();
+    assert_eq!(events.status(), StatusCode::OK);
+    let r = server.post("/api/build-all").send().unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let end = end_of_build(events);
+    assert_eq!(end["state"], "built", "{end}");
+    // A page that asks on hearing the end is told what the end said.
+    for id in [&a, &b] {
+        let l = server.leaflet(id);
+        assert_eq!(
+            l["status"], "built",
+            "{id} when the build's end was told: {l}"
+        );
+    }
+}

@@ -27,18 +27,25 @@
     return m > 0 ? `about ${m} min ${Math.round(s % 60)} s left` : `about ${Math.round(s)} s left`;
   }
 
+  async function leafletStatuses() {
+    const r = await fetch('/api/leaflets', { headers: { Accept: 'application/json' } });
+    if (!r.ok) return [];
+    return (await r.json()).leaflets;
+  }
+
+  const unfinished = (state) => state === 'building' || state === 'queued';
+
+  // Events are only heard while connected: a build that ended between the page being made and
+  // its connection opening (or while it was reconnecting) is caught up on when it opens.
   function followList() {
     const events = new EventSource('/events');
     let pending = false;
-    events.onmessage = () => {
+    const refresh = () => {
       if (pending) return;
       pending = true;
       setTimeout(async () => {
         pending = false;
-        const r = await fetch('/api/leaflets', { headers: { Accept: 'application/json' } });
-        if (!r.ok) return;
-        const { leaflets } = await r.json();
-        for (const l of leaflets) {
+        for (const l of await leafletStatuses()) {
           const cell = document.querySelector(`[data-status="${CSS.escape(l.id)}"]`);
           if (cell && cell.textContent !== l.status_text) {
             cell.textContent = l.status_text;
@@ -47,6 +54,8 @@
         }
       }, 500);
     };
+    events.onopen = refresh;
+    events.onmessage = refresh;
   }
 
   function followBuild() {
@@ -57,9 +66,23 @@
     const eta = document.getElementById('build-eta');
     const cancel = document.getElementById('cancel-form');
     const events = new EventSource('/events');
+    let ended = false;
+    const end = (text) => {
+      if (ended) return;
+      ended = true;
+      events.close();
+      status.textContent = text;
+      setTimeout(() => { window.location.hash = 'build'; window.location.reload(); }, 300);
+    };
+    events.onopen = async () => {
+      if (!unfinished(status.dataset.state)) return;
+      const l = (await leafletStatuses()).find((x) => x.id === id);
+      if (l && !unfinished(l.status)) end(l.status === 'built' ? 'Built: loading the player…' : `Stopped: ${l.status_text}`);
+    };
     events.onmessage = (m) => {
       const e = JSON.parse(m.data);
       if (!e.ids.includes(id)) return;
+      status.dataset.state = e.state;
       if (e.state === 'building') {
         line.hidden = false;
         cancel.hidden = false;
@@ -71,9 +94,7 @@
         cancel.hidden = false;
         status.textContent = e.message ? `Waiting: ${e.message}` : 'Waiting for another build to finish';
       } else {
-        events.close();
-        status.textContent = e.state === 'built' ? 'Built: loading the player…' : `Stopped: ${e.message || e.state}`;
-        setTimeout(() => { window.location.hash = 'build'; window.location.reload(); }, 300);
+        end(e.state === 'built' ? 'Built: loading the player…' : `Stopped: ${e.message || e.state}`);
       }
     };
   }
