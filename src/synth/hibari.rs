@@ -277,10 +277,14 @@ pub fn vocode(
         "hibari vocoder: `f0` must hold {frames} values"
     );
     let len = frames * HOP;
-    let mut y = vec![0.0f32; len];
     if frames == 0 {
-        return y;
+        return Vec::new();
     }
+    // Filled as the frames reach it, not zeroed first: a zeroed buffer this
+    // large is fresh pages, and adding into them read each page before
+    // writing it, a second page fault whose TLB flush interrupts the other
+    // worker too.
+    let mut y: Vec<f32> = Vec::with_capacity(len);
     let t = tables();
 
     let mut source = Vec::new();
@@ -328,16 +332,27 @@ pub fn vocode(
             .expect("FFT buffers have the planned sizes");
 
         // Window and overlap-add; the padding of half a window is dropped.
+        // Samples up to `y.len()` have earlier frames in them; the rest are
+        // this frame's first (0.0 plus it, as adding into zeros gave).
         let first = start.max(0) as usize;
-        let skip = first as isize - start;
+        let skip = (first as isize - start) as usize;
         let end = (start + N_FFT as isize).min(len as isize) as usize;
-        let out = &mut y[first..end];
-        let src = &frame[skip as usize..];
-        let win = &synth_win[skip as usize..];
-        for ((o, &x), &w) in out.iter_mut().zip(src).zip(win) {
+        let src = &frame[skip..skip + (end - first)];
+        let win = &synth_win[skip..];
+        let overlap = y.len().min(end) - first;
+        for ((o, &x), &w) in y[first..].iter_mut().zip(&src[..overlap]).zip(win) {
             *o += x * w;
         }
+        y.extend(
+            src[overlap..]
+                .iter()
+                .zip(&win[overlap..])
+                .map(|(&x, &w)| 0.0 + x * w),
+        );
     }
+    // Every sample is under some frame (half a window reaches past a hop).
+    debug_assert_eq!(y.len(), len);
+    y.resize(len, 0.0);
     normalize(&mut y, frames, &t.win);
     y
 }
