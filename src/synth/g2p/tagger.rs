@@ -3,8 +3,10 @@
 //! readings ("read", "live", "close") come out as in the reference.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 
-use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use super::text::{is_alpha, is_digit_str, is_lower, is_upper};
 
@@ -13,7 +15,120 @@ struct Model {
     tags: Vec<String>,
     tagdict: HashMap<String, String>,
     vocab: Option<Vec<String>>,
-    weights: HashMap<String, HashMap<String, f64>>,
+    weights: RawWeights,
+}
+
+/// The weights as read: each feature's (tag, weight) pairs, the tags
+/// numbered in the order they are first met (`names`). There are some
+/// 290,000 pairs under 80,000 features: read into a map of maps, with a
+/// string for every pair's tag, they were most of the voice's load time.
+struct RawWeights {
+    names: Vec<String>,
+    by_feature: HashMap<String, Vec<(u16, f64)>>,
+}
+
+impl<'de> Deserialize<'de> for RawWeights {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RawWeights, D::Error> {
+        d.deserialize_map(FeaturesVisitor)
+    }
+}
+
+struct FeaturesVisitor;
+
+impl<'de> Visitor<'de> for FeaturesVisitor {
+    type Value = RawWeights;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map from feature to a map from tag to weight")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawWeights, A::Error> {
+        let mut tags = Tags::default();
+        let mut by_feature = HashMap::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(feature) = map.next_key::<String>()? {
+            let pairs = map.next_value_seed(PairsSeed(&mut tags))?;
+            by_feature.insert(feature, pairs);
+        }
+        Ok(RawWeights {
+            names: tags.names,
+            by_feature,
+        })
+    }
+}
+
+/// Tag names met so far and their numbers.
+#[derive(Default)]
+struct Tags {
+    names: Vec<String>,
+    ids: HashMap<String, u16>,
+}
+
+impl Tags {
+    fn id<E: de::Error>(&mut self, name: &str) -> Result<u16, E> {
+        if let Some(&id) = self.ids.get(name) {
+            return Ok(id);
+        }
+        let id = u16::try_from(self.names.len())
+            .map_err(|_| E::custom("the tagger has more than 65,535 tags"))?;
+        self.names.push(name.to_string());
+        self.ids.insert(name.to_string(), id);
+        Ok(id)
+    }
+}
+
+/// One feature's map from tag to weight, as pairs; a tag given twice keeps
+/// its last weight, as a map would.
+struct PairsSeed<'a>(&'a mut Tags);
+
+impl<'de> DeserializeSeed<'de> for PairsSeed<'_> {
+    type Value = Vec<(u16, f64)>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PairsSeed<'_> {
+    type Value = Vec<(u16, f64)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map from tag to weight")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut pairs: Vec<(u16, f64)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(id) = map.next_key_seed(TagSeed(&mut *self.0))? {
+            let weight: f64 = map.next_value()?;
+            match pairs.iter_mut().find(|(t, _)| *t == id) {
+                Some(pair) => pair.1 = weight,
+                None => pairs.push((id, weight)),
+            }
+        }
+        Ok(pairs)
+    }
+}
+
+/// A tag name, read without keeping a string of its own, as its number.
+struct TagSeed<'a>(&'a mut Tags);
+
+impl<'de> DeserializeSeed<'de> for TagSeed<'_> {
+    type Value = u16;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u16, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagSeed<'_> {
+    type Value = u16;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a tag name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<u16, E> {
+        self.0.id(name)
+    }
 }
 
 pub struct Tagger {
@@ -90,17 +205,24 @@ impl Tagger {
             .enumerate()
             .map(|(i, t)| (t.as_str(), i as u16))
             .collect();
-        let weights = model
+        // From the order the tags were met in to their place in `tags`;
+        // weights for a tag the model does not list are dropped.
+        let place: Vec<Option<u16>> = model
             .weights
-            .into_iter()
-            .map(|(feat, ws)| {
-                let ws = ws
-                    .into_iter()
-                    .filter_map(|(t, w)| index.get(t.as_str()).map(|&i| (i, w)))
-                    .collect();
-                (feat, ws)
-            })
+            .names
+            .iter()
+            .map(|n| index.get(n.as_str()).copied())
             .collect();
+        let mut weights = model.weights.by_feature;
+        for ws in weights.values_mut() {
+            ws.retain_mut(|(t, _)| match place[usize::from(*t)] {
+                Some(i) => {
+                    *t = i;
+                    true
+                }
+                None => false,
+            });
+        }
         Ok(Tagger {
             tagdict: model.tagdict,
             vocab: model.vocab.map(|v| v.into_iter().collect()),
@@ -182,5 +304,71 @@ impl Tagger {
             tags.push(tag);
         }
         tags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The weights as the generic map of maps gives them: feature -> sorted
+    /// (tag, weight), for tags in `tags`.
+    fn by_map_of_maps(json: &str) -> HashMap<String, Vec<(String, f64)>> {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        let tags: Vec<String> = serde_json::from_value(v["tags"].clone()).unwrap();
+        let w: HashMap<String, HashMap<String, f64>> =
+            serde_json::from_value(v["weights"].clone()).unwrap();
+        w.into_iter()
+            .map(|(f, ws)| {
+                let mut ws: Vec<(String, f64)> =
+                    ws.into_iter().filter(|(t, _)| tags.contains(t)).collect();
+                ws.sort_by(|a, b| a.0.cmp(&b.0));
+                (f, ws)
+            })
+            .collect()
+    }
+
+    fn by_tagger(json: &str) -> HashMap<String, Vec<(String, f64)>> {
+        let t = Tagger::from_json(json).unwrap();
+        t.weights
+            .iter()
+            .map(|(f, ws)| {
+                let mut ws: Vec<(String, f64)> = ws
+                    .iter()
+                    .map(|&(i, w)| (t.tags[usize::from(i)].clone(), w))
+                    .collect();
+                ws.sort_by(|a, b| a.0.cmp(&b.0));
+                (f.clone(), ws)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn weights_read_as_pairs_are_the_weights_of_the_map_of_maps() {
+        // Weights before the tag list, a tag the list lacks, a tag given
+        // twice, an escaped tag name and an empty feature.
+        let json = r#"{
+            "weights": {
+                "b": {"NN": 7.1, "VB": -3.8, "ZZ": 1.0, "NN": 2.5, "P\u0052P": 0.3},
+                "s3=ced": {"VB": 40.6, "JJ": 11.6},
+                "none": {}
+            },
+            "tags": ["JJ", "NN", "PRP", "VB"],
+            "tagdict": {"the": "DT"},
+            "vocab": ["the"]
+        }"#;
+        let expected = by_map_of_maps(json);
+        assert_eq!(expected["b"].len(), 3);
+        assert_eq!(by_tagger(json), expected);
+        let t = Tagger::from_json(json).unwrap();
+        let b = &t.weights["b"];
+        assert!(b.contains(&(1, 2.5)) && !b.contains(&(1, 7.1)), "{b:?}");
+    }
+
+    #[test]
+    fn a_weight_that_is_not_a_number_is_refused() {
+        let json = r#"{"tags": ["NN"], "tagdict": {}, "vocab": null,
+            "weights": {"b": {"NN": "heavy"}}}"#;
+        assert!(Tagger::from_json(json).is_err());
     }
 }
