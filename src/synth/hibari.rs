@@ -470,6 +470,11 @@ impl HibariModel {
         }
     }
 
+    /// Open the first session now rather than at the first utterance.
+    pub fn open_ahead(&self) -> Result<()> {
+        self.pool.open_ahead()
+    }
+
     /// Phoneme ids (with the 0 pads) to float32 samples at 24 kHz. `seed`
     /// fixes the noise, so the same input always gives the same samples.
     pub fn synthesize_ids(&self, ids: &[i64], speed: f32, seed: u64) -> Result<Vec<f32>> {

@@ -28,6 +28,11 @@ impl KokoroModel {
         }
     }
 
+    /// Open the first session now rather than at the first utterance.
+    pub fn open_ahead(&self) -> Result<()> {
+        self.pool.open_ahead()
+    }
+
     /// `ids`: phoneme ids with the 0 pad at each end; `style`: the voice's
     /// row for this length; `speed`: 1.0 is the voice's own pace.
     pub fn synthesize_ids(&self, ids: &[i64], style: &[f32], speed: f32) -> Result<Vec<f32>> {

@@ -262,28 +262,57 @@ impl Neural {
 
     fn make(&self) -> Result<Loaded> {
         let name = self.spec.name;
-        self.runtime.verify(install::ONNXRUNTIME_LIBRARY, name)?;
-        let mut g2p = G2p::load(&self.hibari.dir, &self.library(), self.spec.british)?;
+        let engine = match (&self.kokoro, self.spec.model) {
+            (Some(k), Model::Kokoro) => Engine::Kokoro {
+                model: KokoroModel::new(&self.library(), &k.path(install::KOKORO_MODEL)),
+                pack: VoicePack::new(&k.path(&pack_file(name))),
+            },
+            _ => Engine::Hibari(HibariModel::new(
+                &self.library(),
+                &self.hibari.path("hibari.onnx"),
+            )),
+        };
+        // While the G2P tables load (the longest part, ~0.25 s), a thread of
+        // its own checks the files' hashes (tens of MB) and then opens the
+        // model's first session: the build's other workers are waiting for
+        // the voice, so there is a core to spare. Nothing loads the runtime
+        // before the hashes match. A session that fails to open here is
+        // opened again, and its error given, at the first utterance.
+        let (checked, g2p) = std::thread::scope(|s| {
+            let check = s.spawn(|| {
+                self.verify_files()?;
+                let _ = match &engine {
+                    Engine::Kokoro { model, .. } => model.open_ahead(),
+                    Engine::Hibari(model) => model.open_ahead(),
+                };
+                Ok(())
+            });
+            let g2p = G2p::load(&self.hibari.dir, &self.library(), self.spec.british);
+            let checked = check.join().unwrap_or_else(|_| {
+                Err(Error::Other(format!(
+                    "checking the files of voice `{name}` failed"
+                )))
+            });
+            (checked, g2p)
+        });
+        checked?;
+        let mut g2p = g2p?;
         g2p.set_overrides(self.phonemes.clone());
         let vocab = Vocab::load(&self.hibari.path("vocab.json"))?;
-        let engine = match (&self.kokoro, self.spec.model) {
+        Ok(Loaded { g2p, vocab, engine })
+    }
+
+    /// The runtime and this voice's model files match their install record.
+    fn verify_files(&self) -> Result<()> {
+        let name = self.spec.name;
+        self.runtime.verify(install::ONNXRUNTIME_LIBRARY, name)?;
+        match (&self.kokoro, self.spec.model) {
             (Some(k), Model::Kokoro) => {
                 k.verify(install::KOKORO_MODEL, name)?;
-                k.verify(&pack_file(name), name)?;
-                Engine::Kokoro {
-                    model: KokoroModel::new(&self.library(), &k.path(install::KOKORO_MODEL)),
-                    pack: VoicePack::new(&k.path(&pack_file(name))),
-                }
+                k.verify(&pack_file(name), name)
             }
-            _ => {
-                self.hibari.verify("hibari.onnx", name)?;
-                Engine::Hibari(HibariModel::new(
-                    &self.library(),
-                    &self.hibari.path("hibari.onnx"),
-                ))
-            }
-        };
-        Ok(Loaded { g2p, vocab, engine })
+            _ => self.hibari.verify("hibari.onnx", name),
+        }
     }
 
     fn speed(&self) -> f32 {

@@ -78,6 +78,17 @@ impl SessionPool {
         builder.commit_from_file(&self.model).map_err(fail)
     }
 
+    /// Open a session ahead of its first use and keep it idle: the next
+    /// run takes it instead of opening one then.
+    pub fn open_ahead(&self) -> Result<()> {
+        let session = self.open()?;
+        self.idle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(session);
+        Ok(())
+    }
+
     /// Run `f` with a session of its own: an idle one, or a new one.
     pub fn with<R>(&self, f: impl FnOnce(&mut Session) -> Result<R>) -> Result<R> {
         let taken = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
