@@ -272,7 +272,7 @@ impl Neural {
                 &self.hibari.path("hibari.onnx"),
             )),
         };
-        // While the G2P tables load (the longest part, ~0.25 s), a thread of
+        // While the G2P tables load (the longest part, ~0.15 s), a thread of
         // its own checks the files' hashes (tens of MB) and then opens the
         // model's first session: the build's other workers are waiting for
         // the voice, so there is a core to spare. Nothing loads the runtime
