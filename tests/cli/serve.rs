@@ -123,6 +123,15 @@ impl Server {
         }
     }
 
+    /// Upload a leaflet and set it to the test voice at `rate` (words a
+    /// minute, or "" for its own): its id.
+    fn upload_for_fake_voice(&self, name: &str, bytes: Vec<u8>, rate: &str) -> String {
+        let (_, saved) = self.upload(name, bytes);
+        let id = saved["saved"][0]["id"].as_str().unwrap().to_string();
+        self.set_voice(&id, "fake", rate);
+        id
+    }
+
     fn set_voice(&self, id: &str, voice: &str, rate: &str) {
         let r = self
             .post(&format!("/leaflets/{id}/settings"))
@@ -313,14 +322,8 @@ fn off_loopback_a_token_is_needed_to_start_and_for_every_request() {
 fn two_builds_at_once_are_queued_and_both_finish() {
     let tmp = tempfile::tempdir().unwrap();
     let server = start(&tmp.path().join("out"), &[]);
-    let (_, a) = server.upload("first.md", long_leaflet("First leaflet", 6));
-    let (_, b) = server.upload("second.md", long_leaflet("Second leaflet", 6));
-    let (a, b) = (
-        a["saved"][0]["id"].as_str().unwrap().to_string(),
-        b["saved"][0]["id"].as_str().unwrap().to_string(),
-    );
-    server.set_voice(&a, "fake", "");
-    server.set_voice(&b, "fake", "");
+    let a = server.upload_for_fake_voice("first.md", long_leaflet("First leaflet", 6), "");
+    let b = server.upload_for_fake_voice("second.md", long_leaflet("Second leaflet", 6), "");
     let first = server.build(&a);
     let second = server.build(&b);
     assert_eq!(first["ahead"], 0);
@@ -375,9 +378,7 @@ fn two_builds_at_once_are_queued_and_both_finish() {
 fn a_cancelled_build_keeps_the_earlier_package() {
     let tmp = tempfile::tempdir().unwrap();
     let server = start(&tmp.path().join("out"), &[]);
-    let (_, saved) = server.upload("long.md", long_leaflet("A long leaflet", 40));
-    let id = saved["saved"][0]["id"].as_str().unwrap().to_string();
-    server.set_voice(&id, "fake", "");
+    let id = server.upload_for_fake_voice("long.md", long_leaflet("A long leaflet", 40), "");
     server.build(&id);
     let built = server.wait_for(&id, &["built", "failed"], Duration::from_secs(300));
     assert_eq!(built["status"], "built", "{built}");
@@ -439,9 +440,7 @@ fn a_server_killed_mid_build_loses_nothing_and_says_so_after_a_restart() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let mut server = start(&out, &[]);
-    let (_, saved) = server.upload("long.md", long_leaflet("Killed leaflet", 40));
-    let id = saved["saved"][0]["id"].as_str().unwrap().to_string();
-    server.set_voice(&id, "fake", "");
+    let id = server.upload_for_fake_voice("long.md", long_leaflet("Killed leaflet", 40), "");
     server.build(&id);
     let built = server.wait_for(&id, &["built", "failed"], Duration::from_secs(300));
     let slug = built["package"].as_str().unwrap().to_string();
@@ -614,9 +613,7 @@ fn outline_corrections_and_a_lexicon_fix_are_saved_where_the_command_line_finds_
 fn ctrl_c_stops_the_server_at_once_even_with_a_page_following_the_builds() {
     let tmp = tempfile::tempdir().unwrap();
     let mut server = start(&tmp.path().join("out"), &[]);
-    let (_, saved) = server.upload("long.md", long_leaflet("Stopped leaflet", 40));
-    let id = saved["saved"][0]["id"].as_str().unwrap().to_string();
-    server.set_voice(&id, "fake", "");
+    let id = server.upload_for_fake_voice("long.md", long_leaflet("Stopped leaflet", 40), "");
     // A page following the build events keeps its connection open.
     let events = server.get("/events").send().unwrap();
     assert_eq!(events.status(), StatusCode::OK);
@@ -654,9 +651,7 @@ fn ctrl_c_stops_the_server_at_once_even_with_a_page_following_the_builds() {
 fn a_renamed_chapter_is_all_a_rebuild_narrates_again() {
     let tmp = tempfile::tempdir().unwrap();
     let server = start(&tmp.path().join("out"), &[]);
-    let (_, saved) = server.upload("six.md", long_leaflet("Six parts", 6));
-    let id = saved["saved"][0]["id"].as_str().unwrap().to_string();
-    server.set_voice(&id, "fake", "");
+    let id = server.upload_for_fake_voice("six.md", long_leaflet("Six parts", 6), "");
     let keys = |l: &Value| -> Vec<String> {
         let dir = server.out.join(l["package"].as_str().unwrap());
         let m: Value =
@@ -708,15 +703,9 @@ fn end_of_build(events: reqwest::blocking::Response) -> Value {
 fn a_builds_end_is_told_when_every_leaflet_in_it_is_built_and_says_so() {
     let tmp = tempfile::tempdir().unwrap();
     let server = start(&tmp.path().join("out"), &[]);
-    let (_, a) = server.upload("first.md", long_leaflet("First leaflet", 6));
-    let (_, b) = server.upload("second.md", long_leaflet("Second leaflet", 20));
-    let (a, b) = (
-        a["saved"][0]["id"].as_str().unwrap().to_string(),
-        b["saved"][0]["id"].as_str().unwrap().to_string(),
-    );
     // Two speeds: one build, in two groups, the longer one second.
-    server.set_voice(&a, "fake", "");
-    server.set_voice(&b, "fake", "200");
+    let a = server.upload_for_fake_voice("first.md", long_leaflet("First leaflet", 6), "");
+    let b = server.upload_for_fake_voice("second.md", long_leaflet("Second leaflet", 20), "200");
     let events = server.get("/events").send().unwrap();
     assert_eq!(events.status(), StatusCode::OK);
     let r = server.post("/api/build-all").send().unwrap();
