@@ -67,17 +67,18 @@
     const cancel = document.getElementById('cancel-form');
     const events = new EventSource('/events');
     let ended = false;
-    const end = (text) => {
+    // The build ended (`state` built, failed, cancelled or interrupted): say so, then reload.
+    const end = (state, message) => {
       if (ended) return;
       ended = true;
       events.close();
-      status.textContent = text;
+      status.textContent = state === 'built' ? 'Built: loading the player…' : `Stopped: ${message || state}`;
       setTimeout(() => { window.location.hash = 'build'; window.location.reload(); }, 300);
     };
     events.onopen = async () => {
       if (!unfinished(status.dataset.state)) return;
       const l = (await leafletStatuses()).find((x) => x.id === id);
-      if (l && !unfinished(l.status)) end(l.status === 'built' ? 'Built: loading the player…' : `Stopped: ${l.status_text}`);
+      if (l && !unfinished(l.status)) end(l.status, l.status_text);
     };
     events.onmessage = (m) => {
       const e = JSON.parse(m.data);
@@ -94,7 +95,7 @@
         cancel.hidden = false;
         status.textContent = e.message ? `Waiting: ${e.message}` : 'Waiting for another build to finish';
       } else {
-        end(e.state === 'built' ? 'Built: loading the player…' : `Stopped: ${e.message || e.state}`);
+        end(e.state, e.message);
       }
     };
   }
