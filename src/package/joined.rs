@@ -6,7 +6,9 @@
 //! Chapter marks keep the navigation: `leaflet.wav` carries them inside (a
 //! RIFF `cue ` chunk with a `labl` title per chapter, which FFmpeg-based
 //! players and audio editors show), and `leaflet.cue` beside it gives the
-//! same chapters as a CUE sheet, for players that read those.
+//! same chapters as a CUE sheet, for players that read those. A sheet holds
+//! at most 99 tracks, so a leaflet of more chapters has none; the marks
+//! inside the joined file still give every chapter.
 //!
 //! The audio is joined from the chapter WAVs already in the folder, read with
 //! hound one at a time and streamed into the new file, so its samples are
@@ -18,7 +20,9 @@
 //! the cache's WAVs), behind an
 //! ID3v2.4 tag with a chapter frame (`CHAP`, its title in `TIT2`) per
 //! chapter and an ordered table of contents (`CTOC`), which podcast apps and
-//! ffprobe list; the CUE sheet names it as `MP3`.
+//! ffprobe list; the CUE sheet names it as `MP3`. A table of contents lists
+//! at most 255 entries, so a longer leaflet's top-level table lists tables
+//! of 255 chapters each.
 
 mod cue_sheet;
 mod riff;
@@ -79,9 +83,12 @@ impl Packager for Joined {
             AudioFormat::Wav => JOINED_WAV,
             AudioFormat::Mp3 => JOINED_MP3,
         };
-        let files = vec![joined.to_string(), CUE_SHEET.to_string()];
+        let mut files = vec![joined.to_string()];
+        if cue_sheet_fits(book) {
+            files.push(CUE_SHEET.to_string());
+        }
         if let Some(old) = out.previous
-            && reuse(old, dir, book, joined)?
+            && reuse(old, dir, book, &files)?
         {
             return Ok(files);
         }
@@ -105,6 +112,9 @@ impl Packager for Joined {
                 Ok(())
             })
         })?;
+        if !cue_sheet_fits(book) {
+            return Ok(files);
+        }
         // The sheet names the WAV, so it comes second: a sheet is never left
         // pointing at a file that is not there.
         let sheet = cue_sheet::Sheet {
@@ -124,11 +134,19 @@ impl Packager for Joined {
     }
 }
 
+/// Whether the leaflet's chapters fit in a CUE sheet, whose tracks have two
+/// digits. A longer leaflet gets no sheet: its joined file still marks every
+/// chapter (the ID3 chapters of `leaflet.mp3`, the cue chunk of
+/// `leaflet.wav`), and a sheet holding only some of them would mislead.
+fn cue_sheet_fits(book: &Book) -> bool {
+    book.chapters.len() <= cue_sheet::MAX_TRACKS
+}
+
 /// `leaflet.wav` is the one large output that is not a chapter. When the
 /// old package's joined file was made from the same chapter audio, titles
 /// and voice, link it (and its cue sheet) into the new package instead of
 /// writing the same bytes again.
-fn reuse(old: &Path, dir: &Path, book: &Book, joined: &str) -> Result<bool> {
+fn reuse(old: &Path, dir: &Path, book: &Book, files: &[String]) -> Result<bool> {
     let previous: Option<Manifest> = std::fs::read_to_string(old.join(MANIFEST_FILE))
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok());
@@ -144,7 +162,6 @@ fn reuse(old: &Path, dir: &Path, book: &Book, joined: &str) -> Result<bool> {
     let same = same_chapters
         && (&previous.title, &previous.voice, &previous.audio)
             == (&now.title, &now.voice, &now.audio);
-    let files = [joined, CUE_SHEET];
     if !same || !files.iter().all(|f| old.join(f).is_file()) {
         return Ok(false);
     }
@@ -178,14 +195,6 @@ impl Plan {
     fn new(book: &Book, dir: &Path) -> std::result::Result<Plan, String> {
         if book.chapters.is_empty() {
             return Err("the leaflet has no chapters".into());
-        }
-        if book.chapters.len() > cue_sheet::MAX_TRACKS {
-            return Err(format!(
-                "the leaflet has {} chapters and a CUE sheet holds at most {}: \
-                 leave `wav` out of --formats",
-                book.chapters.len(),
-                cue_sheet::MAX_TRACKS
-            ));
         }
         let mut start = 0u64;
         let mut parts = Vec::with_capacity(book.chapters.len());
@@ -331,13 +340,6 @@ fn write_mp3(book: &Book, dir: &Path) -> Result<()> {
     if book.chapters.is_empty() {
         return Err(fail("the leaflet has no chapters".into()));
     }
-    if book.chapters.len() > cue_sheet::MAX_TRACKS {
-        return Err(fail(format!(
-            "the leaflet has {} chapters and a CUE sheet holds at most {}: leave `joined` out of --formats",
-            book.chapters.len(),
-            cue_sheet::MAX_TRACKS
-        )));
-    }
     let mut tracks = Vec::with_capacity(book.chapters.len());
     let mut start = 0u64;
     for (n, chapter) in (1..).zip(&book.chapters) {
@@ -383,6 +385,9 @@ fn write_mp3(book: &Book, dir: &Path) -> Result<()> {
             None => w.write_all(&encoded),
         }
     })?;
+    if !cue_sheet_fits(book) {
+        return Ok(());
+    }
     let sheet = cue_sheet::Sheet {
         title: &title,
         performer: &performer,
@@ -463,15 +468,40 @@ fn chapter_tag(
         });
         ids.push(id);
     }
+    // A table's entry count is one byte.
+    let elements = if ids.len() <= TOC_ENTRIES {
+        ids
+    } else {
+        let mut parts = Vec::new();
+        for (n, chunk) in (1..).zip(ids.chunks(TOC_ENTRIES)) {
+            let id = format!("toc{n}");
+            let first = (n - 1) * TOC_ENTRIES + 1;
+            tag.add_frame(TableOfContents {
+                element_id: id.clone(),
+                top_level: false,
+                ordered: true,
+                elements: chunk.to_vec(),
+                frames: vec![Frame::text(
+                    "TIT2",
+                    format!("Chapters {first} to {}", first + chunk.len() - 1),
+                )],
+            });
+            parts.push(id);
+        }
+        parts
+    };
     tag.add_frame(TableOfContents {
         element_id: "toc".into(),
         top_level: true,
         ordered: true,
-        elements: ids,
+        elements,
         frames: vec![Frame::text("TIT2", title)],
     });
     tag
 }
+
+/// The most entries an ID3 table of contents (`CTOC`) lists.
+const TOC_ENTRIES: usize = 255;
 
 /// ID3's language frame wants ISO 639-2 (three letters).
 fn iso639_2(code: &str) -> &'static str {
@@ -543,16 +573,41 @@ fn check_joined_mp3(c: &mut Checker, m: &Manifest, lengths: &[u64]) {
                     );
                 }
             }
-            if tag.tables_of_contents().count() != 1 {
-                c.problem(
-                    JOINED_MP3,
-                    "has no single ID3 table of contents".to_string(),
-                );
+            if let Err(why) = contents_list(&tag, &chapters) {
+                c.problem(JOINED_MP3, why);
             }
         }
         Err(e) => c.problem(JOINED_MP3, format!("has no readable ID3 tag ({e})")),
     }
     check_cue(c, m);
+}
+
+/// The tag has one top-level table of contents, and it lists every chapter
+/// in order, itself or through the tables it lists.
+fn contents_list(
+    tag: &id3::Tag,
+    chapters: &[&id3::frame::Chapter],
+) -> std::result::Result<(), String> {
+    let tables: Vec<_> = tag.tables_of_contents().collect();
+    let top: Vec<_> = tables.iter().filter(|t| t.top_level).collect();
+    let [top] = top.as_slice() else {
+        return Err(format!(
+            "has {} top-level ID3 tables of contents, not one",
+            top.len()
+        ));
+    };
+    let mut listed: Vec<&str> = Vec::new();
+    for id in &top.elements {
+        match tables.iter().find(|t| !t.top_level && &t.element_id == id) {
+            Some(table) => listed.extend(table.elements.iter().map(String::as_str)),
+            None => listed.push(id),
+        }
+    }
+    let ids: Vec<&str> = chapters.iter().map(|c| c.element_id.as_str()).collect();
+    if listed != ids {
+        return Err("has an ID3 table of contents that does not list its chapters in order".into());
+    }
+    Ok(())
 }
 
 /// The joined file holds exactly the chapters' samples, and its cue sheet
@@ -573,8 +628,12 @@ fn check_joined(c: &mut Checker, m: &Manifest, lengths: &[u64]) {
     check_cue(c, m);
 }
 
-/// The CUE sheet has a track for each chapter.
+/// The CUE sheet has a track for each chapter (a leaflet of more chapters
+/// than a sheet holds has none).
 fn check_cue(c: &mut Checker, m: &Manifest) {
+    if m.chapters.len() > cue_sheet::MAX_TRACKS && !c.has(CUE_SHEET) {
+        return;
+    }
     if let Some(cue) = c.read(CUE_SHEET) {
         let tracks = cue
             .lines()
@@ -734,23 +793,121 @@ mod tests {
     }
 
     #[test]
-    fn a_cue_sheet_holds_at_most_99_tracks() {
+    fn a_leaflet_longer_than_a_cue_sheet_is_joined_without_one() {
         let dir = tempfile::tempdir().unwrap();
         let titles: Vec<String> = (1..=100).map(|n| format!("Part {n}")).collect();
-        let chapters: Vec<(&str, u64)> = titles.iter().map(|t| (t.as_str(), 0)).collect();
-        let why = Joined
-            .write(
-                &book(&chapters),
-                &Output {
-                    dir: dir.path(),
-                    previous: None,
-                },
-            )
-            .unwrap_err()
-            .to_string();
+        let chapters: Vec<(&str, u64)> = titles.iter().map(|t| (t.as_str(), 1)).collect();
+        for n in 1..=100 {
+            write_chapter(dir.path(), &format!("{n:02}.wav"), vec![n], 8_000);
+        }
+        let b = book(&chapters);
+        let output = Output {
+            dir: dir.path(),
+            previous: None,
+        };
+        let files = Joined.write(&b, &output).unwrap();
+        assert_eq!(files, ["leaflet.wav"]);
+        assert!(!dir.path().join("leaflet.cue").exists());
+        let mut reader = hound::WavReader::open(dir.path().join("leaflet.wav")).unwrap();
+        let samples: Vec<i16> = reader.samples::<i16>().map(|s| s.unwrap()).collect();
+        assert_eq!(samples, (1..=100).collect::<Vec<i16>>());
+        let bytes = std::fs::read(dir.path().join("leaflet.wav")).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("Part 1\0") && text.contains("Part 100\0"));
+
+        // One chapter fewer fits, and gets its sheet.
+        let fits = book(&chapters[..99]);
+        std::fs::remove_file(dir.path().join("100.wav")).unwrap();
+        let files = Joined.write(&fits, &output).unwrap();
+        assert_eq!(files, ["leaflet.wav", "leaflet.cue"]);
+        let sheet = std::fs::read_to_string(dir.path().join("leaflet.cue")).unwrap();
+        assert!(sheet.contains("TRACK 99 AUDIO\n    TITLE \"Part 99\""));
+    }
+
+    /// A tag for `n` chapters of a second each.
+    fn tag_for(n: usize) -> id3::Tag {
+        let b = book(&[]);
+        let tracks: Vec<(String, u64, u64)> = (0..n as u64)
+            .map(|i| (format!("Part {}", i + 1), i * 8_000, (i + 1) * 8_000))
+            .collect();
+        chapter_tag("Knee", "kal16", &b, &tracks)
+    }
+
+    fn read_back(tag: &id3::Tag) -> id3::Tag {
+        let mut bytes = Vec::new();
+        tag.write_to(&mut bytes, id3::Version::Id3v24).unwrap();
+        id3::Tag::read_from2(std::io::Cursor::new(bytes)).unwrap()
+    }
+
+    #[test]
+    fn a_table_of_contents_lists_at_most_255_entries() {
+        for (n, tables) in [(1, 1), (255, 1), (256, 3), (600, 4)] {
+            let tag = read_back(&tag_for(n));
+            let chapters: Vec<_> = tag.chapters().collect();
+            assert_eq!(chapters.len(), n);
+            assert_eq!(tag.tables_of_contents().count(), tables, "{n} chapters");
+            assert!(
+                tag.tables_of_contents()
+                    .all(|t| (1..=TOC_ENTRIES).contains(&t.elements.len())),
+                "{n} chapters"
+            );
+            assert_eq!(contents_list(&tag, &chapters), Ok(()), "{n} chapters");
+        }
+        let tag = read_back(&tag_for(600));
+        let second = tag
+            .tables_of_contents()
+            .find(|t| t.element_id == "toc2")
+            .unwrap();
+        assert_eq!(second.elements.first().map(String::as_str), Some("ch256"));
+        assert_eq!(second.elements.last().map(String::as_str), Some("ch510"));
+    }
+
+    #[test]
+    fn the_check_finds_a_table_of_contents_that_misses_or_reorders_chapters() {
+        use id3::TagLike;
+        use id3::frame::TableOfContents;
+        let chapters_of =
+            |tag: &id3::Tag| -> Vec<id3::frame::Chapter> { tag.chapters().cloned().collect() };
+        let with_toc = |tag: &id3::Tag, top: &str, f: &dyn Fn(&mut Vec<String>)| {
+            let mut tag = tag.clone();
+            let mut table: TableOfContents = tag
+                .tables_of_contents()
+                .find(|t| t.element_id == top)
+                .unwrap()
+                .clone();
+            f(&mut table.elements);
+            let tables = tag.tables_of_contents().count();
+            tag.add_frame(table);
+            assert_eq!(tag.tables_of_contents().count(), tables, "replaced");
+            tag
+        };
+        for (n, table) in [(3, "toc"), (300, "toc2")] {
+            let tag = tag_for(n);
+            let chapters = chapters_of(&tag);
+            let refs: Vec<_> = chapters.iter().collect();
+            for broken in [
+                with_toc(&tag, table, &|e| {
+                    e.pop();
+                }),
+                with_toc(&tag, table, &|e| e.swap(0, 1)),
+            ] {
+                assert!(contents_list(&broken, &refs).is_err(), "{n} chapters");
+            }
+        }
+        let mut two_tops = tag_for(3);
+        two_tops.add_frame(TableOfContents {
+            element_id: "other".into(),
+            top_level: true,
+            ordered: true,
+            elements: vec!["ch01".into()],
+            frames: Vec::new(),
+        });
+        let chapters = chapters_of(&two_tops);
+        let refs: Vec<_> = chapters.iter().collect();
         assert!(
-            why.contains("100 chapters") && why.contains("leave `wav` out"),
-            "{why}"
+            contents_list(&two_tops, &refs)
+                .unwrap_err()
+                .contains("2 top-level")
         );
     }
 }

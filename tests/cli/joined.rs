@@ -557,3 +557,39 @@ fn an_m4b_has_the_chapters_at_their_starts() {
         String::from_utf8_lossy(&check.stdout)
     );
 }
+
+/// A leaflet of more chapters than a CUE sheet holds (99) builds with every
+/// default format, in MP3 and in WAV: the joined file marks every chapter
+/// (FFmpeg lists them, at the manifest's starts), no `leaflet.cue` is
+/// written, and the package checks, built afresh and rebuilt after an edit.
+#[test]
+#[ignore = "needs ffmpeg (apt): scripts/test.sh runs it"]
+fn a_leaflet_of_more_chapters_than_a_cue_sheet_holds_is_joined_without_one() {
+    let out = tempfile::tempdir().unwrap();
+    let input = out.path().join("many.md");
+    let text = |edit: &str| -> String {
+        let mut t = String::from("# Many short sections\n\n");
+        for n in 1..=120 {
+            t.push_str(&format!("## Section {n}\n\nThis is section {n}.{edit}\n\n"));
+        }
+        t
+    };
+    std::fs::write(&input, text("")).unwrap();
+    for (audio, joined) in [("mp3", "leaflet.mp3"), ("wav", "leaflet.wav")] {
+        let folder = out.path().join(audio);
+        for edit in ["", " Edited."] {
+            std::fs::write(&input, text(edit)).unwrap();
+            let dir = build(&input, &folder, &["--audio", audio]);
+            let m = manifest(&dir);
+            assert!(m.chapters.len() >= 120, "{}", m.chapters.len());
+            assert!(!dir.join("leaflet.cue").exists(), "{audio}{edit}");
+            crate::util::probe_chapters(&dir.join(joined), &m);
+            let check = bin().arg("check").arg(&dir).output().unwrap();
+            assert!(
+                check.status.success(),
+                "{audio}{edit}: {}",
+                String::from_utf8_lossy(&check.stdout)
+            );
+        }
+    }
+}
