@@ -311,7 +311,11 @@ elif [ -f "$voices/hibari/installed.json" ] && [ -f "$voices/kokoro/installed.js
                 printf '%-52s %11ss\n' "  ($(basename "$natural_text"), ${audio} s of audio, 1 job)" "$w"
             fi
         done
-        printf '%-52s %11sx  >= 1.8x\n' "$v: speed-up with 2 jobs (1 job / 2 jobs)" "$(ratio "${wall[1]}" "${wall[2]}")"
+        # The target is for a whole leaflet: the short fixture's first chapter,
+        # narrated last, is too much of its 2-job run to reach it.
+        target=">= 1.8x"
+        $quick && target="(short fixture: the 1.8x target is for the reference leaflet)"
+        printf '%-52s %11sx  %s\n' "$v: speed-up with 2 jobs (1 job / 2 jobs)" "$(ratio "${wall[1]}" "${wall[2]}")" "$target"
         unset wall
     done
 else
