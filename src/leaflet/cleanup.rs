@@ -265,6 +265,13 @@ pub fn is_address_like(token: &str) -> bool {
         || looks_like_domain_path(&t)
 }
 
+/// A line or paragraph that is one web or email address and nothing else,
+/// as in a list of useful links.
+pub fn is_bare_address(text: &str) -> bool {
+    let mut words = text.split_whitespace();
+    matches!((words.next(), words.next()), (Some(w), None) if is_address_like(w))
+}
+
 /// "example.org/page": a domain (letters, a dot, letters) before the slash.
 fn looks_like_domain_path(t: &str) -> bool {
     let Some((host, _)) = t.split_once('/') else {

@@ -24,6 +24,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
+/// Whether a word is (part of) a web or email address, for the script.
+pub(crate) use cleanup::is_address_like;
 pub use decode::Decoded;
 pub use export::to_markdown;
 pub use sniff::{EXTENSIONS, Kind, sniff};

@@ -376,6 +376,7 @@ impl Segmenter<'_> {
         } else if line.indented && unit_start
             || self.open.is_none()
             || self.is_label_run(text)
+            || self.is_address_after_address(text)
             || (open_kind == Some(Kind::ListItem) && starts_upper(text) && text.ends_with(':'))
         {
             Some(Kind::Paragraph)
@@ -423,6 +424,24 @@ impl Segmenter<'_> {
             && !open.ends_with(['-', ','])
             && (starts_upper(next) || is_key_value(next))
             && !is_prose(next)
+    }
+
+    /// "www.nhs.uk/asthma" then "www.asthma.org.uk" on the next line: a list
+    /// of links, each its own paragraph. Run together, the spelt-out
+    /// addresses would give a listener no way to tell where one ends. So
+    /// too a line that starts with a capital after one that ends with an
+    /// address ("... or email help@uhs.nhs.uk" then "For help with ..."):
+    /// the sentence ended there, only its full stop was left off.
+    fn is_address_after_address(&self, next: &str) -> bool {
+        let Some((Kind::Paragraph | Kind::ListItem, open)) = &self.open else {
+            return false;
+        };
+        let ends_with_address = open
+            .split_whitespace()
+            .last()
+            .is_some_and(cleanup::is_address_like);
+        (cleanup::is_bare_address(open) && cleanup::is_bare_address(next))
+            || (ends_with_address && starts_upper(next))
     }
 
     fn close(&mut self) {

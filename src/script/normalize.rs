@@ -52,7 +52,7 @@ macro_rules! pattern {
 
 /// The whole pipeline for one utterance.
 pub fn spoken(text: &str, lang: Lang, lexicon: &Lexicon) -> String {
-    let mut t = markup(&typography(text));
+    let mut t = addresses_apart(&markup(&typography(text)));
     t = emails(&t, lang);
     t = web_addresses(&t, lang);
     t = handles(&t, lang);
@@ -141,8 +141,9 @@ pub fn typography(text: &str) -> String {
             c => out.push(c),
         }
     }
-    // Dashes between words are a pause.
-    pattern!(DASH, r"\s+[–—-]+\s+");
+    // Dashes between words are a pause, and so are the bullets and bars set
+    // between items on one line ("Trust • 1st edition", "Tel 111 | Email").
+    pattern!(DASH, r"\s+(?:[–—-]+|[•·▪●◦|])\s+");
     DASH.replace_all(&out, ", ").into_owned()
 }
 
@@ -298,6 +299,28 @@ fn spaced(text: &str) -> String {
 fn split_trailing(token: &str) -> (&str, &str) {
     let end = token.trim_end_matches(['.', ',', ';', ':', ')', '!', '?', '"', '\'']);
     (end, &token[end.len()..])
+}
+
+/// Addresses one straight after another ("www.nhs.uk/asthma
+/// www.asthma.org.uk", a list of links read as one paragraph) get a comma
+/// between them: spelt out, nothing else would tell a listener where one
+/// ends and the next starts.
+pub fn addresses_apart(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut after_address = false;
+    for (i, token) in text.split(' ').enumerate() {
+        let (core, tail) = split_trailing(token);
+        let address = crate::leaflet::is_address_like(core);
+        if i > 0 {
+            if after_address && address {
+                out.push(',');
+            }
+            out.push(' ');
+        }
+        out.push_str(token);
+        after_address = address && tail.is_empty();
+    }
+    out
 }
 
 pub fn emails(text: &str, lang: Lang) -> String {

@@ -201,6 +201,7 @@ golden_tests! {
     pdf_heading_shapes: "pdf-heading-shapes.txt",
     pdf_hyphenation_and_lost_spaces: "pdf-hyphenation-and-lost-spaces.txt",
     pdf_key_value_block: "pdf-key-value-block.txt",
+    pdf_links_and_contacts: "pdf-links-and-contacts.txt",
     pdf_markup_emoji_and_rtl_in_headings: "pdf-markup-emoji-and-rtl-in-headings.txt",
     pdf_page_break_links_and_references: "pdf-page-break-links-and-references.txt",
     pdf_reference_numbers_and_list: "pdf-reference-numbers-and-list.txt",

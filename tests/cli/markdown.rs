@@ -97,6 +97,36 @@ fn bold_lines_are_level_one_sections_on_a_page_without_section_headings() {
 }
 
 #[test]
+fn an_address_set_in_bold_is_a_contact_not_a_heading() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bloods.md");
+    std::fs::write(
+        &path,
+        "# Blood tests\n\n**Getting your results**\n\nYour GP will contact you.\n\n\
+         If you have questions, email the clinic:\n\n**bloods@example.nhs.uk**\n\n\
+         We answer within a working day.\n\n**www.example.nhs.uk/bloods**\n\n\
+         The page has the clinic's opening times.\n",
+    )
+    .unwrap();
+    let l = audio_leaflet::leaflet::read(&path, None).unwrap().leaflet;
+    assert_eq!(
+        outline(&l),
+        [("Blood tests", 1), ("Getting your results", 1)]
+    );
+    assert_eq!(
+        blocks(&l, "Getting your results"),
+        [
+            para("Your GP will contact you."),
+            para("If you have questions, email the clinic:"),
+            para("bloods@example.nhs.uk"),
+            para("We answer within a working day."),
+            para("www.example.nhs.uk/bloods"),
+            para("The page has the clinic's opening times."),
+        ]
+    );
+}
+
+#[test]
 fn nested_lists_give_each_item_its_own_block_and_numbered_items_keep_their_number() {
     let l = read("md-nested-lists.md");
     assert_eq!(

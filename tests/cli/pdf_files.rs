@@ -334,5 +334,25 @@ fn real_leaflets_read_from_pdf_give_what_their_text_gives() {
         for d in footers {
             assert!(!spoken.contains(&d.text), "{name}: {:?} is read", d.text);
         }
+        // No chapter is named after an address: one set in bold on its own
+        // line after "... or email" ends that sentence.
+        for c in pdf.chapters.iter().chain(&txt.chapters) {
+            assert!(
+                !c.title.contains('@') && !c.title.contains("bit.ly"),
+                "{name}: a chapter named {:?}",
+                c.title
+            );
+        }
+    }
+    // asthma's list of links: a paragraph each, from the PDF and its text.
+    for file in ["asthma.pdf", "asthma.txt"] {
+        let l = leaflet::read(&shared_leaflet(file), None).unwrap().leaflet;
+        let links = blocks(&l, "Useful links");
+        assert_eq!(links.len(), 2, "{file}: {links:?}");
+        assert!(
+            links
+                .iter()
+                .all(|b| b.text().split_whitespace().count() == 1)
+        );
     }
 }

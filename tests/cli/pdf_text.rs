@@ -214,6 +214,36 @@ fn labels_and_values_on_separate_lines_are_read_together() {
 }
 
 #[test]
+fn a_list_of_links_stays_a_list_and_a_sentence_ending_in_an_address_ends_there() {
+    let l = read("pdf-links-and-contacts.txt");
+    assert_eq!(
+        outline(&l),
+        [
+            ("Asthma in children", 1),
+            ("Useful links", 1),
+            ("Contact us", 1)
+        ]
+    );
+    assert_eq!(
+        texts(&l, 1),
+        [
+            "www.example.nhs.uk/conditions/asthma",
+            "www.asthma-charity.org.uk",
+            "bit.ly/inhaler-video"
+        ],
+        "one link a paragraph"
+    );
+    assert_eq!(
+        texts(&l, 2),
+        [
+            "If you need this leaflet in another format, such as large print or audio, please telephone 0800 123 4567 or email help@example.nhs.uk",
+            "For help before your visit, please visit www.example.nhs.uk/visiting",
+            "Leaflet number CH-12. Review date 2027."
+        ]
+    );
+}
+
+#[test]
 fn bom_crlf_and_windows_1252_are_read() {
     let dir = tempfile::tempdir().unwrap();
     let body =

@@ -35,7 +35,8 @@ pub fn build(units: Vec<Unit>) -> Leaflet {
 
 /// Which units are bold lines acting as headings: a paragraph of its own
 /// that is all strong text, short, not a sentence (no full stop), not a
-/// caption, and followed by text that is not another heading. Its level is
+/// caption, with no web or email address (an address set in bold is a
+/// contact, not a section), and followed by text that is not another heading. Its level is
 /// one below the latest Markdown heading (the title on a page that has no
 /// section headings), so a page that uses only bold lines for its sections
 /// gets them as level 1 sections under the title, and bold lines under a
@@ -48,6 +49,7 @@ fn bold_headings(units: &[Unit]) -> Vec<bool> {
             && (1..=BOLD_HEADING_WORDS).contains(&count_words(&u.text))
             && !u.text.ends_with(['.', ',', ';'])
             && !cleanup::CAPTION.is_match(&u.text)
+            && !u.text.split_whitespace().any(cleanup::is_address_like)
     };
     let kept: Vec<usize> = (0..units.len())
         .filter(|&i| !units[i].is_dropped())

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::extract::{Page, Run};
+use crate::leaflet::cleanup;
 use crate::leaflet::document::{Unit, UnitKind};
 
 /// A gap wider than this many text sizes splits a baseline into separate
@@ -772,14 +773,18 @@ impl Emitter {
     }
 
     /// A paragraph; one that carries on a sentence cut by a page, column or
-    /// box ("... can be" / "taken with food.") is joined to it.
+    /// box ("... can be" / "taken with food.") is joined to it, and so is an
+    /// address set in bold after plain "... or email" (but not one address
+    /// after another: those are a list of links).
     fn paragraph(&mut self, text: String, bold: bool) {
         let starts_lower = text.chars().next().is_some_and(char::is_lowercase);
+        let address = cleanup::is_bare_address(&text);
         if starts_lower
             && let Some(prev) = self.units.iter_mut().rev().find(|u| !u.is_dropped())
             && matches!(prev.kind, UnitKind::Paragraph | UnitKind::Item)
             && !prev.text.ends_with(['.', '!', '?', ':'])
-            && prev.all_strong == bold
+            && (prev.all_strong == bold || (address && bold))
+            && !(address && cleanup::is_bare_address(&prev.text))
         {
             prev.text.push(' ');
             prev.text.push_str(&text);
@@ -798,6 +803,13 @@ impl Emitter {
         if heading {
             let level = levels.iter().position(|&s| s == size).unwrap_or(0) + 1;
             self.push(Unit::new(UnitKind::Heading(level.min(6) as u8), text));
+            return;
+        }
+        // Lines that are each an address: a list of links, a paragraph each.
+        if b.lines.len() > 1 && b.lines.iter().all(|l| cleanup::is_bare_address(&l.text)) {
+            for line in &b.lines {
+                self.paragraph(line.text.trim().to_string(), b.bold);
+            }
             return;
         }
         // "1. Soya" in bold over its section is a heading, not a list.
@@ -856,6 +868,74 @@ mod tests {
     fn line(runs: &[Run]) -> String {
         let refs: Vec<&Run> = runs.iter().collect();
         make_line(&refs).map(|l| l.text).unwrap_or_default()
+    }
+
+    /// A block of these lines of 11 pt text, bold or not.
+    fn block_of(lines: &[&str], bold: bool) -> Block {
+        let mut b: Option<Block> = None;
+        for (i, text) in lines.iter().enumerate() {
+            let line = Line {
+                x: 72.0,
+                end: 72.0 + 5.5 * text.chars().count() as f32,
+                y: 700.0 - 14.0 * i as f32,
+                size: 11.0,
+                bold,
+                symbol_start: false,
+                text: text.to_string(),
+            };
+            match &mut b {
+                None => b = Some(Block::new(line)),
+                Some(b) => b.lines.push(line),
+            }
+        }
+        b.expect("a line")
+    }
+
+    fn emitted(blocks: &[Block]) -> Vec<(String, bool)> {
+        let mut out = Emitter {
+            units: Vec::new(),
+            list: None,
+            lists: 0,
+        };
+        for b in blocks {
+            out.block(b, 11.0, &[], &HashSet::new());
+        }
+        out.units
+            .into_iter()
+            .map(|u| (u.text, u.all_strong))
+            .collect()
+    }
+
+    #[test]
+    fn links_a_line_each_stay_apart_and_a_bold_address_ends_its_sentence() {
+        let units = emitted(&[
+            block_of(&["Useful links"], true),
+            block_of(
+                &["www.example.nhs.uk/asthma", "www.asthma-charity.org.uk"],
+                false,
+            ),
+            block_of(&["Call 0800 123 4567 or email"], false),
+            block_of(&["help@example.nhs.uk"], true),
+            block_of(&["For help before your visit, ring the ward."], false),
+        ]);
+        let texts: Vec<&str> = units.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Useful links",
+                "www.example.nhs.uk/asthma",
+                "www.asthma-charity.org.uk",
+                "Call 0800 123 4567 or email help@example.nhs.uk",
+                "For help before your visit, ring the ward."
+            ]
+        );
+        assert!(
+            units[0].1 && !units[3].1,
+            "the bold line stays bold, the sentence not"
+        );
+        // Lines of a block that are not all addresses are one paragraph.
+        let one = emitted(&[block_of(&["Read more at", "www.example.org"], false)]);
+        assert_eq!(one, [("Read more at www.example.org".to_string(), false)]);
     }
 
     #[test]

@@ -236,6 +236,26 @@ fn web_addresses_without_scheme_with_parts_spoken() {
 }
 
 #[test]
+fn addresses_one_after_another_are_said_apart() {
+    table(&[
+        (
+            "www.nhs.uk/conditions/asthma www.asthmaandlung.org.uk",
+            "w w w dot n h s dot u k slash conditions slash asthma, w w w dot asthma and lung dot org dot u k",
+        ),
+        (
+            "help@uhs.nhs.uk bit.ly/care",
+            "help at u h s dot n h s dot u k, bit dot l y slash care",
+        ),
+        // Already apart, or not both addresses: as before.
+        (
+            "www.a.org, www.b.org.",
+            "w w w dot a dot org, w w w dot b dot org.",
+        ),
+        ("visit www.a.org today", "visit w w w dot a dot org today"),
+    ]);
+}
+
+#[test]
 fn web_address_look_alikes_are_left_alone() {
     table(&[
         ("Take 2.5 tablets", "Take 2.5 tablets"),
@@ -355,6 +375,11 @@ fn typography_is_plain_and_dashes_pause() {
         ),
         ("glues — for smaller", "glues, for smaller"),
         ("bone-anchor", "bone-anchor"),
+        (
+            "NHS Trust • 1st edition · 2023 | Ward 7",
+            "N H S Trust, 1st edition, 2023, Ward 7",
+        ),
+        ("a•b and x|y", "a•b and x|y"),
     ]);
 }
 
