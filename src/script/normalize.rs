@@ -144,7 +144,10 @@ pub fn typography(text: &str) -> String {
     // Dashes between words are a pause, and so are the bullets and bars set
     // between items on one line ("Trust • 1st edition", "Tel 111 | Email").
     pattern!(DASH, r"\s+(?:[–—-]+|[•·▪●◦|])\s+");
-    DASH.replace_all(&out, ", ").into_owned()
+    let out = DASH.replace_all(&out, ", ");
+    // A bullet left at the start (a table cell that was a list) says nothing.
+    out.trim_start_matches(|c: char| "•·▪●◦".contains(c) || c == ' ')
+        .to_string()
 }
 
 /// HTML character references ("&amp;", "&#38;", "&nbsp;") left in text

@@ -796,7 +796,9 @@ impl Emitter {
     }
 
     fn block(&mut self, b: &Block, body: f32, levels: &[f32], vocab: &HashSet<String>) {
-        let text = block_text(b, vocab);
+        // "15minutes": a space the PDF's maker left out, put back as the text
+        // reader does.
+        let text = cleanup::space_numbers_from_words(&block_text(b, vocab));
         let first = &b.lines[0];
         let size = (b.size * 2.0).round() / 2.0;
         let heading = b.size >= body * HEADING_RATIO && is_heading_shape(b);
@@ -936,6 +938,15 @@ mod tests {
         // Lines of a block that are not all addresses are one paragraph.
         let one = emitted(&[block_of(&["Read more at", "www.example.org"], false)]);
         assert_eq!(one, [("Read more at www.example.org".to_string(), false)]);
+    }
+
+    #[test]
+    fn a_space_left_out_after_a_number_is_put_back() {
+        let units = emitted(&[block_of(
+            &["Wait for around 15minutes; take 100g at 2pm."],
+            false,
+        )]);
+        assert_eq!(units[0].0, "Wait for around 15 minutes; take 100g at 2pm.");
     }
 
     #[test]

@@ -380,6 +380,7 @@ fn typography_is_plain_and_dashes_pause() {
             "N H S Trust, 1st edition, 2023, Ward 7",
         ),
         ("a•b and x|y", "a•b and x|y"),
+        ("• 20 almonds, • 15 hazelnuts", "20 almonds, 15 hazelnuts"),
     ]);
 }
 
