@@ -18,8 +18,8 @@ use crate::synth;
     name = "audio-leaflet",
     version,
     about = "Turn a patient-information leaflet into an audio version, one chapter per section",
-    long_about = "Turn a patient-information leaflet (text copied from a PDF, or Markdown) into \
-an audio version that patients can listen to, with one chapter per section heading so they \
+    long_about = "Turn a patient-information leaflet (a PDF, a Word or OpenDocument file, a saved \
+web page, Markdown, or text copied from a PDF) into an audio version that patients can listen to, with one chapter per section heading so they \
 can jump between sections.\n\nStart with `audio-leaflet build LEAFLET.txt`; the audio appears \
 in the folder `audio-out`."
 )]
@@ -30,7 +30,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Make the audio: one WAV file per chapter, a chapter index and a playlist.
+    /// Make the audio: one MP3 file per chapter (or WAV), a chapter index, a playlist, a DAISY
+    /// book, a web player and the other formats of --formats.
     Build(BuildArgs),
     /// Show the chapters (sections) found in a leaflet, to check them before building.
     Chapters(ChaptersArgs),
