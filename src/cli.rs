@@ -19,8 +19,8 @@ use crate::synth;
     version,
     about = "Turn a patient-information leaflet into an audio version, one chapter per section",
     long_about = "Turn a patient-information leaflet (a PDF, a Word or OpenDocument file, a saved \
-web page, Markdown, or text copied from a PDF) into an audio version that patients can listen to, with one chapter per section heading so they \
-can jump between sections.\n\nStart with `audio-leaflet build LEAFLET.txt`; the audio appears \
+web page, Markdown, or text copied from a PDF) into an audio version that patients can listen \
+to, with one chapter per section heading so they can jump between sections.\n\nStart with `audio-leaflet build LEAFLET.txt`; the audio appears \
 in the folder `audio-out`."
 )]
 pub struct Cli {

@@ -436,9 +436,10 @@ impl Segmenter<'_> {
         let Some((Kind::Paragraph | Kind::ListItem, open)) = &self.open else {
             return false;
         };
+        // From the end: the open paragraph may be long.
         let ends_with_address = open
             .split_whitespace()
-            .last()
+            .next_back()
             .is_some_and(cleanup::is_address_like);
         (cleanup::is_bare_address(open) && cleanup::is_bare_address(next))
             || (ends_with_address && starts_upper(next))

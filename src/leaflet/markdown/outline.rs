@@ -36,11 +36,11 @@ pub fn build(units: Vec<Unit>) -> Leaflet {
 /// Which units are bold lines acting as headings: a paragraph of its own
 /// that is all strong text, short, not a sentence (no full stop), not a
 /// caption, with no web or email address (an address set in bold is a
-/// contact, not a section), and followed by text that is not another heading. Its level is
-/// one below the latest Markdown heading (the title on a page that has no
-/// section headings), so a page that uses only bold lines for its sections
-/// gets them as level 1 sections under the title, and bold lines under a
-/// `##` section become its subsections.
+/// contact, not a section), and followed by text that is not another
+/// heading. Its level is one below the latest Markdown heading (the title on
+/// a page that has no section headings), so a page that uses only bold lines
+/// for its sections gets them as level 1 sections under the title, and bold
+/// lines under a `##` section become its subsections.
 fn bold_headings(units: &[Unit]) -> Vec<bool> {
     let candidate = |u: &Unit| {
         u.kind == Kind::Paragraph
