@@ -4,7 +4,7 @@
 use audio_leaflet::leaflet::{Block, Leaflet};
 
 use crate::util::leaflet_outline as outline;
-use crate::util::{bin, fixture};
+use crate::util::{bin, fixture, written};
 
 fn read(name: &str) -> Leaflet {
     audio_leaflet::leaflet::read(&fixture(name), None)
@@ -98,16 +98,13 @@ fn bold_lines_are_level_one_sections_on_a_page_without_section_headings() {
 
 #[test]
 fn an_address_set_in_bold_is_a_contact_not_a_heading() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bloods.md");
-    std::fs::write(
-        &path,
+    let (_dir, path) = written(
+        "bloods.md",
         "# Blood tests\n\n**Getting your results**\n\nYour GP will contact you.\n\n\
          If you have questions, email the clinic:\n\n**bloods@example.nhs.uk**\n\n\
          We answer within a working day.\n\n**www.example.nhs.uk/bloods**\n\n\
          The page has the clinic's opening times.\n",
-    )
-    .unwrap();
+    );
     let l = audio_leaflet::leaflet::read(&path, None).unwrap().leaflet;
     assert_eq!(
         outline(&l),

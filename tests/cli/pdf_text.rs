@@ -2,8 +2,8 @@
 
 use audio_leaflet::leaflet::{self, Block, Leaflet};
 
-use crate::util::fixture;
 use crate::util::leaflet_outline as outline;
+use crate::util::{fixture, written};
 
 fn read(name: &str) -> Leaflet {
     leaflet::read(&fixture(name), None).unwrap().leaflet
@@ -335,13 +335,10 @@ fn a_block_opening_with_a_figure_label_is_a_caption_wherever_it_starts() {
 /// each item its own block, not run together into one paragraph.
 #[test]
 fn letter_and_roman_numbered_items_stay_items() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("hip.txt");
-    std::fs::write(
-        &path,
+    let (_dir, path) = written(
+        "hip.txt",
         "Hip exercises\n\nDo these each morning:\na) Lie on your back.\nb) Bend one knee.\n\nThen:\ni. Rest for a minute.\nii. Repeat five times.\n(iii) Stop if it hurts.\niv. Write down how it felt.\n",
-    )
-    .unwrap();
+    );
     let l = audio_leaflet::leaflet::read(&path, None).unwrap().leaflet;
     let items: Vec<String> = l
         .chapters

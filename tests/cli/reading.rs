@@ -2,7 +2,7 @@
 
 use audio_leaflet::leaflet::Block;
 
-use crate::util::{bin, fixture, repo, shared_leaflet, titles};
+use crate::util::{bin, fixture, repo, shared_leaflet, titles, written};
 
 #[test]
 #[ignore = "needs ../shared/leaflets: scripts/test.sh runs it"]
@@ -169,13 +169,10 @@ fn script_of_one_chapter_is_only_its_spoken_text() {
 
 #[test]
 fn markdown_leaflets_use_their_headings() {
-    let dir = tempfile::tempdir().unwrap();
-    let md = dir.path().join("gout.md");
-    std::fs::write(
-        &md,
+    let (_dir, md) = written(
+        "gout.md",
         "# Gout\n\nGout is a painful swelling of a joint.\n\n## Treatment\n\n* Rest the joint\n* Drink water\n\n## Contact us\n\nCall the clinic.\n",
-    )
-    .unwrap();
+    );
     assert_eq!(titles(&md), ["Gout", "Treatment", "Contact us"]);
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::util::{FAKE_VOICE, bin, fixture, repo, shared_leaflet, shared_leaflets};
+use crate::util::{FAKE_VOICE, bin, fixture, repo, shared_leaflet, shared_leaflets, written};
 
 fn script(path: &Path, extra: &[&str]) -> String {
     let out = bin().arg("script").arg(path).args(extra).output().unwrap();
@@ -190,13 +190,10 @@ fn check_lists_words_to_add_to_a_lexicon() {
 
 #[test]
 fn numbers_and_addresses_wrapped_over_a_line_break_are_read_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("wrapped.txt");
-    std::fs::write(
-        &path,
+    let (_dir, path) = written(
+        "wrapped.txt",
         "Contact us\n\nIf you are worried, please call the ward on 020 3758\n2398 or read www.example-trust.nhs.uk/hand-\nsurgery/advice for more help and advice.\n",
-    )
-    .unwrap();
+    );
     let text = script(&path, &[]);
     assert!(text.contains("0 2 0, 3 7 5 8, 2 3 9 8"), "{text}");
     assert!(

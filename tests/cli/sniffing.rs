@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::util::bin;
+use crate::util::{bin, written};
 
 /// A web page's text saved as `.txt`: Markdown headings, as staff save them.
 const PAGE: &str = "# Grommets\n\nGrommets are small tubes put in the eardrum.\n\n## Why might my child need one?\n\nGlue ear can make it hard to hear.\n\n## What happens on the day?\n\nYour child will have a general anaesthetic.\n\n### Eating and drinking\n\nDo not eat for six hours before.\n\n## Contact us\n\nCall the ward on 020 7946 0000.\n";
@@ -74,13 +74,10 @@ fn input_format_overrides_what_the_bytes_say() {
 
 #[test]
 fn pdf_extracted_text_stays_with_the_text_reader() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("leaflet.md.txt");
-    std::fs::write(
-        &path,
+    let (_dir, path) = written(
+        "leaflet.md.txt",
         "Knee care\n\nRest the knee and keep it raised for two days after the\ninjection.\n\n• Use ice for twenty minutes\n• Take your painkillers\n\nPage 1 of 2\n",
-    )
-    .unwrap();
+    );
     assert_eq!(outline(&path, &[])["reader"], "text");
 }
 

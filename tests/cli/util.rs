@@ -103,6 +103,15 @@ pub fn titles(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// A leaflet file of this name and text in a new temporary folder, which
+/// lasts as long as the returned guard.
+pub fn written(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
 /// Build one leaflet into `out` and return its package folder; the test
 /// fails with the build's own message if the build does. Dates are pinned
 /// so that builds compare byte for byte. The voice is the fake one unless
