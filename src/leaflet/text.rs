@@ -376,7 +376,7 @@ impl Segmenter<'_> {
         } else if line.indented && unit_start
             || self.open.is_none()
             || self.is_label_run(text)
-            || self.is_address_after_address(text)
+            || self.breaks_at_an_address(text)
             || (open_kind == Some(Kind::ListItem) && starts_upper(text) && text.ends_with(':'))
         {
             Some(Kind::Paragraph)
@@ -432,7 +432,7 @@ impl Segmenter<'_> {
     /// too a line that starts with a capital after one that ends with an
     /// address ("... or email help@uhs.nhs.uk" then "For help with ..."):
     /// the sentence ended there, only its full stop was left off.
-    fn is_address_after_address(&self, next: &str) -> bool {
+    fn breaks_at_an_address(&self, next: &str) -> bool {
         let Some((Kind::Paragraph | Kind::ListItem, open)) = &self.open else {
             return false;
         };

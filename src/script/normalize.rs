@@ -143,12 +143,16 @@ pub fn typography(text: &str) -> String {
     }
     // Dashes between words are a pause, and so are the bullets and bars set
     // between items on one line ("Trust • 1st edition", "Tel 111 | Email").
-    pattern!(DASH, r"\s+(?:[–—-]+|[•·▪●◦|])\s+");
-    let out = DASH.replace_all(&out, ", ");
+    static BETWEEN: LazyLock<Regex> =
+        LazyLock::new(|| re(&format!(r"\s+(?:[–—-]+|[{BULLET_GLYPHS}|])\s+")));
+    let out = BETWEEN.replace_all(&out, ", ");
     // A bullet left at the start (a table cell that was a list) says nothing.
-    out.trim_start_matches(|c: char| "•·▪●◦".contains(c) || c == ' ')
+    out.trim_start_matches(|c: char| BULLET_GLYPHS.contains(c) || c == ' ')
         .to_string()
 }
+
+/// Bullets set between items on one line, or left at the start of a text.
+const BULLET_GLYPHS: &str = "•·▪●◦";
 
 /// HTML character references ("&amp;", "&#38;", "&nbsp;") left in text
 /// copied from a web page, as the characters they stand for: otherwise the
