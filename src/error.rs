@@ -30,7 +30,9 @@ pub enum Error {
         count: usize,
         limit: usize,
     },
-    #[error("`{path}` has no readable text after cleaning: check it is a leaflet")]
+    #[error(
+        "`{path}` has no text to read, only headings, page numbers, bullets or pictures: check it is the leaflet itself (a web page must be saved with its text, for example as \"Web Page, complete\"; a scanned page needs OCR first)"
+    )]
     NoContent { path: PathBuf },
     #[error("cannot write `{path}`: {source} (check the output folder exists and is writable)")]
     Write {

@@ -180,13 +180,10 @@ pub fn parse_file(
             limit: MAX_CHAPTERS,
         });
     }
-    if leaflet.chapters.iter().all(|c| c.blocks.is_empty()) && leaflet.chapters.len() <= 1 {
-        let has_words = leaflet.chapters.iter().any(|c| c.words() > 0);
-        if !has_words {
-            return Err(Error::NoContent {
-                path: path.to_path_buf(),
-            });
-        }
+    if !has_text(&leaflet) {
+        return Err(Error::NoContent {
+            path: path.to_path_buf(),
+        });
     }
     Ok(Source {
         path: path.to_path_buf(),
@@ -228,6 +225,19 @@ pub fn read_bytes(
     };
     leaflet.warnings.extend(decoded.warnings);
     Ok((kind, leaflet))
+}
+
+/// Whether the leaflet has text to read beyond its headings: a word in a
+/// paragraph, a list item or a caption. A saved web page whose text a
+/// script was to fill in (only its title is in the file), a document of
+/// pictures, bullets or headings alone, or page debris alone has none, and
+/// would otherwise be narrated as a title and nothing else.
+fn has_text(leaflet: &Leaflet) -> bool {
+    leaflet
+        .chapters
+        .iter()
+        .flat_map(|c| &c.blocks)
+        .any(|b| count_words(b.text()) > 0)
 }
 
 fn read_binary(

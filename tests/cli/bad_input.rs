@@ -23,6 +23,9 @@ struct Row {
     error: &'static str,
 }
 
+/// A file with nothing to read but headings or page furniture.
+const NO_TEXT: &str = "error: `{}` has no text to read, only headings, page numbers, bullets or pictures: check it is the leaflet itself (a web page must be saved with its text, for example as \"Web Page, complete\"; a scanned page needs OCR first)";
+
 fn rows() -> Vec<Row> {
     let mut wav = b"RIFF\x24\x00\x00\x00WAVEfmt ".to_vec();
     wav.extend_from_slice(&[
@@ -61,6 +64,26 @@ fn rows() -> Vec<Row> {
             file: "blank.txt",
             make: Make::Bytes(b" \n\t\r\n  \n".to_vec()),
             error: "error: `{}` is empty: there is no leaflet text to read",
+        },
+        Row {
+            name: "a saved web page whose text a script was to fill in",
+            file: "knee-care.html",
+            make: Make::Bytes(
+                b"<!doctype html><html><head><title>Knee care - NHS</title><script src=\"app.js\"></script></head><body><div id=\"root\"></div><noscript><img src=\"logo.png\" alt=\"\"></noscript></body></html>".to_vec(),
+            ),
+            error: NO_TEXT,
+        },
+        Row {
+            name: "bullets and page numbers only",
+            file: "bullets.txt",
+            make: Make::Bytes("\u{2022}\n\u{2022} \n\nPage 1 of 2\n".as_bytes().to_vec()),
+            error: NO_TEXT,
+        },
+        Row {
+            name: "headings only",
+            file: "headings-only.md",
+            make: Make::Bytes(b"# Knee care\n\n## What to do\n\n## When to call us\n".to_vec()),
+            error: NO_TEXT,
         },
         Row {
             name: "a WAV passed by mistake",
