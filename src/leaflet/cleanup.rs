@@ -64,7 +64,10 @@ pub fn lines_without_furniture(text: &str, dropped: &mut Vec<Dropped>) -> Vec<Li
                 continue;
             }
             let at_edge = edges.contains(&i);
-            if at_edge && (furniture.contains(&shape(text)) || is_page_number(text, pages.len())) {
+            if is_page_label(text)
+                || at_edge
+                    && (furniture.contains(&shape(text)) || is_page_number(text, pages.len()))
+            {
                 drop(text, dropped);
                 continue;
             }
@@ -211,6 +214,25 @@ fn is_page_number(text: &str, pages: usize) -> bool {
     };
     let n: usize = c[1].parse().unwrap_or(usize::MAX);
     pages >= 2 && n <= pages + 2
+}
+
+/// "Page 3", "Page 3 of 7": a line that calls itself a page is page
+/// furniture wherever it stands. Text copied from a PDF viewer has no page
+/// breaks to find a page's edges by, and its first line would otherwise be
+/// taken for the leaflet's title.
+fn is_page_label(text: &str) -> bool {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^page\s+([0-9]{1,3})(?:\s+of\s+([0-9]{1,3}))?$").unwrap()
+    });
+    let Some(c) = LABEL.captures(text) else {
+        return false;
+    };
+    let number = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    match (number(1), number(2)) {
+        (Some(n), Some(of)) => (1..=of).contains(&n),
+        (Some(n), None) => n >= 1,
+        _ => false,
+    }
 }
 
 /// Join two wrapped lines of one paragraph, repairing words and addresses that
@@ -441,6 +463,33 @@ mod tests {
             .collect();
         assert_eq!(lines, ["Body one.", "Body two."]);
         assert_eq!(d.len(), 4);
+    }
+
+    /// Text copied from a PDF viewer has no page breaks: the lines that call
+    /// themselves pages go wherever they are, and nothing else does.
+    #[test]
+    fn page_labels_are_dropped_without_page_breaks() {
+        let text = "Page 1 of 2\nKnee care\n\nRest it.\nPage 2 of 2\nIce it for 20 minutes.\nPAGE 3\n\nSee page 4 of the booklet.\nPage 3 of 2\nPage 0\n12\n";
+        let mut d = Vec::new();
+        let lines: Vec<String> = lines_without_furniture(text, &mut d)
+            .into_iter()
+            .filter(|l| !l.is_blank())
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "Knee care",
+                "Rest it.",
+                "Ice it for 20 minutes.",
+                "See page 4 of the booklet.",
+                "Page 3 of 2",
+                "Page 0",
+                "12"
+            ]
+        );
+        let dropped: Vec<&str> = d.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(dropped, ["Page 1 of 2", "Page 2 of 2", "PAGE 3"]);
     }
 
     /// Ten pages with one running footer that a reader met in four guises:

@@ -361,3 +361,26 @@ fn letter_and_roman_numbered_items_stay_items() {
         ]
     );
 }
+
+/// Text copied from a PDF viewer, not extracted: no page breaks, and the
+/// page labels where the pages met. The title is the leaflet's, not the
+/// first page's label, and no label is read out.
+#[test]
+fn page_labels_in_copied_text_are_neither_title_nor_text() {
+    let (_dir, path) = written(
+        "knee.txt",
+        "Page 1 of 2\nKnee care after an injection\n\nRest your knee for two days and keep it raised when you sit.\n\nWhen to call us\nPage 2 of 2\nCall the clinic if the knee becomes hot, red or more painful.\n",
+    );
+    let l = audio_leaflet::leaflet::read(&path, None).unwrap().leaflet;
+    assert_eq!(l.title, "Knee care after an injection");
+    assert_eq!(
+        outline(&l).iter().map(|o| o.0).collect::<Vec<_>>(),
+        ["Knee care after an injection", "When to call us"]
+    );
+    assert_eq!(
+        texts(&l, 1),
+        ["Call the clinic if the knee becomes hot, red or more painful."]
+    );
+    assert_eq!(reasons(&l, "Page 1 of 2"), ["page header or footer"]);
+    assert_eq!(reasons(&l, "Page 2 of 2"), ["page header or footer"]);
+}
