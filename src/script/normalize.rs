@@ -1199,6 +1199,13 @@ pub fn symbols(text: &str, lang: Lang) -> String {
         format!("{} ", lang.word("plus or minus", "más o menos"))
     });
     let t = SLASH_WORDS.replace_all(&t, "$1 $2");
+    // A ratio of two measures, "TC:HDL ratio", is said "TC to HDL ratio"
+    // (the colon alone is not read). Only before "ratio": a label glued to
+    // its text ("Note:Take") keeps its colon.
+    pattern!(RATIO, r"\b([A-Za-z]+):([A-Za-z]+)(\s+ratios?)\b");
+    let t = RATIO.replace_all(&t, |c: &Captures| {
+        format!("{} {} {}{}", &c[1], lang.word("to", "a"), &c[2], &c[3])
+    });
     // "24/7" is said "twenty-four seven".
     pattern!(ROUND_THE_CLOCK, r"\b24/7\b");
     let t = ROUND_THE_CLOCK.replace_all(&t, "24 7");

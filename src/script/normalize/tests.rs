@@ -363,6 +363,12 @@ fn symbols_are_read() {
         ("±2 mm", "plus or minus 2 millimetres"),
         ("levels <5 and >10", "levels less than 5 and more than 10"),
         ("and/or", "and or"),
+        ("the TC:HDL ratio", "the T C to H D L ratio"),
+        (
+            "an albumin:creatinine ratio",
+            "an albumin to creatinine ratio",
+        ),
+        ("Note:Take it", "Note:Take it"),
     ]);
 }
 
