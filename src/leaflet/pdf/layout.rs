@@ -15,6 +15,12 @@ use crate::leaflet::document::{Unit, UnitKind};
 /// A gap wider than this many text sizes splits a baseline into separate
 /// lines (columns, table cells); word spaces are far narrower.
 const SPLIT_GAP: f32 = 1.8;
+/// A gap wider than this many text sizes splits a baseline before text that
+/// starts where a table's cells start on the same page ([`cell_starts`]):
+/// wider than a word space.
+const CELL_GAP: f32 = 0.6;
+/// How near, in points, two starts are to be one column's.
+const CELL_ALIGN: f32 = 1.0;
 /// The share of the page at the top and bottom where running headers and
 /// footers stand.
 const MARGIN_ZONE: f32 = 0.08;
@@ -97,10 +103,10 @@ enum Piece {
 
 /// The units of a whole document, in reading order.
 pub fn units(pages: &[Page]) -> Vec<Unit> {
-    let lines: Vec<(Vec<Line>, Vec<Line>)> = pages.iter().map(page_lines).collect();
+    let lines: Vec<PageLines> = pages.iter().map(page_lines).collect();
     let furniture = running_lines(pages, &lines);
     let mut per_page: Vec<Vec<Piece>> = Vec::new();
-    for (p, (upright, rotated)) in lines.into_iter().enumerate() {
+    for (p, (upright, rotated, cells)) in lines.into_iter().enumerate() {
         let mut pieces = Vec::new();
         let mut body = Vec::new();
         let mut footers = Vec::new();
@@ -115,7 +121,7 @@ pub fn units(pages: &[Page]) -> Vec<Unit> {
             pieces.push(Piece::Dropped(line.text, "text set sideways"));
         }
         let blocks = blocks(body);
-        pieces.extend(reading_order(blocks));
+        pieces.extend(reading_order(blocks, &cells));
         pieces.extend(footers);
         per_page.push(pieces);
     }
@@ -172,8 +178,12 @@ fn drop_cover_organisation(pieces: &mut [Piece]) {
     }
 }
 
+/// A page's upright lines, its text set sideways, and where its table cells
+/// start ([`cell_starts`]).
+type PageLines = (Vec<Line>, Vec<Line>, Vec<f32>);
+
 /// The upright lines of a page and, apart, the text set sideways.
-fn page_lines(page: &Page) -> (Vec<Line>, Vec<Line>) {
+fn page_lines(page: &Page) -> PageLines {
     let (rotated, upright): (Vec<&Run>, Vec<&Run>) = page.runs.iter().partition(|r| r.rotated);
     let sideways: String = rotated
         .iter()
@@ -186,7 +196,7 @@ fn page_lines(page: &Page) -> (Vec<Line>, Vec<Line>) {
         .filter(|r| r.size > 0.5 && r.size < 500.0)
         .collect();
     runs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
-    let mut lines = Vec::new();
+    let mut baselines: Vec<Vec<&Run>> = Vec::new();
     let mut i = 0;
     while i < runs.len() {
         let top = runs[i].y;
@@ -197,8 +207,13 @@ fn page_lines(page: &Page) -> (Vec<Line>, Vec<Line>) {
         }
         let mut baseline: Vec<&Run> = runs[i..j].to_vec();
         baseline.sort_by(|a, b| a.x.total_cmp(&b.x));
-        split_baseline(&baseline, &mut lines);
+        baselines.push(baseline);
         i = j;
+    }
+    let cells = cell_starts(&baselines);
+    let mut lines = Vec::new();
+    for baseline in &baselines {
+        split_baseline(baseline, &cells, &mut lines);
     }
     let rotated = if sideways.is_empty() {
         Vec::new()
@@ -213,12 +228,52 @@ fn page_lines(page: &Page) -> (Vec<Line>, Vec<Line>) {
             text: sideways,
         }]
     };
-    (lines, rotated)
+    (lines, rotated, cells)
 }
 
-/// Runs on one baseline, left to right, into lines split at wide gaps. A lone
-/// bullet or list number stays with the text after it however far it is.
-fn split_baseline(runs: &[&Run], lines: &mut Vec<Line>) {
+/// Whether the gap before `run` splits its baseline: wider than
+/// [`SPLIT_GAP`], or than [`CELL_GAP`] where `run` starts at one of the
+/// page's `cells` ([`cell_starts`]).
+fn splits(gap: f32, size: f32, run: &Run, cells: &[f32]) -> bool {
+    gap > SPLIT_GAP * size
+        || (gap > CELL_GAP * size && cells.iter().any(|x| (x - run.x).abs() <= CELL_ALIGN))
+}
+
+/// Where a page's table cells start: the `x` at which the text after a wide
+/// gap starts on two baselines or more. A row whose first cell is long
+/// leaves a narrower gap before the next (a word space wide, or two), which
+/// alone would not part them; starting where the column below starts does.
+fn cell_starts(baselines: &[Vec<&Run>]) -> Vec<f32> {
+    let mut starts: Vec<f32> = Vec::new();
+    for runs in baselines {
+        let mut on_this: Vec<f32> = runs
+            .windows(2)
+            .filter(|w| w[1].x - w[0].end > SPLIT_GAP * w[0].size.max(w[1].size))
+            .map(|w| w[1].x)
+            .collect();
+        on_this.dedup_by(|a, b| (*a - *b).abs() <= CELL_ALIGN);
+        starts.extend(on_this);
+    }
+    starts.sort_by(f32::total_cmp);
+    let mut cells: Vec<f32> = Vec::new();
+    let mut k = 0;
+    while k < starts.len() {
+        let mut n = k + 1;
+        while n < starts.len() && starts[n] - starts[k] <= CELL_ALIGN {
+            n += 1;
+        }
+        if n - k >= 2 {
+            cells.push(starts[k]);
+        }
+        k = n;
+    }
+    cells
+}
+
+/// Runs on one baseline, left to right, into lines split at wide gaps (and
+/// narrower ones before a table's cell, see [`splits`]). A lone bullet or
+/// list number stays with the text after it however far it is.
+fn split_baseline(runs: &[&Run], cells: &[f32], lines: &mut Vec<Line>) {
     let mut current: Vec<&Run> = Vec::new();
     for &run in runs {
         if let Some(&last) = current.last() {
@@ -229,7 +284,7 @@ fn split_baseline(runs: &[&Run], lines: &mut Vec<Line>) {
             if duplicate {
                 continue;
             }
-            if gap > SPLIT_GAP * size && !(marker_only && gap < 6.0 * size) {
+            if splits(gap, size, run, cells) && !(marker_only && gap < 6.0 * size) {
                 lines.extend(make_line(&current));
                 current.clear();
             }
@@ -389,10 +444,7 @@ fn is_page_number(text: &str, pages: usize) -> bool {
 /// the reason: in the top or bottom strip of the page, and either a bare
 /// page number or text (digits folded) that comes back on at least half the
 /// pages, and on two at least.
-fn running_lines(
-    pages: &[Page],
-    lines: &[(Vec<Line>, Vec<Line>)],
-) -> HashMap<(usize, String), &'static str> {
+fn running_lines(pages: &[Page], lines: &[PageLines]) -> HashMap<(usize, String), &'static str> {
     let zone = |p: &Page, l: &Line, share: f32| -> Option<&'static str> {
         let rel = (l.y - p.bottom) / p.height;
         if rel > 1.0 - share {
@@ -404,7 +456,7 @@ fn running_lines(
         }
     };
     let mut seen: HashMap<(&'static str, String), HashSet<usize>> = HashMap::new();
-    for (p, (upright, _)) in lines.iter().enumerate() {
+    for (p, (upright, _, _)) in lines.iter().enumerate() {
         for l in upright {
             if let Some(z) = zone(&pages[p], l, MARGIN_ZONE) {
                 seen.entry((z, fold_digits(&l.text))).or_default().insert(p);
@@ -413,7 +465,7 @@ fn running_lines(
     }
     let need = pages.len().div_ceil(2).max(2);
     let mut out = HashMap::new();
-    for (p, (upright, _)) in lines.iter().enumerate() {
+    for (p, (upright, _, _)) in lines.iter().enumerate() {
         for l in upright {
             // Once known, a running line is found a little further in too
             // (a cover sets it lower, and larger).
@@ -508,25 +560,25 @@ fn blocks(lines: Vec<Line>) -> Vec<Block> {
 /// that are columns continuing (a gap down both at the same place) are read
 /// as one; a band of side-by-side cells of a few lines each, on one row, is
 /// a table row.
-fn reading_order(blocks: Vec<Block>) -> Vec<Piece> {
+fn reading_order(blocks: Vec<Block>, cells: &[f32]) -> Vec<Piece> {
     let mut out = Vec::new();
-    order(blocks, &mut out, 0);
+    order(blocks, &mut out, 0, cells);
     out
 }
 
-fn order(mut blocks: Vec<Block>, out: &mut Vec<Piece>, depth: usize) {
+fn order(mut blocks: Vec<Block>, out: &mut Vec<Piece>, depth: usize, cells: &[f32]) {
     if blocks.len() <= 1 || depth > 12 {
         blocks.sort_by(|a, b| b.top().total_cmp(&a.top()));
         out.extend(blocks.into_iter().map(Piece::Block));
         return;
     }
-    if let Some(columns) = vertical_cut(&blocks) {
+    if let Some(columns) = vertical_cut(&blocks, cells) {
         if is_table_row(&columns) {
             out.push(Piece::Row(columns.into_iter().flatten().collect()));
             return;
         }
         for column in columns {
-            order(column, out, depth + 1);
+            order(column, out, depth + 1, cells);
         }
         return;
     }
@@ -541,13 +593,13 @@ fn order(mut blocks: Vec<Block>, out: &mut Vec<Piece>, depth: usize) {
     let mut merged: Vec<Vec<Block>> = Vec::new();
     for band in bands {
         if let Some(last) = merged.last_mut() {
-            let gaps_a = gaps(last);
-            let gaps_b = gaps(&band);
+            let gaps_a = gaps(last, cells);
+            let gaps_b = gaps(&band, cells);
             let shared = gaps_a
                 .iter()
                 .any(|a| gaps_b.iter().any(|b| a.0 < b.1 && b.0 < a.1));
-            let rows = vertical_cut(last).is_some_and(|c| is_table_row(&c))
-                || vertical_cut(&band).is_some_and(|c| is_table_row(&c));
+            let rows = vertical_cut(last, cells).is_some_and(|c| is_table_row(&c))
+                || vertical_cut(&band, cells).is_some_and(|c| is_table_row(&c));
             if shared && !rows {
                 last.extend(band);
                 continue;
@@ -556,20 +608,22 @@ fn order(mut blocks: Vec<Block>, out: &mut Vec<Piece>, depth: usize) {
         merged.push(band);
     }
     for band in merged {
-        order(band, out, depth + 1);
+        order(band, out, depth + 1, cells);
     }
 }
 
 /// The clear x intervals between blocks (nothing crossing them), wider than
-/// a text size.
-fn gaps(blocks: &[Block]) -> Vec<(f32, f32)> {
+/// a text size, or than [`CELL_GAP`] before one of the page's `cells`.
+fn gaps(blocks: &[Block], cells: &[f32]) -> Vec<(f32, f32)> {
     let mut spans: Vec<(f32, f32)> = blocks.iter().map(|b| (b.x0, b.x1)).collect();
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
     let size = blocks.iter().map(|b| b.size).fold(0.0, f32::max);
     let mut out = Vec::new();
     let mut reach = f32::MIN;
     for (x0, x1) in spans {
-        if reach > f32::MIN && x0 - reach > size.max(4.0) {
+        let cell = cells.iter().any(|x| (x - x0).abs() <= CELL_ALIGN);
+        let wide = if cell { CELL_GAP * size } else { size.max(4.0) };
+        if reach > f32::MIN && x0 - reach > wide {
             out.push((reach, x0));
         }
         reach = reach.max(x1);
@@ -577,8 +631,8 @@ fn gaps(blocks: &[Block]) -> Vec<(f32, f32)> {
     out
 }
 
-fn vertical_cut(blocks: &[Block]) -> Option<Vec<Vec<Block>>> {
-    let gaps = gaps(blocks);
+fn vertical_cut(blocks: &[Block], cells: &[f32]) -> Option<Vec<Vec<Block>>> {
+    let gaps = gaps(blocks, cells);
     if gaps.is_empty() {
         return None;
     }
@@ -938,6 +992,47 @@ mod tests {
         // Lines of a block that are not all addresses are one paragraph.
         let one = emitted(&[block_of(&["Read more at", "www.example.org"], false)]);
         assert_eq!(one, [("Read more at www.example.org".to_string(), false)]);
+    }
+
+    /// A two-column table as the cholesterol leaflet sets it: the first
+    /// row's label is long, so the gap before its value is under a word
+    /// space's width less than the other rows' and narrower than a text
+    /// size. Its value starts where the values below start, so it is a cell
+    /// all the same, and the row is read as the others are.
+    #[test]
+    fn a_row_with_a_long_first_cell_is_a_table_row_like_the_rest() {
+        let cell = |x: f32, end: f32, y: f32, text: &str| Run {
+            end,
+            ..run(x, y, 12.0, text)
+        };
+        let page = Page {
+            height: 842.0,
+            bottom: 0.0,
+            runs: vec![
+                cell(34.0, 250.0, 600.0, "What is a healthy level?"),
+                cell(38.3, 176.1, 575.0, "Total (serum) cholesterol"),
+                cell(186.6, 285.9, 575.0, "Below 5.0 mmol/L"),
+                cell(38.3, 153.6, 555.0, "Non-HDL cholesterol"),
+                cell(186.6, 285.9, 555.0, "Below 4.0 mmol/L"),
+                cell(38.3, 120.0, 535.0, "LDL cholesterol"),
+                cell(186.6, 285.9, 535.0, "Below 3.0 mmol/L"),
+                // Justified text below: a word space of 0.9 of a text size,
+                // whose next word does not start at the values' column.
+                cell(34.0, 150.0, 500.0, "Eat less saturated fat and"),
+                cell(160.8, 400.0, 500.0, "more fibre, every day."),
+            ],
+        };
+        let texts: Vec<String> = units(&[page]).into_iter().map(|u| u.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "What is a healthy level?",
+                "Total (serum) cholesterol, Below 5.0 mmol/L",
+                "Non-HDL cholesterol, Below 4.0 mmol/L",
+                "LDL cholesterol, Below 3.0 mmol/L",
+                "Eat less saturated fat and more fibre, every day."
+            ]
+        );
     }
 
     #[test]
