@@ -452,15 +452,22 @@ mod tests {
         );
     }
 
-    #[test]
-    fn running_headers_and_page_numbers_are_dropped() {
-        let text = "Trust name\nBody one.\nPage 1 of 2\n\x0cTrust name\nBody two.\nPage 2 of 2\n";
+    /// The lines of `text` that are not page furniture (blank ones left
+    /// out), and what was dropped.
+    fn kept_lines(text: &str) -> (Vec<String>, Vec<Dropped>) {
         let mut d = Vec::new();
-        let lines: Vec<String> = lines_without_furniture(text, &mut d)
+        let lines = lines_without_furniture(text, &mut d)
             .into_iter()
             .filter(|l| !l.is_blank())
             .map(|l| l.text)
             .collect();
+        (lines, d)
+    }
+
+    #[test]
+    fn running_headers_and_page_numbers_are_dropped() {
+        let text = "Trust name\nBody one.\nPage 1 of 2\n\x0cTrust name\nBody two.\nPage 2 of 2\n";
+        let (lines, d) = kept_lines(text);
         assert_eq!(lines, ["Body one.", "Body two."]);
         assert_eq!(d.len(), 4);
     }
@@ -470,12 +477,7 @@ mod tests {
     #[test]
     fn page_labels_are_dropped_without_page_breaks() {
         let text = "Page 1 of 2\nKnee care\n\nRest it.\nPage 2 of 2\nIce it for 20 minutes.\nPAGE 3\n\nSee page 4 of the booklet.\nPage 3 of 2\nPage 0\n12\n";
-        let mut d = Vec::new();
-        let lines: Vec<String> = lines_without_furniture(text, &mut d)
-            .into_iter()
-            .filter(|l| !l.is_blank())
-            .map(|l| l.text)
-            .collect();
+        let (lines, d) = kept_lines(text);
         assert_eq!(
             lines,
             [
@@ -521,12 +523,7 @@ mod tests {
             }
             text.push_str(&format!("Printed {n} {month} 2024\n"));
         }
-        let mut d = Vec::new();
-        let lines: Vec<String> = lines_without_furniture(&text, &mut d)
-            .into_iter()
-            .filter(|l| !l.is_blank())
-            .map(|l| l.text)
-            .collect();
+        let (lines, d) = kept_lines(&text);
         let left: Vec<&String> = lines
             .iter()
             .filter(|l| {

@@ -9,6 +9,12 @@ fn read(name: &str) -> Leaflet {
     leaflet::read(&fixture(name), None).unwrap().leaflet
 }
 
+/// The leaflet read from a file named `name` that holds `text`.
+fn read_text(name: &str, text: &str) -> Leaflet {
+    let (_dir, path) = written(name, text);
+    leaflet::read(&path, None).unwrap().leaflet
+}
+
 fn texts(l: &Leaflet, chapter: usize) -> Vec<&str> {
     l.chapters[chapter].blocks.iter().map(Block::text).collect()
 }
@@ -335,11 +341,10 @@ fn a_block_opening_with_a_figure_label_is_a_caption_wherever_it_starts() {
 /// each item its own block, not run together into one paragraph.
 #[test]
 fn letter_and_roman_numbered_items_stay_items() {
-    let (_dir, path) = written(
+    let l = read_text(
         "hip.txt",
         "Hip exercises\n\nDo these each morning:\na) Lie on your back.\nb) Bend one knee.\n\nThen:\ni. Rest for a minute.\nii. Repeat five times.\n(iii) Stop if it hurts.\niv. Write down how it felt.\n",
     );
-    let l = audio_leaflet::leaflet::read(&path, None).unwrap().leaflet;
     let items: Vec<String> = l
         .chapters
         .iter()
@@ -367,11 +372,10 @@ fn letter_and_roman_numbered_items_stay_items() {
 /// first page's label, and no label is read out.
 #[test]
 fn page_labels_in_copied_text_are_neither_title_nor_text() {
-    let (_dir, path) = written(
+    let l = read_text(
         "knee.txt",
         "Page 1 of 2\nKnee care after an injection\n\nRest your knee for two days and keep it raised when you sit.\n\nWhen to call us\nPage 2 of 2\nCall the clinic if the knee becomes hot, red or more painful.\n",
     );
-    let l = audio_leaflet::leaflet::read(&path, None).unwrap().leaflet;
     assert_eq!(l.title, "Knee care after an injection");
     assert_eq!(
         outline(&l).iter().map(|o| o.0).collect::<Vec<_>>(),
