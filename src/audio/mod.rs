@@ -29,8 +29,16 @@ fn write_wav_to<W: std::io::Write + std::io::Seek>(out: W, pcm: &Pcm) -> Result<
     let mut writer = hound::WavWriter::new(out, spec)?;
     for chunk in pcm.samples.chunks(WAV_CHUNK) {
         let mut w = writer.get_i16_writer(chunk.len() as u32);
+        // The checked `write_sample` asserts the room left at every sample,
+        // which keeps the loop from being vectorised whenever the compiler
+        // does not prove it away itself (one build of this crate did, the
+        // next did not: 5.6 million instructions for the reference
+        // leaflet's WAVs, then 128 million).
+        #[allow(unsafe_code)]
         for &s in chunk {
-            w.write_sample(s);
+            // SAFETY: the writer was made for `chunk.len()` samples and is
+            // given exactly that many, one at a time.
+            unsafe { w.write_sample_unchecked(s) };
         }
         w.flush()?;
     }
