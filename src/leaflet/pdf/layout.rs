@@ -240,15 +240,19 @@ fn splits(gap: f32, size: f32, run: &Run, cells: &[f32]) -> bool {
 }
 
 /// Where a page's table cells start: the `x` at which the text after a wide
-/// gap starts on two baselines or more. A row whose first cell is long
-/// leaves a narrower gap before the next (a word space wide, or two), which
-/// alone would not part them; starting where the column below starts does.
+/// gap starts on two baselines or more (not the text after a bullet). A row
+/// whose first cell is long leaves a narrower gap before the next (a word
+/// space wide, or two), which alone would not part them; starting where the
+/// column below starts does.
 fn cell_starts(baselines: &[Vec<&Run>]) -> Vec<f32> {
     let mut starts: Vec<f32> = Vec::new();
     for runs in baselines {
         let mut on_this: Vec<f32> = runs
             .windows(2)
-            .filter(|w| w[1].x - w[0].end > SPLIT_GAP * w[0].size.max(w[1].size))
+            .filter(|w| {
+                w[1].x - w[0].end > SPLIT_GAP * w[0].size.max(w[1].size)
+                    && !is_marker(w[0].text.trim(), w[0].symbol)
+            })
             .map(|w| w[1].x)
             .collect();
         on_this.dedup_by(|a, b| (*a - *b).abs() <= CELL_ALIGN);
