@@ -235,8 +235,12 @@ fn page_lines(page: &Page) -> PageLines {
 /// [`SPLIT_GAP`], or than [`CELL_GAP`] where `run` starts at one of the
 /// page's `cells` ([`cell_starts`]).
 fn splits(gap: f32, size: f32, run: &Run, cells: &[f32]) -> bool {
-    gap > SPLIT_GAP * size
-        || (gap > CELL_GAP * size && cells.iter().any(|x| (x - run.x).abs() <= CELL_ALIGN))
+    gap > SPLIT_GAP * size || (gap > CELL_GAP * size && starts_a_cell(run.x, cells))
+}
+
+/// Whether text at `x` starts where one of the page's `cells` start.
+fn starts_a_cell(x: f32, cells: &[f32]) -> bool {
+    cells.iter().any(|c| (c - x).abs() <= CELL_ALIGN)
 }
 
 /// Where a page's table cells start: the `x` at which the text after a wide
@@ -250,8 +254,8 @@ fn cell_starts(baselines: &[Vec<&Run>]) -> Vec<f32> {
         let mut on_this: Vec<f32> = runs
             .windows(2)
             .filter(|w| {
-                w[1].x - w[0].end > SPLIT_GAP * w[0].size.max(w[1].size)
-                    && !is_marker(w[0].text.trim(), w[0].symbol)
+                let (gap, size) = (w[1].x - w[0].end, w[0].size.max(w[1].size));
+                splits(gap, size, w[1], &[]) && !is_marker(w[0].text.trim(), w[0].symbol)
             })
             .map(|w| w[1].x)
             .collect();
@@ -625,8 +629,11 @@ fn gaps(blocks: &[Block], cells: &[f32]) -> Vec<(f32, f32)> {
     let mut out = Vec::new();
     let mut reach = f32::MIN;
     for (x0, x1) in spans {
-        let cell = cells.iter().any(|x| (x - x0).abs() <= CELL_ALIGN);
-        let wide = if cell { CELL_GAP * size } else { size.max(4.0) };
+        let wide = if starts_a_cell(x0, cells) {
+            CELL_GAP * size
+        } else {
+            size.max(4.0)
+        };
         if reach > f32::MIN && x0 - reach > wide {
             out.push((reach, x0));
         }
