@@ -34,16 +34,21 @@ impl Line {
 /// wrapped over two lines, or glued to the end of the page's last sentence
 /// (or the start of its first), so it is never read once per page.
 pub fn lines_without_furniture(text: &str, dropped: &mut Vec<Dropped>) -> Vec<Line> {
-    let pages: Vec<Vec<&str>> = text
+    let mut pages: Vec<Vec<&str>> = text
         .split('\x0c')
         .map(|p| p.split('\n').collect())
         .filter(|p: &Vec<&str>| p.iter().any(|l| !l.trim().is_empty()))
         .collect();
+    if let [only] = pages.as_slice()
+        && let Some(found) = pages_by_label(only, dropped)
+    {
+        pages = found;
+    }
     let furniture = running_lines(&pages);
     let drop = |text: &str, dropped: &mut Vec<Dropped>| {
         dropped.push(Dropped {
             text: text.to_string(),
-            reason: "page header or footer".into(),
+            reason: FURNITURE.into(),
         });
     };
     let mut out = Vec::new();
@@ -108,6 +113,119 @@ pub fn lines_without_furniture(text: &str, dropped: &mut Vec<Dropped>) -> Vec<Li
         }
     }
     out
+}
+
+const FURNITURE: &str = "page header or footer";
+
+/// Text with no page breaks (copied from a PDF viewer, or from an extractor
+/// that leaves them out) whose running header or footer names its page:
+/// "Ref 2020/409  Page 2 of 3", or "TIG 105/14 Updated: July 2022 Page 4 of
+/// 7 www.mft.nhs.uk". Such lines are found by the label "Page N of M" with
+/// the same words before it (numbers and months aside), on two or more
+/// lines, every one a page of the document and in order. The text is cut
+/// into pages before each of them, so that the running lines beside them,
+/// at the foot of one page or the head of the next, are found as they are
+/// between form feeds. Of each labelled line, the label and the words before
+/// it are dropped, and so are the words after it that every such line has
+/// and that look like furniture (an address, or with a digit), and the
+/// start of an address all of them share when an extractor glued the next
+/// line's text to it ("www.mft.nhs.ukImportant Information"). What is left
+/// stays, as a line of its own. `None` when there are no such lines.
+fn pages_by_label<'a>(lines: &[&'a str], dropped: &mut Vec<Dropped>) -> Option<Vec<Vec<&'a str>>> {
+    static LABEL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\bpage\s+([0-9]{1,3})\s+of\s+([0-9]{1,3})\b").unwrap());
+    // (line index, trimmed line, page, of, shape before the label, label's end)
+    let found: Vec<(usize, &str, u32, u32, String, usize)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, raw)| {
+            let line = raw.trim();
+            let c = LABEL.captures(line)?;
+            let number = |k: usize| c[k].parse::<u32>().ok();
+            let whole = c.get(0)?;
+            Some((
+                i,
+                line,
+                number(1)?,
+                number(2)?,
+                shape(&line[..whole.start()]),
+                whole.end(),
+            ))
+        })
+        .collect();
+    let (_, _, _, of, before, _) = found.first()?.clone();
+    let found: Vec<_> = found
+        .into_iter()
+        .filter(|f| f.3 == of && f.4 == before)
+        .collect();
+    // Every one a page of the document, in order: otherwise these are not
+    // one running line's labels, and the text is left as it is.
+    let in_order = found.windows(2).all(|w| w[0].2 < w[1].2);
+    if found.len() < 2 || !in_order || found.iter().any(|f| !(1..=of).contains(&f.2)) {
+        return None;
+    }
+    // Where each line's running part ends: the label's end, then the words
+    // after it that every line has and that look like furniture.
+    let mut ends: Vec<usize> = found.iter().map(|f| f.5).collect();
+    let next_word = |line: &'a str, from: usize| -> Option<(usize, &'a str)> {
+        let rest = &line[from..];
+        let start = from + (rest.len() - rest.trim_start().len());
+        let word = line[start..].split_whitespace().next()?;
+        Some((start, word))
+    };
+    loop {
+        let words: Option<Vec<(usize, &str)>> = found
+            .iter()
+            .zip(&ends)
+            .map(|(f, &end)| next_word(f.1, end))
+            .collect();
+        let Some(words) = words else { break };
+        let first = words[0].1;
+        let furniture_like = is_address_like(first) || first.chars().any(|c| c.is_ascii_digit());
+        if words.iter().all(|(_, w)| *w == first) && furniture_like {
+            for (end, (start, w)) in ends.iter_mut().zip(&words) {
+                *end = start + w.len();
+            }
+            continue;
+        }
+        // The same start, each either the whole word or glued to a capital.
+        let mut common = first.len();
+        for (_, w) in &words {
+            common = first
+                .char_indices()
+                .zip(w.chars())
+                .find(|((_, a), b)| a != b)
+                .map_or(common.min(w.len()), |((k, _), _)| common.min(k));
+        }
+        let stem = &first[..common];
+        let glued = stem.ends_with(|c: char| c.is_lowercase())
+            && is_address_like(stem)
+            && words.iter().all(|(_, w)| {
+                w.len() == stem.len() || w[stem.len()..].starts_with(|c: char| c.is_uppercase())
+            });
+        if glued {
+            for (end, (start, _)) in ends.iter_mut().zip(&words) {
+                *end = start + stem.len();
+            }
+        }
+        break;
+    }
+    let labelled: HashMap<usize, usize> = found.iter().zip(&ends).map(|(f, &e)| (f.0, e)).collect();
+    let mut pages: Vec<Vec<&'a str>> = vec![Vec::new()];
+    for (i, raw) in lines.iter().enumerate() {
+        let Some(&end) = labelled.get(&i) else {
+            pages.last_mut().expect("a page").push(raw);
+            continue;
+        };
+        let line = raw.trim();
+        dropped.push(Dropped {
+            text: line[..end].trim_end().to_string(),
+            reason: FURNITURE.into(),
+        });
+        pages.push(vec![line[end..].trim()]);
+    }
+    pages.retain(|p| p.iter().any(|l| !l.trim().is_empty()));
+    Some(pages)
 }
 
 fn next_filled(page: &[&str], i: usize) -> Option<usize> {
@@ -492,6 +610,87 @@ mod tests {
         );
         let dropped: Vec<&str> = d.iter().map(|d| d.text.as_str()).collect();
         assert_eq!(dropped, ["Page 1 of 2", "Page 2 of 2", "PAGE 3"]);
+    }
+
+    /// A running header that names its page, in text with no page breaks:
+    /// each such line goes, with the address after its label, and the start
+    /// of the next line that an extractor glued to that address stays.
+    #[test]
+    fn a_header_that_names_its_page_goes_without_page_breaks() {
+        let text = "TIG 105/14  Updated: July 2022  Page 1 of 3  www.mft.nhs.uk\n\
+                    Division of Imaging\nMRI scans\n\nAn MRI scan is painless.\n\
+                    TIG 105/14  Updated: July 2022  Page 2 of 3  www.mft.nhs.ukImportant Information\n\
+                    The scanner uses a magnet.\n\
+                    TIG 105/14  Updated: July 2022  Page 3 of 3  www.mft.nhs.ukIs there anything to tell us?\n\
+                    Tell us about implants.\n";
+        let (lines, d) = kept_lines(text);
+        assert_eq!(
+            lines,
+            [
+                "Division of Imaging",
+                "MRI scans",
+                "An MRI scan is painless.",
+                "Important Information",
+                "The scanner uses a magnet.",
+                "Is there anything to tell us?",
+                "Tell us about implants."
+            ]
+        );
+        let dropped: Vec<&str> = d.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(
+            dropped,
+            [1, 2, 3]
+                .map(|n| format!("TIG 105/14  Updated: July 2022  Page {n} of 3  www.mft.nhs.uk"))
+        );
+    }
+
+    /// The pages that the labels mark are pages like those between form
+    /// feeds: a line that runs beside the label on each goes too, whether
+    /// the labels are headers or footers.
+    #[test]
+    fn the_lines_beside_a_page_label_are_running_lines_too() {
+        let text = "Blood tests\nRef: 2020ER0 409  Page 1 of 2  v3  www.gosh.nhs.uk\n\
+                    Text © GOSH NHS Foundation Trust, Sept 2020\nA small sample tells a lot.\n\
+                    Ref: 2020ER0 409  Page 2 of 2  v3  www.gosh.nhs.ukAsk us\n\
+                    Text © GOSH NHS Foundation Trust, Sept 2020\nany questions.\n";
+        let (lines, _) = kept_lines(text);
+        assert_eq!(
+            lines,
+            [
+                "Blood tests",
+                "A small sample tells a lot.",
+                "Ask us",
+                "any questions."
+            ]
+        );
+        let text = "Knee care\n\nRest the knee.\nIce it often.\nKeep it raised.\n\
+                    Leaflet 12, Knee care, Page 1 of 2\nPrinted 2024\nSee your GP.\n\
+                    Leaflet 12, Knee care, Page 2 of 2\nPrinted 2024\n";
+        let (lines, _) = kept_lines(text);
+        assert_eq!(
+            lines,
+            [
+                "Knee care",
+                "Rest the knee.",
+                "Ice it often.",
+                "Keep it raised.",
+                "See your GP."
+            ]
+        );
+    }
+
+    /// A page named in a sentence is not a label: nothing runs before it
+    /// the same way twice, or the pages are not in order.
+    #[test]
+    fn pages_named_in_sentences_stay() {
+        for text in [
+            "Knee care\nSee page 2 of 4 in the booklet.\nRead page 3 of 4 too.\n",
+            "Knee care\nBack to page 3 of 4 and page 1 of 4.\nBack to page 1 of 4.\n",
+        ] {
+            let (lines, d) = kept_lines(text);
+            assert_eq!(lines.len(), 3, "{lines:?}");
+            assert!(d.is_empty(), "{d:?}");
+        }
     }
 
     /// Ten pages with one running footer that a reader met in four guises:
