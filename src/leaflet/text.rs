@@ -353,6 +353,27 @@ impl Segmenter<'_> {
 
     fn text_line(&mut self, line: &Line, unit_start: bool, prev_blank: bool) {
         let text = line.text.as_str();
+        // "(Image of a scanner)Division of Imaging": an extractor glued the
+        // next line to a picture's description. The description is a
+        // caption of its own, and what follows starts a paragraph.
+        static GLUED_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(
+                r"^(\((?i:image|picture|photo|diagram|illustration) of\b[^()]*\))(\p{Lu}.*)$",
+            )
+            .unwrap()
+        });
+        if unit_start && let Some(c) = GLUED_CAPTION.captures(text) {
+            self.close();
+            self.open = Some((Kind::Caption, c[1].to_string()));
+            self.close();
+            let rest = Line {
+                text: c[2].to_string(),
+                indented: false,
+                page_start: false,
+            };
+            self.text_line(&rest, true, false);
+            return;
+        }
         let (bullet, rest) = strip_bullet(text);
         let open_kind = self.open.as_ref().map(|(k, _)| *k);
         let kind = if unit_start && cleanup::CAPTION.is_match(text) {
@@ -729,4 +750,29 @@ fn starts_lower(text: &str) -> bool {
 
 fn word_count(text: &str) -> usize {
     text.split_whitespace().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A picture's description with the next line glued to it, as some
+    /// extractors give it: a caption, then the paragraph it was glued to. With
+    /// a space after the description, the line is one caption, as before.
+    #[test]
+    fn a_picture_description_glued_to_text_is_a_caption_of_its_own() {
+        let l = parse(
+            "Knee care\n\n(Image of a knee brace)Wear the brace\nall day.\n\n\
+             (Picture of a knee) shows the joint.\n",
+        );
+        let blocks: Vec<&Block> = l.chapters.iter().flat_map(|c| &c.blocks).collect();
+        assert_eq!(
+            blocks,
+            [
+                &Block::Caption("(Image of a knee brace)".into()),
+                &Block::Paragraph("Wear the brace all day.".into()),
+                &Block::Caption("(Picture of a knee) shows the joint.".into())
+            ]
+        );
+    }
 }
