@@ -41,5 +41,6 @@ pub mod script;
 pub mod serve;
 pub mod slug;
 pub mod synth;
+pub mod words;
 
 pub use error::{Error, Result};

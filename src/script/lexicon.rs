@@ -12,19 +12,7 @@ use crate::error::{Error, Result};
 
 const BUILT_IN: &str = include_str!("../../lexicon/en.toml");
 const BUILT_IN_NAME: &str = "lexicon/en.toml";
-const WORDS: &str = include_str!("../../data/words-en.txt");
-
-/// Ordinary English words (SCOWL size 35), to tell "SHOUT" or "NICE" from
-/// an acronym and "communications" from a run of letters in an address.
-/// The file is in byte order, so a lookup is a binary search: listing its
-/// lines costs a fortieth of hashing them, which every build paid.
-static DICTIONARY: LazyLock<Vec<&'static str>> = LazyLock::new(|| WORDS.lines().collect());
-
-pub fn is_dictionary_word(word: &str) -> bool {
-    DICTIONARY
-        .binary_search(&word.to_lowercase().as_str())
-        .is_ok()
-}
+pub use crate::words::is_dictionary_word;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -306,18 +294,6 @@ fn line_of(text: &str, needle: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_word_list_is_in_byte_order_so_every_word_is_found() {
-        let words: Vec<&str> = WORDS.lines().collect();
-        assert!(
-            words.windows(2).all(|w| w[0] < w[1]),
-            "sort data/words-en.txt with LC_ALL=C sort -u"
-        );
-        assert!(words.iter().all(|w| is_dictionary_word(w)));
-        assert!(is_dictionary_word("Communications") && is_dictionary_word("NICE"));
-        assert!(!is_dictionary_word("NHS") && !is_dictionary_word("zzzq"));
-    }
 
     #[test]
     fn the_fingerprint_is_the_same_for_the_same_entries_and_changes_with_them() {
