@@ -353,6 +353,86 @@ fn is_page_label(text: &str) -> bool {
     }
 }
 
+/// Put back words an extractor split in two at a gap between letters
+/// ("proce dure", "s hould", "o titis"), as some PDF tools and viewers do
+/// where a font spaces its letters. Two neighbouring pieces of letters (the
+/// second in lower case) become one word when together they are a word, of
+/// the dictionary or of the leaflet itself (`vocab`: "otitis" written whole
+/// elsewhere), and apart at least one piece is not an English word: "a part"
+/// and "in to" stay. A pair whose pieces are both not words comes before one
+/// that shares a piece with it, so "hearing s hould" gives "should", not
+/// "hearings"; of two such pairs equally sure, neither is joined. For English
+/// text only; the dictionary is English.
+pub fn rejoin_split_words(text: &str, vocab: &HashSet<String>) -> String {
+    use crate::words::{is_dictionary_pair, is_dictionary_word};
+    let tokens: Vec<&str> = text.split(' ').collect();
+    // Each token as the first piece of a pair (letters, perhaps after an
+    // opening bracket or quote) and as the second (lower-case letters,
+    // perhaps before punctuation), and whether that piece is a word: looked
+    // up once a token, since most pairs are two words and go no further.
+    fn piece(core: &str, second: bool) -> Option<(&str, bool)> {
+        let letters = if second {
+            core.chars().all(char::is_lowercase)
+        } else {
+            core.chars().all(char::is_alphabetic)
+        };
+        (!core.is_empty() && letters).then(|| (core, core == "I" || is_dictionary_word(core)))
+    }
+    let pieces: Vec<[Option<(&str, bool)>; 2]> = tokens
+        .iter()
+        .map(|t| {
+            let first = t.trim_start_matches(['(', '"', '\'', '‘', '“']);
+            let second =
+                t.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'', '’', '”']);
+            [piece(first, false), piece(second, true)]
+        })
+        .collect();
+    // How sure a join of tokens i and i + 1 is: 2 when neither piece is a
+    // word, 1 when one is, 0 for no join.
+    let score = |i: usize| -> u8 {
+        let (Some([Some((a, a_word)), _]), Some([_, Some((b, b_word))])) =
+            (pieces.get(i), pieces.get(i + 1))
+        else {
+            return 0;
+        };
+        if *a_word && *b_word {
+            return 0;
+        }
+        let whole = is_dictionary_pair(a, b) || vocab.contains(&format!("{a}{b}").to_lowercase());
+        if !whole {
+            return 0;
+        }
+        let sure = 2 - (*a_word as u8 + *b_word as u8);
+        // A capital on its own is often a name in itself ("vitamin D in"):
+        // it starts a word only when the rest is no word either.
+        if a.chars().count() == 1 && a.chars().all(char::is_uppercase) && sure < 2 {
+            return 0;
+        }
+        sure
+    };
+    let scores: Vec<u8> = (0..tokens.len()).map(score).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(tokens[i]);
+        // Joined only when surer than either overlapping pair: "aim to e at"
+        // could be "toe" or "eat", and stays as it is.
+        let here = scores[i];
+        let before = if i > 0 { scores[i - 1] } else { 0 };
+        let after = scores.get(i + 1).copied().unwrap_or(0);
+        if here > before && here > after {
+            out.push_str(tokens[i + 1]);
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Join two wrapped lines of one paragraph, repairing words and addresses that
 /// were broken at the line end. `vocab` holds the document's own words, to
 /// tell a hyphen added for wrapping ("treat-/ment") from a real one.
@@ -610,6 +690,42 @@ mod tests {
         );
         let dropped: Vec<&str> = d.iter().map(|d| d.text.as_str()).collect();
         assert_eq!(dropped, ["Page 1 of 2", "Page 2 of 2", "PAGE 3"]);
+    }
+
+    #[test]
+    fn words_split_by_an_extractor_are_put_back_and_nothing_else_is_joined() {
+        let none = HashSet::new();
+        let fix = |t: &str| rejoin_split_words(t, &none);
+        assert_eq!(
+            fix("Can I drive after my proce dure?"),
+            "Can I drive after my procedure?"
+        );
+        assert_eq!(
+            fix("t he ENT O utpatient clinic"),
+            "the ENT Outpatient clinic"
+        );
+        assert_eq!(
+            fix("your hearing s hould return"),
+            "your hearing should return"
+        );
+        assert_eq!(
+            fix("(c ontinue) and k eep  going"),
+            "(continue) and keep  going"
+        );
+        for kept in [
+            "so aim to e at 3 meals",
+            "Vitamin D in pregnancy",
+            "a part of it went in to the room",
+            "the o titis media",
+            "pre op 2 x ray",
+        ] {
+            assert_eq!(fix(kept), kept);
+        }
+        let vocab: HashSet<String> = ["otitis".to_string()].into();
+        assert_eq!(
+            rejoin_split_words("the o titis media", &vocab),
+            "the otitis media"
+        );
     }
 
     /// A running header that names its page, in text with no page breaks:

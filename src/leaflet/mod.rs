@@ -324,7 +324,11 @@ pub fn parse(text: &str, format: Format, fallback_title: &str, lang: Option<&str
     };
     let mut leaflet = match format {
         Format::Markdown => markdown::parse(text),
-        Format::PdfText => text::parse(text),
+        Format::PdfText => {
+            let english =
+                lang.map_or_else(|| language::detect(text) == "en", |l| l.starts_with("en"));
+            text::parse(text, english)
+        }
     };
     let mut lang = lang.map(str::to_string);
     for (key, value) in front {

@@ -26,11 +26,18 @@ const JOINING_WORDS: &[&str] = &[
     "your", "our", "is", "are", "be", "as", "that", "this",
 ];
 
-pub fn parse(text: &str) -> Leaflet {
+/// Read text extracted from a PDF; `english` when it is in English, for the
+/// repairs that use the English word list.
+pub fn parse(text: &str, english: bool) -> Leaflet {
     let mut dropped = Vec::new();
     let mut lines = cleanup::lines_without_furniture(text, &mut dropped);
     join_across_page_breaks(&mut lines);
     let vocab = vocabulary(&lines);
+    if english {
+        for line in &mut lines {
+            line.text = cleanup::rejoin_split_words(&line.text, &vocab);
+        }
+    }
     let mut seg = Segmenter {
         lines: &lines,
         vocab,
@@ -756,6 +763,22 @@ fn word_count(text: &str) -> usize {
 mod tests {
     use super::*;
 
+    /// Split words are put back in English text only: the word list is
+    /// English.
+    #[test]
+    fn split_words_are_put_back_in_english_only() {
+        let text = "Knee care\n\nAfter your proce dure, rest.\n";
+        let said = |english| parse(text, english).chapters[0].blocks.clone();
+        assert_eq!(
+            said(true),
+            [Block::Paragraph("After your procedure, rest.".into())]
+        );
+        assert_eq!(
+            said(false),
+            [Block::Paragraph("After your proce dure, rest.".into())]
+        );
+    }
+
     /// A picture's description with the next line glued to it, as some
     /// extractors give it: a caption, then the paragraph it was glued to. With
     /// a space after the description, the line is one caption, as before.
@@ -764,6 +787,7 @@ mod tests {
         let l = parse(
             "Knee care\n\n(Image of a knee brace)Wear the brace\nall day.\n\n\
              (Picture of a knee) shows the joint.\n",
+            true,
         );
         let blocks: Vec<&Block> = l.chapters.iter().flat_map(|c| &c.blocks).collect();
         assert_eq!(
