@@ -133,7 +133,7 @@ const FURNITURE: &str = "page header or footer";
 /// stays, as a line of its own. `None` when there are no such lines.
 fn pages_by_label<'a>(lines: &[&'a str], dropped: &mut Vec<Dropped>) -> Option<Vec<Vec<&'a str>>> {
     static LABEL: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)\bpage\s+([0-9]{1,3})\s+of\s+([0-9]{1,3})\b").unwrap());
+        LazyLock::new(|| Regex::new(r"(?i-u)\bpage\s+([0-9]{1,3})\s+of\s+([0-9]{1,3})\b").unwrap());
     // (line index, trimmed line, page, of, shape before the label, label's end)
     let found: Vec<(usize, &str, u32, u32, String, usize)> = lines
         .iter()
@@ -197,13 +197,21 @@ fn pages_by_label<'a>(lines: &[&'a str], dropped: &mut Vec<Dropped>) -> Option<V
                 .find(|((_, a), b)| a != b)
                 .map_or(common.min(w.len()), |((k, _), _)| common.min(k));
         }
-        let stem = &first[..common];
-        let glued = stem.ends_with(|c: char| c.is_lowercase())
-            && is_address_like(stem)
-            && words.iter().all(|(_, w)| {
-                w.len() == stem.len() || w[stem.len()..].starts_with(|c: char| c.is_uppercase())
-            });
-        if glued {
+        // The longest such start: the glued words may share their capital
+        // too ("...ukIntro", "...ukIdeas").
+        let glued = |stem: &str| {
+            stem.ends_with(|c: char| c.is_lowercase())
+                && is_address_like(stem)
+                && words.iter().all(|(_, w)| {
+                    w.len() == stem.len() || w[stem.len()..].starts_with(char::is_uppercase)
+                })
+        };
+        let stem = first[..common]
+            .char_indices()
+            .map(|(k, c)| &first[..k + c.len_utf8()])
+            .rev()
+            .find(|stem| glued(stem));
+        if let Some(stem) = stem {
             for (end, (start, _)) in ends.iter_mut().zip(&words) {
                 *end = start + stem.len();
             }
@@ -358,7 +366,7 @@ fn is_page_label(text: &str) -> bool {
 /// where a font spaces its letters. Two neighbouring pieces of letters (the
 /// second in lower case) become one word when together they are a word, of
 /// the dictionary or of the leaflet itself (`vocab`: "otitis" written whole
-/// elsewhere), and apart at least one piece is not an English word: "a part"
+/// elsewhere, if six letters or more), and apart at least one piece is not an English word: "a part"
 /// and "in to" stay. A pair whose pieces are both not words comes before one
 /// that shares a piece with it, so "hearing s hould" gives "should", not
 /// "hearings"; of two such pairs equally sure, neither is joined. For English
@@ -366,43 +374,48 @@ fn is_page_label(text: &str) -> bool {
 pub fn rejoin_split_words(text: &str, vocab: &HashSet<String>) -> String {
     use crate::words::{is_dictionary_pair, is_dictionary_word};
     let tokens: Vec<&str> = text.split(' ').collect();
-    // Each token as the first piece of a pair (letters, perhaps after an
+    // A token as the first piece of a pair (letters, perhaps after an
     // opening bracket or quote) and as the second (lower-case letters,
-    // perhaps before punctuation), and whether that piece is a word: looked
-    // up once a token, since most pairs are two words and go no further.
-    fn piece(core: &str, second: bool) -> Option<(&str, bool)> {
-        let letters = if second {
-            core.chars().all(char::is_lowercase)
-        } else {
-            core.chars().all(char::is_alphabetic)
-        };
-        (!core.is_empty() && letters).then(|| (core, core == "I" || is_dictionary_word(core)))
+    // perhaps before punctuation).
+    fn first(t: &str) -> Option<&str> {
+        let core = t.trim_start_matches(['(', '"', '\'', '‘', '“']);
+        (!core.is_empty() && core.chars().all(char::is_alphabetic)).then_some(core)
     }
-    let pieces: Vec<[Option<(&str, bool)>; 2]> = tokens
-        .iter()
-        .map(|t| {
-            let first = t.trim_start_matches(['(', '"', '\'', '‘', '“']);
-            let second =
-                t.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'', '’', '”']);
-            [piece(first, false), piece(second, true)]
-        })
-        .collect();
+    fn second(t: &str) -> Option<&str> {
+        let core = t.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'', '’', '”']);
+        (!core.is_empty() && core.chars().all(char::is_lowercase)).then_some(core)
+    }
+    // Lower-cased on the stack when it fits: this is asked of most pairs.
+    let in_vocab = |a: &str, b: &str| {
+        let mut buf = [0u8; 64];
+        let len = a.len() + b.len();
+        // Words short enough to be missing from the word list are few.
+        if len < 6 {
+            return false;
+        }
+        if !(a.is_ascii() && b.is_ascii() && len <= buf.len()) {
+            return vocab.contains(&format!("{a}{b}").to_lowercase());
+        }
+        buf[..a.len()].copy_from_slice(a.as_bytes());
+        buf[a.len()..len].copy_from_slice(b.as_bytes());
+        buf[..len].make_ascii_lowercase();
+        std::str::from_utf8(&buf[..len]).is_ok_and(|joined| vocab.contains(joined))
+    };
+    let is_word = |piece: &str| piece == "I" || is_dictionary_word(piece);
     // How sure a join of tokens i and i + 1 is: 2 when neither piece is a
-    // word, 1 when one is, 0 for no join.
+    // word, 1 when one is, 0 for no join. Whether the two make a word is
+    // asked first: for most pairs they do not, and nothing more is looked up.
     let score = |i: usize| -> u8 {
-        let (Some([Some((a, a_word)), _]), Some([_, Some((b, b_word))])) =
-            (pieces.get(i), pieces.get(i + 1))
-        else {
+        let (Some(a), Some(b)) = (
+            tokens.get(i).and_then(|t| first(t)),
+            tokens.get(i + 1).and_then(|t| second(t)),
+        ) else {
             return 0;
         };
-        if *a_word && *b_word {
+        if !(is_dictionary_pair(a, b) || in_vocab(a, b)) {
             return 0;
         }
-        let whole = is_dictionary_pair(a, b) || vocab.contains(&format!("{a}{b}").to_lowercase());
-        if !whole {
-            return 0;
-        }
-        let sure = 2 - (*a_word as u8 + *b_word as u8);
+        let sure = 2 - (is_word(a) as u8 + is_word(b) as u8);
         // A capital on its own is often a name in itself ("vitamin D in"):
         // it starts a word only when the rest is no word either.
         if a.chars().count() == 1 && a.chars().all(char::is_uppercase) && sure < 2 {
@@ -758,6 +771,11 @@ mod tests {
             [1, 2, 3]
                 .map(|n| format!("TIG 105/14  Updated: July 2022  Page {n} of 3  www.mft.nhs.uk"))
         );
+        // Glued on every page, to words that share their capital.
+        let text = "Leaflet 7  Page 1 of 2  www.mft.nhs.ukIntro\nText one.\n\
+                    Leaflet 7  Page 2 of 2  www.mft.nhs.ukIdeas\nText two.\n";
+        let (lines, _) = kept_lines(text);
+        assert_eq!(lines, ["Intro", "Text one.", "Ideas", "Text two."]);
     }
 
     /// The pages that the labels mark are pages like those between form

@@ -363,18 +363,12 @@ impl Segmenter<'_> {
         // "(Image of a scanner)Division of Imaging": an extractor glued the
         // next line to a picture's description. The description is a
         // caption of its own, and what follows starts a paragraph.
-        static GLUED_CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-            Regex::new(
-                r"^(\((?i:image|picture|photo|diagram|illustration) of\b[^()]*\))(\p{Lu}.*)$",
-            )
-            .unwrap()
-        });
-        if unit_start && let Some(c) = GLUED_CAPTION.captures(text) {
+        if unit_start && let Some((caption, rest)) = glued_caption(text) {
             self.close();
-            self.open = Some((Kind::Caption, c[1].to_string()));
+            self.open = Some((Kind::Caption, caption.to_string()));
             self.close();
             let rest = Line {
-                text: c[2].to_string(),
+                text: rest.to_string(),
                 indented: false,
                 page_start: false,
             };
@@ -630,6 +624,18 @@ static GENERIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The name of a hospital, trust or health board as printed on a cover.
+/// "(Image of a scanner)Division of Imaging": a picture's description
+/// ([`cleanup::CAPTION`]) and the capital that starts the text glued to it.
+fn glued_caption(text: &str) -> Option<(&str, &str)> {
+    let close = text.find(')')?;
+    let (caption, rest) = text.split_at(close + 1);
+    let described = cleanup::CAPTION
+        .captures(caption)
+        .is_some_and(|c| c.name("described").is_some());
+    (described && !caption[1..].contains('(') && rest.starts_with(char::is_uppercase))
+        .then_some((caption, rest))
+}
+
 fn is_organisation(text: &str) -> bool {
     static ORG: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
