@@ -48,19 +48,21 @@ pub fn is_dictionary_word(word: &str) -> bool {
 /// for ASCII, without making the joined word (the reader asks this of
 /// every pair of neighbouring words).
 pub fn is_dictionary_pair(a: &str, b: &str) -> bool {
-    if !(a.is_ascii() && b.is_ascii()) {
-        return listed(format!("{a}{b}").to_lowercase().as_bytes());
-    }
-    // Lower-cased into a buffer on the stack: no word in the list is longer.
-    let mut buf = [0u8; 48];
+    with_joined_lower(a, b, |word| listed(word.as_bytes()))
+}
+
+/// `a` followed by `b` in lower case, handed to `f`: put together on the
+/// stack when both are ASCII and short (any word is), else in a new string.
+pub fn with_joined_lower<R>(a: &str, b: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
     let len = a.len() + b.len();
-    if len > buf.len() {
-        return false;
+    if !(a.is_ascii() && b.is_ascii() && len <= buf.len()) {
+        return f(&format!("{a}{b}").to_lowercase());
     }
     buf[..a.len()].copy_from_slice(a.as_bytes());
     buf[a.len()..len].copy_from_slice(b.as_bytes());
     buf[..len].make_ascii_lowercase();
-    listed(&buf[..len])
+    f(std::str::from_utf8(&buf[..len]).expect("ASCII"))
 }
 
 #[cfg(test)]
@@ -75,13 +77,12 @@ mod tests {
             "sort data/words-en.txt with LC_ALL=C sort -u"
         );
         assert!(words.iter().all(|w| is_dictionary_word(w)));
-        assert!(
-            words.iter().all(|w| w.len() <= 48),
-            "a longer buffer in is_dictionary_pair"
-        );
         assert!(is_dictionary_word("Communications") && is_dictionary_word("NICE"));
         assert!(!is_dictionary_word("NHS") && !is_dictionary_word("zzzq"));
         assert!(is_dictionary_pair("Proce", "dure") && is_dictionary_pair("", "the"));
         assert!(!is_dictionary_pair("the", "re-") && !is_dictionary_pair("caf", "é"));
+        let long = "a".repeat(70);
+        assert_eq!(with_joined_lower("Caf", "É", str::to_string), "café");
+        assert_eq!(with_joined_lower(&long, "B", str::len), 71);
     }
 }

@@ -372,7 +372,7 @@ fn is_page_label(text: &str) -> bool {
 /// "hearings"; of two such pairs equally sure, neither is joined. For English
 /// text only; the dictionary is English.
 pub fn rejoin_split_words(text: &str, vocab: &HashSet<String>) -> String {
-    use crate::words::{is_dictionary_pair, is_dictionary_word};
+    use crate::words::{is_dictionary_pair, is_dictionary_word, with_joined_lower};
     let tokens: Vec<&str> = text.split(' ').collect();
     // A token as the first piece of a pair (letters, perhaps after an
     // opening bracket or quote) and as the second (lower-case letters,
@@ -385,21 +385,9 @@ pub fn rejoin_split_words(text: &str, vocab: &HashSet<String>) -> String {
         let core = t.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'', '’', '”']);
         (!core.is_empty() && core.chars().all(char::is_lowercase)).then_some(core)
     }
-    // Lower-cased on the stack when it fits: this is asked of most pairs.
     let in_vocab = |a: &str, b: &str| {
-        let mut buf = [0u8; 64];
-        let len = a.len() + b.len();
         // Words short enough to be missing from the word list are few.
-        if len < 6 {
-            return false;
-        }
-        if !(a.is_ascii() && b.is_ascii() && len <= buf.len()) {
-            return vocab.contains(&format!("{a}{b}").to_lowercase());
-        }
-        buf[..a.len()].copy_from_slice(a.as_bytes());
-        buf[a.len()..len].copy_from_slice(b.as_bytes());
-        buf[..len].make_ascii_lowercase();
-        std::str::from_utf8(&buf[..len]).is_ok_and(|joined| vocab.contains(joined))
+        a.len() + b.len() >= 6 && with_joined_lower(a, b, |joined| vocab.contains(joined))
     };
     let is_word = |piece: &str| piece == "I" || is_dictionary_word(piece);
     // How sure a join of tokens i and i + 1 is: 2 when neither piece is a

@@ -322,34 +322,34 @@ pub fn parse(text: &str, format: Format, fallback_title: &str, lang: Option<&str
         Format::Markdown => front_matter(text),
         Format::PdfText => (Vec::new(), text),
     };
-    let mut leaflet = match format {
-        Format::Markdown => markdown::parse(text),
-        Format::PdfText => {
-            let english =
-                lang.map_or_else(|| language::detect(text) == "en", |l| l.starts_with("en"));
-            text::parse(text, english)
-        }
-    };
     let mut lang = lang.map(str::to_string);
+    let mut organisation = None;
     for (key, value) in front {
         match key.as_str() {
             "language" | "lang" if lang.is_none() && !value.is_empty() => lang = Some(value),
-            "organisation" | "organization" if !value.is_empty() => {
-                leaflet.organisation = Some(value)
-            }
+            "organisation" | "organization" if !value.is_empty() => organisation = Some(value),
             _ => {}
         }
     }
-    let lang = lang.as_deref();
+    // Detected once, before reading: the PDF-text reader's word repairs
+    // are for English only.
+    let language = match lang {
+        Some(l) => l.to_ascii_lowercase(),
+        None => language::detect(text).to_string(),
+    };
+    let mut leaflet = match format {
+        Format::Markdown => markdown::parse(text),
+        Format::PdfText => text::parse(text, language.starts_with("en")),
+    };
+    if organisation.is_some() {
+        leaflet.organisation = organisation;
+    }
     if leaflet.title.is_empty() {
         leaflet.title = fallback_title.to_string();
         if let Some(first) = leaflet.chapters.first_mut().filter(|c| c.title.is_empty()) {
             first.title = fallback_title.to_string();
         }
     }
-    leaflet.language = match lang {
-        Some(l) => l.to_ascii_lowercase(),
-        None => language::detect(text).to_string(),
-    };
+    leaflet.language = language;
     leaflet
 }

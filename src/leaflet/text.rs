@@ -623,7 +623,6 @@ static GENERIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-/// The name of a hospital, trust or health board as printed on a cover.
 /// "(Image of a scanner)Division of Imaging": a picture's description
 /// ([`cleanup::CAPTION`]) and the capital that starts the text glued to it.
 fn glued_caption(text: &str) -> Option<(&str, &str)> {
@@ -636,6 +635,7 @@ fn glued_caption(text: &str) -> Option<(&str, &str)> {
         .then_some((caption, rest))
 }
 
+/// The name of a hospital, trust or health board as printed on a cover.
 fn is_organisation(text: &str) -> bool {
     static ORG: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
