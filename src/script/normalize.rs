@@ -933,12 +933,28 @@ fn fraction_es(num: u32, den: u32) -> String {
     format!("{count} {name}s")
 }
 
-/// UK postcodes, letter by letter: "NW3 2QG" as "N W 3, 2 Q G".
+/// UK postcodes as people say them: the letters one by one, the district's
+/// number as a number, the last part's digit alone. "SO16 6YD" is "S O 16,
+/// 6 Y D" ("S O sixteen"), "NW3 2QG" "N W 3, 2 Q G", "SW1A 2AA" "S W 1 A,
+/// 2 A A".
 pub fn postcodes(text: &str) -> String {
-    pattern!(POSTCODE, r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b");
+    pattern!(
+        POSTCODE,
+        r"\b([A-Z]{1,2})([0-9][0-9]?)([A-Z]?) ?([0-9])([A-Z]{2})\b"
+    );
     POSTCODE
         .replace_all(text, |c: &Captures| {
-            format!("{}, {}", spaced(&c[1]), spaced(&c[2]))
+            let sub = match &c[3] {
+                "" => String::new(),
+                letter => format!(" {letter}"),
+            };
+            format!(
+                "{} {}{sub}, {} {}",
+                spaced(&c[1]),
+                &c[2],
+                &c[4],
+                spaced(&c[5])
+            )
         })
         .into_owned()
 }

@@ -267,11 +267,14 @@ fn web_address_look_alikes_are_left_alone() {
 }
 
 #[test]
-fn postcodes_letter_by_letter() {
+fn postcodes_as_people_say_them() {
     table(&[
         ("London NW3 2QG", "London N W 3, 2 Q G"),
-        ("Southampton SO16 6YD.", "Southampton S O 1 6, 6 Y D."),
-        ("Harlow, Essex, CM20 1QX)", "Harlow, Essex, C M 2 0, 1 Q X)"),
+        ("Southampton SO16 6YD.", "Southampton S O 16, 6 Y D."),
+        ("Harlow, Essex, CM20 1QX)", "Harlow, Essex, C M 20, 1 Q X)"),
+        ("London SW1A 2AA", "London S W 1 A, 2 A A"),
+        ("Manchester M13 9WL", "Manchester M 13, 9 W L"),
+        ("Bolton BL0 9AA", "Bolton B L 0, 9 A A"),
     ]);
 }
 
