@@ -117,6 +117,23 @@ pub fn lines_without_furniture(text: &str, dropped: &mut Vec<Dropped>) -> Vec<Li
 
 const FURNITURE: &str = "page header or footer";
 
+/// A line holding a page label ("Page 3 of 8"), as [`pages_by_label`]
+/// finds it.
+struct PageLabel<'a> {
+    /// The line's index in the text.
+    index: usize,
+    /// The line, trimmed.
+    line: &'a str,
+    /// The page number, and the count of pages it names.
+    page: u32,
+    of: u32,
+    /// The shape of the words before the label, which every page's label
+    /// line shares.
+    before: String,
+    /// Where the label ends in `line`.
+    end: usize,
+}
+
 /// Text with no page breaks (copied from a PDF viewer, or from an extractor
 /// that leaves them out) whose running header or footer names its page:
 /// "Ref 2020/409  Page 2 of 3", or "TIG 105/14 Updated: July 2022 Page 4 of
@@ -134,39 +151,39 @@ const FURNITURE: &str = "page header or footer";
 fn pages_by_label<'a>(lines: &[&'a str], dropped: &mut Vec<Dropped>) -> Option<Vec<Vec<&'a str>>> {
     static LABEL: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i-u)\bpage\s+([0-9]{1,3})\s+of\s+([0-9]{1,3})\b").unwrap());
-    // (line index, trimmed line, page, of, shape before the label, label's end)
-    let found: Vec<(usize, &str, u32, u32, String, usize)> = lines
+    let found: Vec<PageLabel> = lines
         .iter()
         .enumerate()
-        .filter_map(|(i, raw)| {
+        .filter_map(|(index, raw)| {
             let line = raw.trim();
             let c = LABEL.captures(line)?;
             let number = |k: usize| c[k].parse::<u32>().ok();
             let whole = c.get(0)?;
-            Some((
-                i,
+            Some(PageLabel {
+                index,
                 line,
-                number(1)?,
-                number(2)?,
-                shape(&line[..whole.start()]),
-                whole.end(),
-            ))
+                page: number(1)?,
+                of: number(2)?,
+                before: shape(&line[..whole.start()]),
+                end: whole.end(),
+            })
         })
         .collect();
-    let (_, _, _, of, before, _) = found.first()?.clone();
+    let first = found.first()?;
+    let (of, before) = (first.of, first.before.clone());
     let found: Vec<_> = found
         .into_iter()
-        .filter(|f| f.3 == of && f.4 == before)
+        .filter(|f| f.of == of && f.before == before)
         .collect();
     // Every one a page of the document, in order: otherwise these are not
     // one running line's labels, and the text is left as it is.
-    let in_order = found.windows(2).all(|w| w[0].2 < w[1].2);
-    if found.len() < 2 || !in_order || found.iter().any(|f| !(1..=of).contains(&f.2)) {
+    let in_order = found.windows(2).all(|w| w[0].page < w[1].page);
+    if found.len() < 2 || !in_order || found.iter().any(|f| !(1..=of).contains(&f.page)) {
         return None;
     }
     // Where each line's running part ends: the label's end, then the words
     // after it that every line has and that look like furniture.
-    let mut ends: Vec<usize> = found.iter().map(|f| f.5).collect();
+    let mut ends: Vec<usize> = found.iter().map(|f| f.end).collect();
     let next_word = |line: &'a str, from: usize| -> Option<(usize, &'a str)> {
         let rest = &line[from..];
         let start = from + (rest.len() - rest.trim_start().len());
@@ -177,7 +194,7 @@ fn pages_by_label<'a>(lines: &[&'a str], dropped: &mut Vec<Dropped>) -> Option<V
         let words: Option<Vec<(usize, &str)>> = found
             .iter()
             .zip(&ends)
-            .map(|(f, &end)| next_word(f.1, end))
+            .map(|(f, &end)| next_word(f.line, end))
             .collect();
         let Some(words) = words else { break };
         let first = words[0].1;
@@ -218,7 +235,11 @@ fn pages_by_label<'a>(lines: &[&'a str], dropped: &mut Vec<Dropped>) -> Option<V
         }
         break;
     }
-    let labelled: HashMap<usize, usize> = found.iter().zip(&ends).map(|(f, &e)| (f.0, e)).collect();
+    let labelled: HashMap<usize, usize> = found
+        .iter()
+        .zip(&ends)
+        .map(|(f, &e)| (f.index, e))
+        .collect();
     let mut pages: Vec<Vec<&'a str>> = vec![Vec::new()];
     for (i, raw) in lines.iter().enumerate() {
         let Some(&end) = labelled.get(&i) else {
