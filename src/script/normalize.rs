@@ -225,13 +225,26 @@ pub fn markup(text: &str) -> String {
     STRONG.replace_all(&t, " ").into_owned()
 }
 
-/// "words that are words stay words; runs of consonants are spelt".
+/// One part of an address (between its dots, slashes and hyphens), as a
+/// careful reader would say it: words that are words stay words, letters
+/// and digits are said apart ("what0" is "what 0"), digits one by one, and
+/// what cannot be said as a word is spelt. A long part that is neither one
+/// word nor a run of them is said in the pieces it is made of, where there
+/// are any ("royalberkshire" is "royal berk shire", not 14 letters).
 fn say_part(part: &str) -> String {
     if part.is_empty() {
         return String::new();
     }
-    if part.chars().all(|c| c.is_ascii_digit()) {
+    let digits = part.chars().filter(char::is_ascii_digit).count();
+    if digits == part.chars().count() {
         return spaced(part);
+    }
+    if digits > 0 {
+        return runs_of_digits_apart(part)
+            .into_iter()
+            .map(say_part)
+            .collect::<Vec<_>>()
+            .join(" ");
     }
     let lower = part.to_lowercase();
     if matches!(lower.as_str(), "com" | "org" | "net" | "gov" | "info") {
@@ -240,11 +253,80 @@ fn say_part(part: &str) -> String {
     if let Some(words) = dictionary_words(&lower) {
         return words.join(" ");
     }
-    if lower.len() > 4 && pronounceable(&lower) {
-        lower
-    } else {
-        spaced(&lower)
+    if lower.len() > 4 && pronounceable(&lower, false) {
+        return lower;
     }
+    if lower.len() >= 2 * SAID_PIECE
+        && let Some(pieces) = said_pieces(&lower)
+    {
+        return pieces.join(" ");
+    }
+    spaced(&lower)
+}
+
+/// `text` cut where letters meet digits.
+fn runs_of_digits_apart(text: &str) -> Vec<&str> {
+    let mut runs = Vec::new();
+    let mut from = 0;
+    let mut last: Option<bool> = None;
+    for (i, c) in text.char_indices() {
+        let digit = c.is_ascii_digit();
+        if last.is_some_and(|d| d != digit) {
+            runs.push(&text[from..i]);
+            from = i;
+        }
+        last = Some(digit);
+    }
+    runs.push(&text[from..]);
+    runs
+}
+
+/// The fewest letters a piece of [`said_pieces`] that is not a dictionary
+/// word may have: shorter ones are more often initials than words.
+const SAID_PIECE: usize = 4;
+
+/// Cut `text` (lower-case ASCII letters) into pieces that can each be said
+/// as a word: dictionary words of three letters or more, and other
+/// pronounceable runs of [`SAID_PIECE`] letters or more. A cut costs two for
+/// each piece and one for each letter outside dictionary words; the
+/// cheapest wins ("royalberkshire" is "royal berk shire", which a voice
+/// says as the county is said). `None` when there is no such cut.
+fn said_pieces(text: &str) -> Option<Vec<&str>> {
+    let n = text.len();
+    if !text.is_ascii() || n > 64 {
+        return None;
+    }
+    // best[i]: the cost of the best cut of text[..i], and where its last
+    // piece starts.
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0));
+    for end in 1..=n {
+        for start in 0..end {
+            let Some((before, _)) = best[start] else {
+                continue;
+            };
+            let piece = &text[start..end];
+            let cost = if piece.len() >= 3 && is_dictionary_word(piece) {
+                before + 2
+            } else if piece.len() >= SAID_PIECE && pronounceable(piece, true) {
+                before + 2 + piece.len()
+            } else {
+                continue;
+            };
+            if best[end].is_none_or(|(c, _)| cost < c) {
+                best[end] = Some((cost, start));
+            }
+        }
+    }
+    let mut pieces = Vec::new();
+    let mut end = n;
+    while end > 0 {
+        let (_, start) = best[end]?;
+        pieces.push(&text[start..end]);
+        end = start;
+    }
+    pieces.reverse();
+    Some(pieces)
 }
 
 /// Split run-together words ("asthmaandlung") into dictionary words of three
@@ -280,22 +362,47 @@ fn dictionary_words(text: &str) -> Option<Vec<&str>> {
     Some(words)
 }
 
-/// Whether a part of an address reads as a word rather than letters.
-fn pronounceable(word: &str) -> bool {
+/// Whether a part of an address reads as a word rather than letters: it
+/// has a vowel and no more than three consonants in a row. With `digraphs`,
+/// a pair that spells one sound ("sh" in "berkshire") counts once.
+fn pronounceable(word: &str, digraphs: bool) -> bool {
     let letters: Vec<char> = word.chars().collect();
     if letters.len() < 3 || letters.iter().any(|c| c.is_ascii_digit()) {
         return false;
     }
     let vowel = |c: &char| "aeiouy".contains(*c);
     let vowels = letters.iter().filter(|c| vowel(c)).count();
+    // The longest run of consonant sounds, a pair that spells one sound
+    // ("sh" in "berkshire") counted once.
     let mut run = 0;
     let mut longest = 0;
-    for c in &letters {
-        run = if vowel(c) { 0 } else { run + 1 };
+    let mut k = 0;
+    while k < letters.len() {
+        if vowel(&letters[k]) {
+            run = 0;
+            k += 1;
+            continue;
+        }
+        let pair = letters.get(k + 1).map(|&next| [letters[k], next]);
+        let one_sound = digraphs && pair.is_some_and(|p| DIGRAPHS.contains(&p));
+        run += 1;
         longest = longest.max(run);
+        k += if one_sound { 2 } else { 1 };
     }
     vowels > 0 && longest <= 3 && (letters.len() >= 4 || vowels * 3 >= letters.len())
 }
+
+/// Pairs of consonant letters that spell one sound.
+const DIGRAPHS: [[char; 2]; 8] = [
+    ['s', 'h'],
+    ['c', 'h'],
+    ['t', 'h'],
+    ['p', 'h'],
+    ['w', 'h'],
+    ['g', 'h'],
+    ['c', 'k'],
+    ['n', 'g'],
+];
 
 fn spaced(text: &str) -> String {
     let chars: Vec<String> = text.chars().map(String::from).collect();

@@ -224,6 +224,25 @@ fn web_addresses_without_scheme_with_parts_spoken() {
             "bit.ly/nhsleedsfft",
             "bit dot l y slash n h s l e e d s f f t",
         ),
+        // Too long to spell, and not one word: said in the pieces it is
+        // made of. One that reads as a word stays one.
+        (
+            "www.royalberkshire.nhs.uk",
+            "w w w dot royal berk shire dot n h s dot u k",
+        ),
+        (
+            "www.getoxfordshireactive.org",
+            "w w w dot getox ford shire active dot org",
+        ),
+        (
+            "www.leicspart.nhs.uk",
+            "w w w dot leicspart dot n h s dot u k",
+        ),
+        // Letters and digits said apart.
+        (
+            "www.what0-18.nhs.uk",
+            "w w w dot what 0 hyphen 1 8 dot n h s dot u k",
+        ),
         (
             "www.example.org/stop-smoking?utm_source=leaflet&gclid=abc",
             "w w w dot example dot org slash stop hyphen smoking",
@@ -451,4 +470,18 @@ fn the_lexicon_applies_before_the_voice() {
         spoken("Take it bd, ASAP.", Lang::En, &lex),
         "Take it twice a day, ASAP."
     );
+}
+
+#[test]
+fn a_pair_of_letters_for_one_sound_counts_once_where_asked() {
+    assert!(!pronounceable("berkshire", false));
+    assert!(pronounceable("berkshire", true));
+    // Four consonant sounds in a row are still too many.
+    assert!(!pronounceable("arkstre", true));
+    assert_eq!(
+        said_pieces("royalberkshire").unwrap(),
+        ["royal", "berk", "shire"]
+    );
+    assert_eq!(said_pieces("nhsleedsfft"), None);
+    assert_eq!(runs_of_digits_apart("what0x12"), ["what", "0", "x", "12"]);
 }
