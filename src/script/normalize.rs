@@ -624,6 +624,7 @@ pub fn phone_numbers(text: &str, lang: Lang) -> String {
         ))
     });
     pattern!(RELAY, r"\b18001[\s-]?(\(?[0+])");
+    pattern!(LONE_ZERO, r"\b0 ([1-9][0-9]{2,4})((?: [0-9]{2,7}){1,2})\b");
     pattern!(SHORT, r"\b(999|111|112|116[\s-]?[0-9]{3})\b");
     pattern!(NHS_NUMBER, r"\b[0-9]{3}[\s-][0-9]{3}[\s-][0-9]{4}\b");
     pattern!(
@@ -639,7 +640,17 @@ pub fn phone_numbers(text: &str, lang: Lang) -> String {
         ),
         None => String::new(),
     };
-    let t = RELAY.replace_all(text, "1 8 0 0 1, $1");
+    // A number whose leading 0 an extractor set apart ("0 1865 903274"):
+    // put back when what follows makes a whole UK number, 11 digits.
+    let t = LONE_ZERO.replace_all(text, |c: &Captures| {
+        let digits = 1 + c[1].len() + c[2].chars().filter(char::is_ascii_digit).count();
+        if digits == 11 {
+            format!("0{}{}", &c[1], &c[2])
+        } else {
+            c[0].to_string()
+        }
+    });
+    let t = RELAY.replace_all(&t, "1 8 0 0 1, $1");
     let t = INTERNATIONAL.replace_all(&t, |c: &Captures| {
         let number = &c[2];
         let digits = number.chars().filter(char::is_ascii_digit).count();

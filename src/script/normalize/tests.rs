@@ -35,6 +35,14 @@ fn phone_numbers_digit_by_digit_in_their_groups() {
         ("ring 024 76967419", "ring 0 2 4, 7 6 9 6, 7 4 1 9"),
         ("text SHOUT to 85258", "text SHOUT to 8 5 2 5 8"),
         ("0113 392 0634", "0 1 1 3, 3 9 2, 0 6 3 4"),
+        // The leading 0 set apart by an extractor.
+        (
+            "reception: 0 1865 903274",
+            "reception: 0 1 8 6 5, 9 0 3, 2 7 4",
+        ),
+        ("0 118 322 7172", "0 1 1 8, 3 2 2, 7 1 7 2"),
+        // Not a whole number: left alone.
+        ("scores of 0 123 456", "scores of 0 123 456"),
     ]);
 }
 
