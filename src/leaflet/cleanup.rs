@@ -40,7 +40,7 @@ pub fn lines_without_furniture(text: &str, dropped: &mut Vec<Dropped>) -> Vec<Li
         .filter(|p: &Vec<&str>| p.iter().any(|l| !l.trim().is_empty()))
         .collect();
     if let [only] = pages.as_slice()
-        && let Some(found) = pages_by_label(only, dropped)
+        && let Some(found) = pages_by_label(only, dropped).or_else(|| pages_by_running_line(only))
     {
         pages = found;
     }
@@ -256,6 +256,67 @@ fn pages_by_label<'a>(lines: &[&'a str], dropped: &mut Vec<Dropped>) -> Option<V
     pages.retain(|p| p.iter().any(|l| !l.trim().is_empty()));
     Some(pages)
 }
+
+/// Text with no page breaks and no page labels, whose running header or
+/// footer is a line that says when or which edition it is: "Version 5 |
+/// Author ... | Review date: May 2028", or "Acute otitis media, December
+/// 2023 2". Such a line has four words or more, does not end as a sentence
+/// does, holds a year, a version, a review date or a reference, and comes
+/// back (numbers and months aside) at least twice, [`PAGE_APART`] lines or
+/// more apart. The text is cut into pages before each time it comes, so
+/// that it is found at the pages' edges as a running line between form
+/// feeds is; only the line that comes most often is used. `None` when there
+/// is no such line.
+fn pages_by_running_line<'a>(lines: &[&'a str]) -> Option<Vec<Vec<&'a str>>> {
+    static EDITION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i-u)\b(?:19|20)[0-9]{2}\b|\||\b(?:version|v[0-9]|review|reviewed|ref|reference|updated|issued|published)\b",
+        )
+        .unwrap()
+    });
+    // Lines with text before each line, to measure how far apart two are.
+    let mut filled_before = Vec::with_capacity(lines.len());
+    let mut filled = 0;
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, raw) in lines.iter().enumerate() {
+        filled_before.push(filled);
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        filled += 1;
+        if line.split_whitespace().count() >= 4
+            && !line.ends_with(['.', '?', '!', ':', ';', ','])
+            && EDITION.is_match(line)
+        {
+            groups.entry(shape(line)).or_default().push(i);
+        }
+    }
+    let starts = groups
+        .into_values()
+        .filter(|at| {
+            at.len() >= 2
+                && at
+                    .windows(2)
+                    .all(|w| filled_before[w[1]] - filled_before[w[0]] >= PAGE_APART)
+        })
+        .max_by_key(|at| (at.len(), std::cmp::Reverse(at[0])))?;
+    let mut pages = Vec::with_capacity(starts.len() + 1);
+    let mut from = 0;
+    for &at in &starts {
+        if at > from {
+            pages.push(lines[from..at].to_vec());
+        }
+        from = at;
+    }
+    pages.push(lines[from..].to_vec());
+    pages.retain(|p| p.iter().any(|l| !l.trim().is_empty()));
+    Some(pages)
+}
+
+/// The fewest lines with text between two times a running line comes, in
+/// text without page breaks: a page of a leaflet holds more.
+const PAGE_APART: usize = 12;
 
 fn next_filled(page: &[&str], i: usize) -> Option<usize> {
     (i + 1..page.len()).find(|&j| !page[j].trim().is_empty())
@@ -785,6 +846,68 @@ mod tests {
                     Leaflet 7  Page 2 of 2  www.mft.nhs.ukIdeas\nText two.\n";
         let (lines, _) = kept_lines(text);
         assert_eq!(lines, ["Intro", "Text one.", "Ideas", "Text two."]);
+    }
+
+    /// `count` different sentences, one a line: a page's worth of text.
+    /// They differ by letters, not digits, which a line's shape ignores.
+    fn body(from: usize, count: usize) -> String {
+        (from..from + count)
+            .map(|n| {
+                let (a, b) = (
+                    (b'a' + (n / 26) as u8) as char,
+                    (b'a' + (n % 26) as u8) as char,
+                );
+                format!("Sentence {a}{b} of the leaflet.\n")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_running_line_that_names_its_edition_goes_without_page_breaks() {
+        // A footer with a version and a review date, the same on each page.
+        let footer = "Version 5 | Author A Person | Review date: May 2028   PIL C1";
+        let text = format!(
+            "{footer}\nCT scan\n{}{footer}\n{}{footer}\n{}",
+            body(0, 14),
+            body(14, 14),
+            body(28, 3)
+        );
+        let (lines, d) = kept_lines(&text);
+        assert_eq!(lines.len(), 1 + 31);
+        assert_eq!(lines[0], "CT scan");
+        assert!(lines.iter().all(|l| !l.contains("Version 5")));
+        assert_eq!(d.len(), 3);
+        // A header that differs only by its page number, on two pages.
+        let text = format!(
+            "Ear infection: causes and treatment, December 2023 1\nEar infection\n{}\
+             Ear infection: causes and treatment, December 2023 2\n{}",
+            body(0, 13),
+            body(13, 5)
+        );
+        let (lines, d) = kept_lines(&text);
+        assert_eq!(lines[0], "Ear infection");
+        assert_eq!(lines.len(), 1 + 18);
+        assert_eq!(d.len(), 2);
+    }
+
+    #[test]
+    fn repeated_lines_that_do_not_name_an_edition_or_come_close_stay() {
+        // No year, version or review date: content that happens to repeat.
+        let hours = "Monday to Friday 9am to 5pm";
+        let text = format!("{hours}\n{}{hours}\n{}{hours}\n", body(0, 14), body(14, 14));
+        let (lines, d) = kept_lines(&text);
+        assert_eq!(lines.iter().filter(|l| *l == hours).count(), 3);
+        assert!(d.is_empty());
+        // A dated line, but closer together than a page.
+        let dated = "Clinic open from January 2025 at Ward 4";
+        let text = format!("{dated}\n{}{dated}\n{}", body(0, 5), body(5, 5));
+        let (lines, _) = kept_lines(&text);
+        assert_eq!(lines.iter().filter(|l| *l == dated).count(), 2);
+        // A dated sentence is a sentence, however often it comes.
+        let sentence = "The service moved to Ward 4 in 2024.";
+        let text = format!("{sentence}\n{}{sentence}\n{}", body(0, 14), body(14, 14));
+        let (lines, _) = kept_lines(&text);
+        assert_eq!(lines.iter().filter(|l| *l == sentence).count(), 2);
     }
 
     /// The pages that the labels mark are pages like those between form
