@@ -516,6 +516,31 @@ pub fn rejoin_split_words(text: &str, vocab: &HashSet<String>) -> String {
     out
 }
 
+/// Spaces an extractor put inside punctuation taken out: before a comma,
+/// full stop, colon, semicolon, question or exclamation mark or closing
+/// bracket that ends a word ("media : causes", "scan ?", "( Townlands )"),
+/// and after an opening bracket. Only after a letter (or a digit, for a
+/// bracket) and before a space or the line's end, so ".com", ".5", "1 : 2"
+/// and "......" stay as they are.
+pub fn tight_punctuation(text: &str) -> String {
+    static BEFORE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(\pL) +([,.;:?!])(\s|$)|([\pL\pN]) +(\))").unwrap());
+    static AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\( +([\pL\pN])").unwrap());
+    if !text.contains(" ,")
+        && !text.contains(" .")
+        && !text.contains(" ;")
+        && !text.contains(" :")
+        && !text.contains(" ?")
+        && !text.contains(" !")
+        && !text.contains(" )")
+        && !text.contains("( ")
+    {
+        return text.to_string();
+    }
+    let text = BEFORE.replace_all(text, "$1$2$3$4$5");
+    AFTER.replace_all(&text, "($1").into_owned()
+}
+
 /// Join two wrapped lines of one paragraph, repairing words and addresses that
 /// were broken at the line end. `vocab` holds the document's own words, to
 /// tell a hyphen added for wrapping ("treat-/ment") from a real one.
@@ -846,6 +871,27 @@ mod tests {
                     Leaflet 7  Page 2 of 2  www.mft.nhs.ukIdeas\nText two.\n";
         let (lines, _) = kept_lines(text);
         assert_eq!(lines, ["Intro", "Text one.", "Ideas", "Text two."]);
+    }
+
+    #[test]
+    fn spaces_inside_punctuation_are_taken_out_and_nothing_else() {
+        for (printed, kept) in [
+            ("Acute otitis media : causes", "Acute otitis media: causes"),
+            ("What is otitis media ?", "What is otitis media?"),
+            ("being sick ( vomiting ), or", "being sick (vomiting), or"),
+            (
+                "Department (Townlands ) reception",
+                "Department (Townlands) reception",
+            ),
+            ("the end .", "the end."),
+            ("tablets , capsules", "tablets, capsules"),
+            // Not the end of a word, or not after one: left.
+            ("visit .com or take .5 ml", "visit .com or take .5 ml"),
+            ("a ratio of 1 : 2", "a ratio of 1 : 2"),
+            ("healthy eating...... and", "healthy eating...... and"),
+        ] {
+            assert_eq!(tight_punctuation(printed), kept, "printed: {printed}");
+        }
     }
 
     /// `count` different sentences, one a line: a page's worth of text.

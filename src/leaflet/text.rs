@@ -33,10 +33,11 @@ pub fn parse(text: &str, english: bool) -> Leaflet {
     let mut lines = cleanup::lines_without_furniture(text, &mut dropped);
     join_across_page_breaks(&mut lines);
     let vocab = vocabulary(&lines);
-    if english {
-        for line in &mut lines {
+    for line in &mut lines {
+        if english {
             line.text = cleanup::rejoin_split_words(&line.text, &vocab);
         }
+        line.text = cleanup::tight_punctuation(&line.text);
     }
     let mut seg = Segmenter {
         lines: &lines,
