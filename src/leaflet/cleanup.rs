@@ -516,6 +516,31 @@ pub fn rejoin_split_words(text: &str, vocab: &HashSet<String>) -> String {
     out
 }
 
+/// Web addresses an extractor glued to the words beside them (a link is
+/// often a text run of its own) set apart: "Isle of Wightwww.what0-18.nhs.uk"
+/// and "www.uhs.nhs.ukInfluenza and..." get a space before the `www.` and
+/// after the address's last part, which no address continues with a
+/// capital and a small letter, or with a digit after a country's two
+/// letters.
+pub fn addresses_unglued(text: &str) -> String {
+    static GLUED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?-u)([a-z])(www\.[a-z0-9-]+\.)|(\.(?:uk|com|org|net|gov|info|ie|eu))([A-Z][a-z]|[0-9])",
+        )
+        .unwrap()
+    });
+    if !text.contains("www.") && !text.contains(".uk") && !text.contains(".com") {
+        return text.to_string();
+    }
+    GLUED
+        .replace_all(text, |c: &regex::Captures| match (c.get(1), c.get(3)) {
+            (Some(before), _) => format!("{} {}", before.as_str(), &c[2]),
+            (None, Some(end)) => format!("{} {}", end.as_str(), &c[4]),
+            (None, None) => c[0].to_string(),
+        })
+        .into_owned()
+}
+
 /// Spaces an extractor put inside punctuation taken out: before a comma,
 /// full stop, colon, semicolon, question or exclamation mark or closing
 /// bracket that ends a word ("media : causes", "scan ?", "( Townlands )"),
@@ -871,6 +896,32 @@ mod tests {
                     Leaflet 7  Page 2 of 2  www.mft.nhs.ukIdeas\nText two.\n";
         let (lines, _) = kept_lines(text);
         assert_eq!(lines, ["Intro", "Text one.", "Ideas", "Text two."]);
+    }
+
+    #[test]
+    fn addresses_glued_to_words_are_set_apart() {
+        for (printed, apart) in [
+            (
+                "the Isle of Wightwww.what0-18.nhs.uk",
+                "the Isle of Wight www.what0-18.nhs.uk",
+            ),
+            (
+                "www.uhs.nhs.ukInfluenza and viruses",
+                "www.uhs.nhs.uk Influenza and viruses",
+            ),
+            (
+                "factsheet www.uhs.nhs.uk1 Asthma",
+                "factsheet www.uhs.nhs.uk 1 Asthma",
+            ),
+            // Whole addresses, and words that only look glued, stay.
+            ("see www.nhs.uk/Conditions", "see www.nhs.uk/Conditions"),
+            ("at www.example.com.", "at www.example.com."),
+            ("email help@uhs.nhs.uk today", "email help@uhs.nhs.uk today"),
+            ("a .uk domain or .COM", "a .uk domain or .COM"),
+            ("https://www.nhs.uk", "https://www.nhs.uk"),
+        ] {
+            assert_eq!(addresses_unglued(printed), apart, "printed: {printed}");
+        }
     }
 
     #[test]

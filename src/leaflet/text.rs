@@ -37,7 +37,7 @@ pub fn parse(text: &str, english: bool) -> Leaflet {
         if english {
             line.text = cleanup::rejoin_split_words(&line.text, &vocab);
         }
-        line.text = cleanup::tight_punctuation(&line.text);
+        line.text = cleanup::tight_punctuation(&cleanup::addresses_unglued(&line.text));
     }
     let mut seg = Segmenter {
         lines: &lines,
