@@ -2,6 +2,7 @@
 //! reference numbers and repeated link lines; and the caption rule that the
 //! Markdown reader shares.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -522,7 +523,7 @@ pub fn rejoin_split_words(text: &str, vocab: &HashSet<String>) -> String {
 /// after the address's last part, which no address continues with a
 /// capital and a small letter, or with a digit after a country's two
 /// letters.
-pub fn addresses_unglued(text: &str) -> String {
+pub fn addresses_unglued(text: &str) -> Cow<'_, str> {
     static GLUED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"(?-u)([a-z])(www\.[a-z0-9-]+\.)|(\.(?:uk|com|org|net|gov|info|ie|eu))([A-Z][a-z]|[0-9])",
@@ -530,15 +531,13 @@ pub fn addresses_unglued(text: &str) -> String {
         .unwrap()
     });
     if !text.contains("www.") && !text.contains(".uk") && !text.contains(".com") {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
-    GLUED
-        .replace_all(text, |c: &regex::Captures| match (c.get(1), c.get(3)) {
-            (Some(before), _) => format!("{} {}", before.as_str(), &c[2]),
-            (None, Some(end)) => format!("{} {}", end.as_str(), &c[4]),
-            (None, None) => c[0].to_string(),
-        })
-        .into_owned()
+    GLUED.replace_all(text, |c: &regex::Captures| match (c.get(1), c.get(3)) {
+        (Some(before), _) => format!("{} {}", before.as_str(), &c[2]),
+        (None, Some(end)) => format!("{} {}", end.as_str(), &c[4]),
+        (None, None) => c[0].to_string(),
+    })
 }
 
 /// Spaces an extractor put inside punctuation taken out: before a comma,
@@ -547,7 +546,7 @@ pub fn addresses_unglued(text: &str) -> String {
 /// and after an opening bracket. Only after a letter (or a digit, for a
 /// bracket) and before a space or the line's end, so ".com", ".5", "1 : 2"
 /// and "......" stay as they are.
-pub fn tight_punctuation(text: &str) -> String {
+pub fn tight_punctuation(text: &str) -> Cow<'_, str> {
     static BEFORE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(\pL) +([,.;:?!])(\s|$)|([\pL\pN]) +(\))").unwrap());
     static AFTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\( +([\pL\pN])").unwrap());
@@ -560,10 +559,12 @@ pub fn tight_punctuation(text: &str) -> String {
         && !text.contains(" )")
         && !text.contains("( ")
     {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
-    let text = BEFORE.replace_all(text, "$1$2$3$4$5");
-    AFTER.replace_all(&text, "($1").into_owned()
+    match BEFORE.replace_all(text, "$1$2$3$4$5") {
+        Cow::Borrowed(text) => AFTER.replace_all(text, "($1"),
+        Cow::Owned(text) => Cow::Owned(AFTER.replace_all(&text, "($1").into_owned()),
+    }
 }
 
 /// Join two wrapped lines of one paragraph, repairing words and addresses that

@@ -5,6 +5,7 @@
 //! text may start (after a blank line, the end of a sentence, an indent or a
 //! link line), is short or is a question, and is followed by prose.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -37,7 +38,12 @@ pub fn parse(text: &str, english: bool) -> Leaflet {
         if english {
             line.text = cleanup::rejoin_split_words(&line.text, &vocab);
         }
-        line.text = cleanup::tight_punctuation(&cleanup::addresses_unglued(&line.text));
+        let unglued = cleanup::addresses_unglued(&line.text);
+        if let Cow::Owned(tidied) = cleanup::tight_punctuation(&unglued) {
+            line.text = tidied;
+        } else if let Cow::Owned(unglued) = unglued {
+            line.text = unglued;
+        }
     }
     let mut seg = Segmenter {
         lines: &lines,
