@@ -201,7 +201,11 @@ impl Segmenter<'_> {
         let mut i = next_filled(lines, 0);
         let mut title = String::new();
         let mut labels = Vec::new();
+        let mut captions = Vec::new();
         let mut organisation: Vec<String> = Vec::new();
+        // A picture's description on the cover is read as a caption, and
+        // is never the title; text glued to it is read as a line of its own.
+        let mut glued_rest: Option<String> = None;
         // A long first line is a title too when a blank line sets it apart
         // and it does not end a sentence.
         let stands_alone = |i: usize| {
@@ -209,11 +213,33 @@ impl Segmenter<'_> {
                 && !ends_sentence(&lines[i].text)
                 && lines[i].text.chars().count() <= 120
         };
-        while i < lines.len()
-            && (!is_prose(&lines[i].text) || (stands_alone(i) && i == next_filled(lines, 0)))
-            && title.is_empty()
-        {
-            let (group, next) = self.cover_group(i);
+        while i < lines.len() && title.is_empty() {
+            let line = glued_rest.take().unwrap_or_else(|| lines[i].text.clone());
+            if let Some((caption, rest)) = glued_caption(&line) {
+                captions.push(Block::Caption(caption.to_string()));
+                glued_rest = Some(rest.to_string());
+                continue;
+            }
+            // Only a whole one: a description wrapped over two lines is read
+            // as before.
+            let described = line.trim_end().ends_with(')')
+                && cleanup::CAPTION
+                    .captures(&line)
+                    .is_some_and(|c| c.name("described").is_some());
+            if described {
+                captions.push(Block::Caption(one_line(&line)));
+                i = next_filled(lines, i + 1);
+                continue;
+            }
+            let whole = line == lines[i].text;
+            if is_prose(&line) && !(stands_alone(i) && whole && i == next_filled(lines, 0)) {
+                if !whole {
+                    // Prose glued to a description: the body reads both.
+                    captions.pop();
+                }
+                break;
+            }
+            let (group, next) = self.cover_group(i, &line);
             if !group
                 .split_whitespace()
                 .any(|w| w.chars().filter(|c| c.is_alphanumeric()).count() >= 2)
@@ -245,15 +271,19 @@ impl Segmenter<'_> {
         self.chapters.push(Chapter {
             title: one_line(&title),
             level: 1,
-            blocks: labels.into_iter().map(Block::Paragraph).collect(),
+            blocks: captions
+                .into_iter()
+                .chain(labels.into_iter().map(Block::Paragraph))
+                .collect(),
         });
         i
     }
 
-    /// One line of the cover with the lines that continue it.
-    fn cover_group(&self, start: usize) -> (String, usize) {
+    /// One line of the cover (`first`, the text of line `start` or what is
+    /// left of it) with the lines that continue it.
+    fn cover_group(&self, start: usize, first: &str) -> (String, usize) {
         let lines = self.lines;
-        let mut text = lines[start].text.clone();
+        let mut text = first.to_string();
         let mut i = start + 1;
         while i < lines.len()
             && !lines[i].is_blank()
@@ -626,7 +656,7 @@ impl Segmenter<'_> {
 
 /// Labels that say what kind of document this is, not what it is about.
 static GENERIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:patient\s+)?(?:information|leaflet|factsheet)(?:\s+(?:leaflet|sheet|factsheet|booklet))?(?:\s+for\s+.*)?$")
+    Regex::new(r"(?i)^(?:(?:patient\s+)?(?:information|leaflet|factsheet)(?:\s+(?:leaflet|sheet|factsheet|booklet))?(?:\s+for\s+.*)?|(?:the\s+)?(?:department|division|directorate)\s+of\s+[^.?!]{3,60})$")
         .unwrap()
 });
 
@@ -714,9 +744,25 @@ fn inline_bullets_as_commas(text: &str) -> String {
 }
 
 fn continues_title(title: &str, next: &str) -> bool {
-    (ends_with_joining_word(title) || starts_lower(next) || title.ends_with(','))
+    (ends_with_joining_word(title)
+        || starts_lower(next)
+        || title.ends_with(',')
+        || is_bracketed_short_name(next))
         && !ends_sentence(title)
         && title.len() + next.len() <= 150
+}
+
+/// "(MRI)", "(OA)": a title's short name on a line of its own.
+fn is_bracketed_short_name(text: &str) -> bool {
+    text.strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .is_some_and(|name| {
+            (1..=12).contains(&name.len())
+                && name.chars().any(|c| c.is_ascii_uppercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '&'))
+        })
 }
 
 fn is_short_heading(text: &str) -> bool {
@@ -795,6 +841,47 @@ mod tests {
     /// A picture's description with the next line glued to it, as some
     /// extractors give it: a caption, then the paragraph it was glued to. With
     /// a space after the description, the line is one caption, as before.
+    #[test]
+    fn a_picture_on_the_cover_is_a_caption_and_the_department_a_label() {
+        let l = parse(
+            "(Image of a scanner)Division of Imaging\nInformation for Patients\n\
+             Magnetic Resonance Imaging\n(MRI)\nWhat is an MRI scan?\n\
+             MRI stands for Magnetic Resonance Imaging. It is painless.\n",
+            true,
+        );
+        assert_eq!(l.title, "Magnetic Resonance Imaging (MRI)");
+        assert_eq!(
+            l.chapters[0].blocks,
+            [
+                Block::Caption("(Image of a scanner)".into()),
+                Block::Paragraph("Division of Imaging".into()),
+                Block::Paragraph("Information for Patients".into()),
+            ]
+        );
+        assert_eq!(l.chapters[1].title, "What is an MRI scan?");
+        // A description on a line of its own, before the title.
+        let l = parse(
+            "(Picture of a knee)\nKnee care\n\nWear the brace all day, every day, for six weeks.\n",
+            true,
+        );
+        assert_eq!(l.title, "Knee care");
+        assert_eq!(
+            l.chapters[0].blocks[0],
+            Block::Caption("(Picture of a knee)".into())
+        );
+        // Prose glued to a description on the cover: read once, in the body.
+        let l = parse(
+            "(Image of a knee brace)Wear the brace all day, every day, for six weeks.\n\n\
+             Take it off to wash.\n",
+            true,
+        );
+        let captions = l.chapters.iter().flat_map(|c| &c.blocks);
+        assert_eq!(
+            captions.filter(|b| matches!(b, Block::Caption(_))).count(),
+            1
+        );
+    }
+
     #[test]
     fn a_picture_description_glued_to_text_is_a_caption_of_its_own() {
         let l = parse(
