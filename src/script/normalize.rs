@@ -292,6 +292,33 @@ const SAID_PIECE: usize = 4;
 /// cheapest wins ("royalberkshire" is "royal berk shire", which a voice
 /// says as the county is said). `None` when there is no such cut.
 fn said_pieces(text: &str) -> Option<Vec<&str>> {
+    cheapest_cut(text, |piece| {
+        if piece.len() >= 3 && is_dictionary_word(piece) {
+            Some(2)
+        } else if piece.len() >= SAID_PIECE && pronounceable(piece, true) {
+            Some(2 + piece.len())
+        } else {
+            None
+        }
+    })
+}
+
+/// Split run-together words ("asthmaandlung") into dictionary words of three
+/// or more letters, fewest pieces first; `None` when it cannot be done.
+fn dictionary_words(text: &str) -> Option<Vec<&str>> {
+    let n = text.len();
+    cheapest_cut(text, |piece| {
+        let whole = piece.len() == n;
+        ((piece.len() >= 3 || (whole && piece.len() >= 2)) && is_dictionary_word(piece))
+            .then_some(1)
+    })
+}
+
+/// The cut of `text` (ASCII, 64 bytes at most) into pieces whose costs
+/// (`cost` of a piece, `None` where it cannot be one) add up to the least;
+/// of equally cheap cuts, the one whose last piece starts first. `None`
+/// when there is no cut.
+fn cheapest_cut(text: &str, cost: impl Fn(&str) -> Option<usize>) -> Option<Vec<&str>> {
     let n = text.len();
     if !text.is_ascii() || n > 64 {
         return None;
@@ -305,16 +332,12 @@ fn said_pieces(text: &str) -> Option<Vec<&str>> {
             let Some((before, _)) = best[start] else {
                 continue;
             };
-            let piece = &text[start..end];
-            let cost = if piece.len() >= 3 && is_dictionary_word(piece) {
-                before + 2
-            } else if piece.len() >= SAID_PIECE && pronounceable(piece, true) {
-                before + 2 + piece.len()
-            } else {
+            let Some(piece_cost) = cost(&text[start..end]) else {
                 continue;
             };
-            if best[end].is_none_or(|(c, _)| cost < c) {
-                best[end] = Some((cost, start));
+            let total = before + piece_cost;
+            if best[end].is_none_or(|(c, _)| total < c) {
+                best[end] = Some((total, start));
             }
         }
     }
@@ -327,39 +350,6 @@ fn said_pieces(text: &str) -> Option<Vec<&str>> {
     }
     pieces.reverse();
     Some(pieces)
-}
-
-/// Split run-together words ("asthmaandlung") into dictionary words of three
-/// or more letters, fewest pieces first; `None` when it cannot be done.
-fn dictionary_words(text: &str) -> Option<Vec<&str>> {
-    let n = text.len();
-    if !text.is_ascii() || n > 64 {
-        return None;
-    }
-    // best[i]: the fewest pieces covering text[..i], and where the last starts.
-    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
-    best[0] = Some((0, 0));
-    for end in 1..=n {
-        for start in 0..end {
-            let Some((pieces, _)) = best[start] else {
-                continue;
-            };
-            let piece = &text[start..end];
-            let fits = piece.len() >= 3 || (start == 0 && end == n && piece.len() >= 2);
-            if fits && is_dictionary_word(piece) && best[end].is_none_or(|(p, _)| pieces + 1 < p) {
-                best[end] = Some((pieces + 1, start));
-            }
-        }
-    }
-    let mut words = Vec::new();
-    let mut end = n;
-    while end > 0 {
-        let (_, start) = best[end]?;
-        words.push(&text[start..end]);
-        end = start;
-    }
-    words.reverse();
-    Some(words)
 }
 
 /// Whether a part of an address reads as a word rather than letters: it
