@@ -37,6 +37,13 @@ pub fn parse(text: &str, english: bool) -> Leaflet {
     for line in &mut lines {
         if english {
             line.text = cleanup::rejoin_split_words(&line.text, &vocab);
+            if let Some((number, rest)) = glued_page_number(&line.text) {
+                dropped.push(Dropped {
+                    text: number.to_string(),
+                    reason: "page number glued to a heading".into(),
+                });
+                line.text = rest.to_string();
+            }
         }
         let unglued = cleanup::addresses_unglued(&line.text);
         if let Cow::Owned(tidied) = cleanup::tight_punctuation(&unglued) {
@@ -782,6 +789,25 @@ fn is_prose(text: &str) -> bool {
     text.chars().count() >= 45 || (ends_sentence(text) && word_count(text) >= 3)
 }
 
+/// "2What is osteoarthritis?", "3Planning and pacing": a page number an
+/// extractor glued to the heading that starts the next page. One or two
+/// digits straight before a capitalised word of the English word list, on
+/// a line that is a question or does not end a sentence (a sentence could
+/// have lost the space in "2Weeks"). Returns the number and the heading.
+fn glued_page_number(text: &str) -> Option<(&str, &str)> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=2).contains(&digits) || (ends_sentence(text) && !text.trim_end().ends_with('?')) {
+        return None;
+    }
+    let (number, rest) = text.split_at(digits);
+    let word = rest.split(|c: char| !c.is_ascii_alphabetic()).next()?;
+    let capitalised = word.len() >= 3
+        && word.starts_with(|c: char| c.is_ascii_uppercase())
+        && word[1..].bytes().all(|b| b.is_ascii_lowercase());
+    (capitalised && crate::words::is_dictionary_word(&word.to_ascii_lowercase()))
+        .then_some((number, rest))
+}
+
 fn ends_sentence(text: &str) -> bool {
     text.trim_end_matches(['"', '\'', ')', '’', '”'])
         .ends_with(['.', '!', '?', ':'])
@@ -841,6 +867,33 @@ mod tests {
     /// A picture's description with the next line glued to it, as some
     /// extractors give it: a caption, then the paragraph it was glued to. With
     /// a space after the description, the line is one caption, as before.
+    #[test]
+    fn a_page_number_glued_to_a_heading_goes() {
+        assert_eq!(
+            glued_page_number("2What is osteoarthritis?"),
+            Some(("2", "What is osteoarthritis?"))
+        );
+        assert_eq!(
+            glued_page_number("3Planning and pacing day-to-day tasks"),
+            Some(("3", "Planning and pacing day-to-day tasks"))
+        );
+        // A sentence, a name that is not a word, a longer number, or a space: left.
+        assert_eq!(
+            glued_page_number("2Weeks after surgery you can drive."),
+            None
+        );
+        assert_eq!(glued_page_number("4Kx is the name"), None);
+        assert_eq!(glued_page_number("2024Review dates"), None);
+        assert_eq!(glued_page_number("2 What is it?"), None);
+        assert_eq!(glued_page_number("3D scans"), None);
+        let l = parse(
+            "Knee care\n\nThe knee bends.\n\n2What is arthritis?\nIt is wear of the joint.\n",
+            true,
+        );
+        assert_eq!(l.chapters[1].title, "What is arthritis?");
+        assert!(l.dropped.iter().any(|d| d.text == "2"));
+    }
+
     #[test]
     fn a_picture_on_the_cover_is_a_caption_and_the_department_a_label() {
         let l = parse(
