@@ -864,9 +864,6 @@ mod tests {
         );
     }
 
-    /// A picture's description with the next line glued to it, as some
-    /// extractors give it: a caption, then the paragraph it was glued to. With
-    /// a space after the description, the line is one caption, as before.
     #[test]
     fn a_page_number_glued_to_a_heading_goes() {
         assert_eq!(
@@ -935,6 +932,9 @@ mod tests {
         );
     }
 
+    /// A picture's description with the next line glued to it, as some
+    /// extractors give it: a caption, then the paragraph it was glued to. With
+    /// a space after the description, the line is one caption, as before.
     #[test]
     fn a_picture_description_glued_to_text_is_a_caption_of_its_own() {
         let l = parse(
